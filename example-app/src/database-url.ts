@@ -1,0 +1,11 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const exampleAppDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The example host's embedded database: DATABASE_URL when it is a file: URL, else example-app/data/app.db. */
+export function sqliteUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.DATABASE_URL;
+  if (url && url.startsWith('file:')) return url;
+  return `file:${path.join(exampleAppDir, 'data', 'app.db')}`;
+}
