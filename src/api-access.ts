@@ -1,0 +1,175 @@
+import type { PrismaClient } from '@prisma/client';
+import { z } from 'zod';
+import type { AccessOptions } from './core/access.js';
+import { TokenEvents } from './core/events.js';
+import { MIN_PEPPER_LENGTH } from './core/hashing.js';
+import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
+import { PREFIX_PATTERN, tokenPattern } from './core/token-format.js';
+import { TokenService } from './core/token-service.js';
+import type { Clock, UserDirectory } from './core/types.js';
+import { UsageTracker } from './core/usage-tracker.js';
+import { TokenVerifier } from './core/verifier.js';
+import { RequestLogWriter } from './http/request-log-writer.js';
+import { createRequireApiToken, type RequireApiTokenOptions } from './http/require-api-token.js';
+import type { RequestHandler } from 'express';
+
+export interface Logger {
+  info(message: string, ...rest: unknown[]): void;
+  warn(message: string, ...rest: unknown[]): void;
+  error(message: string, ...rest: unknown[]): void;
+}
+
+export interface ApiAccessOptions {
+  /** The host's PrismaClient, built from a schema that includes prisma/schema/api-access.prisma. */
+  prisma: PrismaClient;
+  /** Server-side secret mixed into every token hash; at least 32 characters. Keep it out of the database. */
+  pepper: string;
+  /** How the plugin looks up the host's users (owners, the token-admin grant). */
+  users: UserDirectory;
+  /** Starts every token, e.g. "acme" gives acme_…; lets secret scanners recognise leaked tokens. */
+  tokenPrefix?: string;
+  policy?: PolicyInput;
+  /** Let ordinary admins manage their own personal tokens (default: super admins only). */
+  allowPersonalTokens?: boolean;
+  verification?: {
+    /** How long a verified token is trusted without asking the database (default 10 s). */
+    cacheTtlMs?: number;
+    maxCacheEntries?: number;
+    /** How often "last used" is written, at most once per token (default 60 s). */
+    lastUsedFlushMs?: number;
+  };
+  requestLog?: {
+    enabled?: boolean;
+    batchSize?: number;
+    flushIntervalMs?: number;
+    maxBuffered?: number;
+  };
+  /** The realm in WWW-Authenticate challenges. */
+  realm?: string;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+const optionsSchema = z
+  .object({
+    prisma: z.custom<PrismaClient>((v) => typeof v === 'object' && v !== null && 'apiToken' in v, 'must be a PrismaClient whose schema includes the api-access models'),
+    pepper: z.string({ error: 'is required' }).min(MIN_PEPPER_LENGTH, `must be at least ${MIN_PEPPER_LENGTH} characters`),
+    users: z.custom<UserDirectory>((v) => typeof (v as UserDirectory | undefined)?.findById === 'function', 'must have a findById(id) function'),
+    tokenPrefix: z.string().regex(PREFIX_PATTERN, 'must be 2-16 lowercase letters or digits, starting with a letter').default('aat'),
+    policy: z.unknown().optional(),
+    allowPersonalTokens: z.boolean().default(false),
+    verification: z
+      .object({
+        cacheTtlMs: z.number().int().min(0).max(3_600_000).default(10_000),
+        maxCacheEntries: z.number().int().min(1).max(10_000_000).default(50_000),
+        lastUsedFlushMs: z.number().int().min(100).max(3_600_000).default(60_000),
+      })
+      .strict()
+      .default({ cacheTtlMs: 10_000, maxCacheEntries: 50_000, lastUsedFlushMs: 60_000 }),
+    requestLog: z
+      .object({
+        enabled: z.boolean().default(true),
+        batchSize: z.number().int().min(1).max(10_000).default(500),
+        flushIntervalMs: z.number().int().min(10).max(60_000).default(1_000),
+        maxBuffered: z.number().int().min(1).max(10_000_000).default(200_000),
+      })
+      .strict()
+      .default({ enabled: true, batchSize: 500, flushIntervalMs: 1_000, maxBuffered: 200_000 }),
+    realm: z.string().regex(/^[\x20-\x7e]{1,64}$/).refine((v) => !v.includes('"'), 'must not contain quotes').default('api'),
+    clock: z.custom<Clock>((v) => typeof v === 'function', 'must be a function returning a Date').optional(),
+    logger: z.custom<Logger>((v) => typeof (v as Logger | undefined)?.error === 'function', 'must have info, warn and error methods').optional(),
+  })
+  .strict();
+
+export interface ApiAccess {
+  readonly service: TokenService;
+  readonly verifier: TokenVerifier;
+  readonly policy: Policy;
+  readonly tokenPrefix: string;
+  /** Matches every token this deployment issues: give it to your secret scanner. */
+  readonly tokenPattern: RegExp;
+  readonly access: AccessOptions;
+  readonly events: TokenEvents;
+  readonly requestLog: RequestLogWriter | null;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly prisma: PrismaClient;
+  /** Express middleware that admits a request only with a valid token holding every scope given. */
+  requireApiToken(options?: RequireApiTokenOptions): RequestHandler;
+  /** Writes buffered request logs and last-used times now. */
+  flush(): Promise<void>;
+  /** Flushes and stops timers; call it on shutdown. */
+  close(): Promise<void>;
+}
+
+/** Builds the token system from the host's options, failing at start-up with every bad option named. */
+export function createApiAccess(input: ApiAccessOptions): ApiAccess {
+  const parsed = optionsSchema.safeParse(input);
+  if (!parsed.success) throw optionsError('options', parsed.error);
+  const options = parsed.data;
+  const policy = resolvePolicy(options.policy as PolicyInput | undefined);
+  const clock: Clock = options.clock ?? (() => new Date());
+  const logger: Logger = options.logger ?? console;
+  const events = new TokenEvents();
+  const access: AccessOptions = { allowPersonalTokens: options.allowPersonalTokens };
+  const service = new TokenService({
+    prisma: options.prisma,
+    pepper: options.pepper,
+    tokenPrefix: options.tokenPrefix,
+    policy,
+    users: options.users,
+    access,
+    clock,
+    events,
+  });
+  const verifier = new TokenVerifier({
+    prisma: options.prisma,
+    pepper: options.pepper,
+    tokenPrefix: options.tokenPrefix,
+    clock,
+    events,
+    cacheTtlMs: options.verification.cacheTtlMs,
+    maxCacheEntries: options.verification.maxCacheEntries,
+  });
+  const usage = new UsageTracker(options.prisma, options.verification.lastUsedFlushMs, (error) =>
+    logger.warn('[api-access] could not record last use; will retry', error instanceof Error ? error.message : error),
+  );
+  usage.start();
+  const requestLog = options.requestLog.enabled
+    ? new RequestLogWriter(options.prisma, {
+        batchSize: options.requestLog.batchSize,
+        flushIntervalMs: options.requestLog.flushIntervalMs,
+        maxBuffered: options.requestLog.maxBuffered,
+        onError: (error) => logger.warn('[api-access] could not write request logs; will retry', error instanceof Error ? error.message : error),
+      })
+    : null;
+  const requireApiToken = createRequireApiToken({
+    verifier,
+    usage,
+    requestLog,
+    clock,
+    realm: options.realm,
+    onError: (error) => logger.error('[api-access] token verification failed', error),
+  });
+  return {
+    service,
+    verifier,
+    policy,
+    tokenPrefix: options.tokenPrefix,
+    tokenPattern: tokenPattern(options.tokenPrefix),
+    access,
+    events,
+    requestLog,
+    clock,
+    logger,
+    prisma: options.prisma,
+    requireApiToken,
+    async flush() {
+      await Promise.all([requestLog?.flush(), usage.flush()]);
+    },
+    async close() {
+      await Promise.all([requestLog?.close(), usage.close()]);
+      verifier.close();
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export * from './errors.js';
+export * from './types.js';
+export * from './token-format.js';
+export { hashToken, MIN_PEPPER_LENGTH } from './hashing.js';
+export { normalizeCidr, ipAllowed, parseCidrs } from './cidr.js';
+export { resolvePolicy, EditPolicies, SCOPE_PATTERN, type Policy, type PolicyInput, type EditPolicy } from './policy.js';
+export type { CreateTokenInput, EditTokenInput, ExpiryInput } from './inputs.js';
+export { tokenStatus } from './status.js';
+export { TokenService, type ListTokensQuery, type TokenPage } from './token-service.js';
+export { TokenVerifier, type VerifiedToken, type VerifyResult, type VerifyFailure } from './verifier.js';
+export { TokenEvents, type TokenChange } from './events.js';
+export type { AuditAction } from './audit.js';

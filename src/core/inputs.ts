@@ -1,0 +1,257 @@
+import { z } from 'zod';
+import { ApiAccessError, type ErrorCode, type FieldError } from './errors.js';
+import { normalizeCidr } from './cidr.js';
+import type { Policy } from './policy.js';
+
+const DAY_MS = 86_400_000;
+/** Without a maxLifetimeDays policy, a date further than this is a typo, not a plan. */
+const ABSOLUTE_MAX_LIFETIME_DAYS = 36_500;
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:/-]*$/u;
+
+export type ExpiryInput =
+  | { type: 'days'; days: number }
+  | { type: 'date'; date: string | Date }
+  | { type: 'never' };
+
+export interface CreateTokenInput {
+  name: string;
+  description?: string;
+  tags?: string[];
+  roleIds: string[];
+  expiry: ExpiryInput;
+  allowedIps?: string[];
+  /** Whose token it is; the acting user when left out. */
+  ownerId?: string;
+}
+
+export type EditTokenInput = Partial<Pick<CreateTokenInput, 'name' | 'description' | 'tags' | 'roleIds' | 'allowedIps'>>;
+
+const nameSchema = z
+  .string({ error: 'Name is required.' })
+  .trim()
+  .min(1, 'Name is required.')
+  .max(100, 'Name must be at most 100 characters.')
+  .refine((v) => !CONTROL_CHARS.test(v) && !v.includes('\n'), 'Name must not contain control characters.');
+const descriptionSchema = z
+  .string({ error: 'Description must be text.' })
+  .max(1000, 'Description must be at most 1000 characters.')
+  .refine((v) => !CONTROL_CHARS.test(v), 'Description must not contain control characters.')
+  .transform((v) => v.trim());
+const tagsSchema = z
+  .array(
+    z
+      .string({ error: 'Each tag must be text.' })
+      .trim()
+      .min(1, 'Tags must not be empty.')
+      .max(50, 'Each tag must be at most 50 characters.')
+      .regex(TAG_PATTERN, 'Tags may hold letters, digits, spaces and _ . : / - and must start with a letter or digit.'),
+    { error: 'Tags must be a list of text values.' },
+  )
+  .max(20, 'At most 20 tags.')
+  .transform((tags) => {
+    const seen = new Set<string>();
+    return tags.filter((tag) => {
+      const key = tag.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  });
+const roleIdsSchema = z
+  .array(z.string({ error: 'Role ids must be text.' }).trim().min(1).max(64), { error: 'Roles must be a list of role ids.' })
+  .min(1, 'Choose at least one role.')
+  .max(50, 'At most 50 roles.')
+  .transform((ids) => [...new Set(ids)]);
+const allowedIpsSchema = z
+  .array(z.string({ error: 'Each IP range must be text.' }).max(64, 'An IP range is at most 64 characters.'), {
+    error: 'IP ranges must be a list.',
+  })
+  .max(100, 'At most 100 IP ranges.');
+const expirySchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('days'), days: z.number({ error: 'Days must be a number.' }).int('Days must be a whole number.') }),
+    z.object({ type: z.literal('date'), date: z.union([z.string().max(64), z.date()], { error: 'Give the expiry date as a date.' }) }),
+    z.object({ type: z.literal('never') }),
+  ],
+  { error: 'Choose an expiry: a number of days, a date, or never.' },
+);
+const ownerIdSchema = z.string({ error: 'Owner must be a user id.' }).trim().min(1, 'Owner must be a user id.').max(64);
+
+const createSchema = z.object({
+  name: nameSchema,
+  description: descriptionSchema.default(''),
+  tags: tagsSchema.default([]),
+  roleIds: roleIdsSchema,
+  expiry: expirySchema,
+  allowedIps: allowedIpsSchema.default([]),
+  ownerId: ownerIdSchema.optional(),
+});
+const editSchema = z.object({
+  name: nameSchema.optional(),
+  description: descriptionSchema.optional(),
+  tags: tagsSchema.optional(),
+  roleIds: roleIdsSchema.optional(),
+  allowedIps: allowedIpsSchema.optional(),
+});
+
+/** Collects field errors so that a form shows every problem at once, then throws them together. */
+export class FieldErrors {
+  private readonly errors: Record<string, FieldError> = {};
+
+  add(field: string, code: ErrorCode, message: string): void {
+    this.errors[field] ??= { code, message };
+  }
+
+  addZod(error: z.ZodError): void {
+    for (const issue of error.issues) {
+      const field = String(issue.path[0] ?? 'input');
+      this.add(field, 'INVALID_INPUT', issue.message);
+    }
+  }
+
+  has(field: string): boolean {
+    return field in this.errors;
+  }
+
+  get empty(): boolean {
+    return Object.keys(this.errors).length === 0;
+  }
+
+  throwIfAny(): void {
+    const entries = Object.entries(this.errors);
+    if (entries.length === 0) return;
+    const [, first] = entries[0]!;
+    const code = entries.length === 1 ? first.code : 'INVALID_INPUT';
+    const message = entries.map(([field, e]) => `${field}: ${e.message}`).join(' ');
+    throw new ApiAccessError(code, message, this.errors);
+  }
+}
+
+function checkName(name: string, policy: Policy, errors: FieldErrors): void {
+  if (policy.nameRegex && !policy.nameRegex.test(name)) {
+    const hint = policy.namePatternHint ?? `Names must match ${policy.namePattern}.`;
+    errors.add('name', 'NAME_PATTERN', hint);
+  }
+}
+
+function normalizeIps(raw: string[], errors: FieldErrors): string[] {
+  const out: string[] = [];
+  for (const entry of raw) {
+    const cidr = normalizeCidr(entry);
+    if (cidr === null) {
+      errors.add('allowedIps', 'INVALID_CIDR', `"${entry.slice(0, 64)}" is not an IP address or CIDR range (e.g. 203.0.113.0/24 or 2001:db8::/32).`);
+      return [];
+    }
+    if (!out.includes(cidr)) out.push(cidr);
+  }
+  return out;
+}
+
+/** Turns an expiry choice into a date (null: never), enforcing the policy. */
+export function resolveExpiry(raw: unknown, policy: Policy, now: Date, errors: FieldErrors, field = 'expiry'): Date | null {
+  const parsed = expirySchema.safeParse(raw);
+  if (!parsed.success) {
+    errors.add(field, 'INVALID_INPUT', parsed.error.issues[0]?.message ?? 'Choose an expiry.');
+    return null;
+  }
+  const expiry = parsed.data;
+  const maxDays = policy.maxLifetimeDays ?? ABSOLUTE_MAX_LIFETIME_DAYS;
+  if (expiry.type === 'never') {
+    if (!policy.allowNeverExpires) errors.add(field, 'EXPIRY_REQUIRED', 'Tokens must expire: choose a number of days or a date.');
+    return null;
+  }
+  if (expiry.type === 'days') {
+    if (!policy.expiryPresetsDays.includes(expiry.days)) {
+      errors.add(field, 'EXPIRY_NOT_ALLOWED', `Choose one of ${policy.expiryPresetsDays.join(', ')} days, or a date.`);
+      return null;
+    }
+    return new Date(now.getTime() + expiry.days * DAY_MS);
+  }
+  const date = expiry.date instanceof Date ? expiry.date : new Date(expiry.date);
+  if (Number.isNaN(date.getTime()) || (typeof expiry.date === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(expiry.date))) {
+    errors.add(field, 'INVALID_INPUT', 'The expiry date is not a valid date (use YYYY-MM-DD or an ISO 8601 timestamp).');
+    return null;
+  }
+  if (date.getTime() <= now.getTime()) {
+    errors.add(field, 'EXPIRY_IN_PAST', 'The expiry date must be in the future.');
+    return null;
+  }
+  if (date.getTime() > now.getTime() + maxDays * DAY_MS) {
+    errors.add(field, 'EXPIRY_TOO_FAR', `The expiry date must be within ${maxDays} days from now.`);
+    return null;
+  }
+  return date;
+}
+
+export interface NormalizedCreateInput {
+  name: string;
+  description: string;
+  tags: string[];
+  roleIds: string[];
+  expiresAt: Date | null;
+  allowedIps: string[];
+  ownerId?: string | undefined;
+}
+
+export function parseCreateInput(raw: unknown, policy: Policy, now: Date): NormalizedCreateInput {
+  const errors = new FieldErrors();
+  const parsed = createSchema.safeParse(raw);
+  if (!parsed.success) {
+    errors.addZod(parsed.error);
+    // Domain checks on the fields that did parse, so every problem is reported at once.
+    const partial = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const name = nameSchema.safeParse(partial.name);
+    if (name.success) checkName(name.data, policy, errors);
+    if (!errors.has('expiry')) resolveExpiry(partial.expiry, policy, now, errors);
+    errors.throwIfAny();
+  }
+  const input = parsed.data!;
+  checkName(input.name, policy, errors);
+  const expiresAt = resolveExpiry(input.expiry, policy, now, errors);
+  const allowedIps = normalizeIps(input.allowedIps, errors);
+  errors.throwIfAny();
+  const { expiry: _expiry, ...rest } = input;
+  return { ...rest, expiresAt, allowedIps };
+}
+
+export type NormalizedEditInput = {
+  name?: string;
+  description?: string;
+  tags?: string[];
+  roleIds?: string[];
+  allowedIps?: string[];
+};
+
+export function parseEditInput(raw: unknown, policy: Policy): NormalizedEditInput {
+  const errors = new FieldErrors();
+  const parsed = editSchema.strict().safeParse(raw);
+  if (!parsed.success) {
+    errors.addZod(parsed.error);
+    errors.throwIfAny();
+  }
+  const input = parsed.data!;
+  if (input.name !== undefined) checkName(input.name, policy, errors);
+  const result: NormalizedEditInput = { ...input };
+  if (input.allowedIps !== undefined) result.allowedIps = normalizeIps(input.allowedIps, errors);
+  errors.throwIfAny();
+  return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined)) as NormalizedEditInput;
+}
+
+export function parseIdList(raw: unknown, field = 'ids'): string[] {
+  const parsed = z
+    .array(z.string().trim().min(1).max(64), { error: 'Give a list of token ids.' })
+    .min(1, 'Select at least one token.')
+    .max(500, 'At most 500 tokens at once.')
+    .safeParse(raw);
+  if (!parsed.success) throw ApiAccessError.field(field, 'INVALID_INPUT', parsed.error.issues[0]?.message ?? 'Give a list of token ids.');
+  return [...new Set(parsed.data)];
+}
+
+export function parseId(raw: unknown, field = 'id'): string {
+  if (typeof raw !== 'string' || raw.trim().length === 0 || raw.length > 64) {
+    throw ApiAccessError.field(field, 'INVALID_INPUT', 'Give a token id.');
+  }
+  return raw.trim();
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { ApiAccessError } from './errors.js';
+
+/** What an edit does to the token's secret: seeds 003/004 keep it, 002 invalidates it, 001 forbids edits. */
+export const EditPolicies = ['keep-secret', 'invalidate-secret', 'forbid'] as const;
+export type EditPolicy = (typeof EditPolicies)[number];
+
+export const SCOPE_PATTERN = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
+
+const policySchema = z
+  .object({
+    /** Enabled, unexpired tokens one owner may hold at once (seed 000: five). */
+    maxActiveTokensPerOwner: z.number().int().min(1).max(10_000).default(5),
+    /** Token names must match this regular expression (seed 003). */
+    namePattern: z
+      .string()
+      .max(500)
+      .refine((source) => {
+        try {
+          new RegExp(source, 'u');
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a valid regular expression')
+      .optional(),
+    /** Shown to the user when a name does not match namePattern. */
+    namePatternHint: z.string().max(200).optional(),
+    /** The lifetimes offered in the create and regenerate forms. */
+    expiryPresetsDays: z.array(z.number().int().min(1).max(36_500)).min(1).max(20).default([7, 30, 60, 90, 180, 365]),
+    /** Whether a token may never expire. */
+    allowNeverExpires: z.boolean().default(true),
+    /** The longest lifetime a token may be given, in days; null for no limit. */
+    maxLifetimeDays: z.number().int().min(1).max(36_500).nullable().default(null),
+    /** Scopes roles may grant; null accepts any well-formed scope. */
+    allowedScopes: z.array(z.string().regex(SCOPE_PATTERN, 'scopes are lowercase letters, digits and _ . : -')).min(1).nullable().default(null),
+    editPolicy: z.enum(EditPolicies).default('keep-secret'),
+    /** Grace periods offered when rotating, in seconds (0: the old secret stops at once). */
+    rotationGraceSeconds: z.array(z.number().int().min(0).max(30 * 86_400)).min(1).default([0, 3_600, 86_400]),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    if (policy.maxLifetimeDays !== null) {
+      if (policy.allowNeverExpires) {
+        ctx.addIssue({ code: 'custom', path: ['allowNeverExpires'], message: 'must be false when maxLifetimeDays is set' });
+      }
+      const tooLong = policy.expiryPresetsDays.filter((days) => days > policy.maxLifetimeDays!);
+      if (tooLong.length > 0) {
+        ctx.addIssue({ code: 'custom', path: ['expiryPresetsDays'], message: `${tooLong.join(', ')} exceed maxLifetimeDays (${policy.maxLifetimeDays})` });
+      }
+    }
+    if (!policy.rotationGraceSeconds.includes(0)) {
+      ctx.addIssue({ code: 'custom', path: ['rotationGraceSeconds'], message: 'must include 0 (no grace period)' });
+    }
+  });
+
+export type PolicyInput = z.input<typeof policySchema>;
+export type Policy = Readonly<z.output<typeof policySchema>> & { readonly nameRegex: RegExp | null };
+
+/** Turns a zod failure on options into one start-up error that names every bad option. */
+export function optionsError(prefix: string, error: z.ZodError): ApiAccessError {
+  const lines = error.issues.map((issue) => `${[prefix, ...issue.path].join('.')}: ${issue.message}`);
+  return new ApiAccessError('INVALID_OPTIONS', `Invalid adminjs-api-access options:\n  ${lines.join('\n  ')}`);
+}
+
+export function resolvePolicy(input: PolicyInput | undefined): Policy {
+  const parsed = policySchema.safeParse(input ?? {});
+  if (!parsed.success) throw optionsError('policy', parsed.error);
+  const policy = parsed.data;
+  return Object.freeze({
+    ...policy,
+    expiryPresetsDays: [...new Set(policy.expiryPresetsDays)].sort((a, b) => a - b),
+    rotationGraceSeconds: [...new Set(policy.rotationGraceSeconds)].sort((a, b) => a - b),
+    nameRegex: policy.namePattern ? new RegExp(policy.namePattern, 'u') : null,
+  });
+}

@@ -1,0 +1,166 @@
+import type { PrismaClient } from '@prisma/client';
+import { ipAllowed, parseCidrs, type ParsedCidr } from './cidr.js';
+import { ApiAccessError } from './errors.js';
+import type { TokenEvents } from './events.js';
+import { hashToken } from './hashing.js';
+import { isWellFormedToken } from './token-format.js';
+import { jsonStringArray } from './token-view.js';
+import type { Clock } from './types.js';
+
+/** What a verified request may know about its token: never the secret or its hash. */
+export interface VerifiedToken {
+  id: string;
+  name: string;
+  ownerId: string;
+  ownerEmail: string;
+  scopes: readonly string[];
+}
+
+export type VerifyFailure = 'malformed' | 'unknown' | 'disabled' | 'expired' | 'ip_not_allowed';
+
+export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; reason: VerifyFailure; tokenId?: string };
+
+/** Everything a verification decides on, as loaded from the database. */
+interface Snapshot {
+  token: VerifiedToken;
+  enabled: boolean;
+  expiresAt: number | null;
+  /** Set when this hash is a rotated-out secret in its grace period: it stops working then. */
+  graceUntil: number | null;
+  ranges: ParsedCidr[];
+}
+
+interface CacheEntry {
+  snapshot: Snapshot | null;
+  loadedAt: number;
+}
+
+export interface VerifierOptions {
+  prisma: PrismaClient;
+  pepper: string;
+  tokenPrefix: string;
+  clock: Clock;
+  events: TokenEvents;
+  /** How long a verification is trusted without asking the database: the bound on cross-process revocation delay. */
+  cacheTtlMs: number;
+  maxCacheEntries: number;
+}
+
+/**
+ * Checks a presented secret. A malformed one is refused without a query; a known hash is
+ * served from memory for at most cacheTtlMs, and dropped at once when this process changes
+ * the token. Expiry and grace are re-checked on every call, so a token that expires while
+ * cached is refused on time.
+ */
+export class TokenVerifier {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly hashesByToken = new Map<string, Set<string>>();
+  private readonly unsubscribe: () => void;
+  /** Bumped on every change, so a load that raced a change is not cached. */
+  private generation = 0;
+
+  constructor(private readonly options: VerifierOptions) {
+    this.unsubscribe = options.events.onChange(({ tokenId }) => this.forget(tokenId));
+  }
+
+  /** Drops every cached verification of a token (its current and previous secrets). */
+  forget(tokenId: string): void {
+    this.generation++;
+    const hashes = this.hashesByToken.get(tokenId);
+    if (!hashes) return;
+    for (const hash of hashes) this.cache.delete(hash);
+    this.hashesByToken.delete(tokenId);
+  }
+
+  /** Drops the whole cache, e.g. after losing the cross-process change feed. */
+  clear(): void {
+    this.generation++;
+    this.cache.clear();
+    this.hashesByToken.clear();
+  }
+
+  get cacheSize(): number {
+    return this.cache.size;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.clear();
+  }
+
+  async verify(secret: string, ip: string | undefined): Promise<VerifyResult> {
+    if (!isWellFormedToken(secret, this.options.tokenPrefix)) return { ok: false, reason: 'malformed' };
+    const hash = hashToken(this.options.pepper, secret);
+    const now = this.options.clock().getTime();
+    let entry = this.cache.get(hash);
+    if (entry === undefined || now - entry.loadedAt > this.options.cacheTtlMs) {
+      entry = await this.load(hash, now);
+    }
+    const snapshot = entry.snapshot;
+    if (snapshot === null) return { ok: false, reason: 'unknown' };
+    const tokenId = snapshot.token.id;
+    if (snapshot.graceUntil !== null && snapshot.graceUntil <= now) return { ok: false, reason: 'unknown', tokenId };
+    if (!snapshot.enabled) return { ok: false, reason: 'disabled', tokenId };
+    if (snapshot.expiresAt !== null && snapshot.expiresAt <= now) return { ok: false, reason: 'expired', tokenId };
+    if (!ipAllowed(ip, snapshot.ranges)) return { ok: false, reason: 'ip_not_allowed', tokenId };
+    return { ok: true, token: snapshot.token };
+  }
+
+  private async load(hash: string, now: number): Promise<CacheEntry> {
+    const generation = this.generation;
+    let row;
+    try {
+      row = await this.options.prisma.apiToken.findFirst({
+        where: { OR: [{ secretHash: hash }, { previousSecretHash: hash }] },
+        select: {
+          id: true,
+          name: true,
+          ownerId: true,
+          ownerEmail: true,
+          enabled: true,
+          expiresAt: true,
+          allowedIps: true,
+          secretHash: true,
+          previousSecretExpiresAt: true,
+          roles: { select: { role: { select: { scopes: true } } } },
+        },
+      });
+    } catch (cause) {
+      throw new ApiAccessError('DATABASE_UNAVAILABLE', 'The token store cannot be reached; the request was refused.', {});
+    }
+    const snapshot: Snapshot | null = row
+      ? {
+          token: Object.freeze({
+            id: row.id,
+            name: row.name,
+            ownerId: row.ownerId,
+            ownerEmail: row.ownerEmail,
+            scopes: Object.freeze([...new Set(row.roles.flatMap((r) => jsonStringArray(r.role.scopes)))].sort()),
+          }),
+          enabled: row.enabled,
+          expiresAt: row.expiresAt?.getTime() ?? null,
+          graceUntil: row.secretHash === hash ? null : (row.previousSecretExpiresAt?.getTime() ?? 0),
+          ranges: parseCidrs(jsonStringArray(row.allowedIps)),
+        }
+      : null;
+    const entry: CacheEntry = { snapshot, loadedAt: now };
+    if (generation === this.generation) this.remember(hash, entry);
+    return entry;
+  }
+
+  private remember(hash: string, entry: CacheEntry): void {
+    if (this.cache.size >= this.options.maxCacheEntries) {
+      // Map keeps insertion order: the first key is the oldest load.
+      const oldest = this.cache.keys().next().value as string;
+      this.cache.delete(oldest);
+    }
+    this.cache.delete(hash);
+    this.cache.set(hash, entry);
+    if (entry.snapshot) {
+      const id = entry.snapshot.token.id;
+      let hashes = this.hashesByToken.get(id);
+      if (!hashes) this.hashesByToken.set(id, (hashes = new Set()));
+      hashes.add(hash);
+    }
+  }
+}
