@@ -1,3 +1,5 @@
 export { createApiAccess, type ApiAccess, type ApiAccessOptions, type Logger } from './api-access.js';
 export * from './core/index.js';
 export * from './http/index.js';
+export { loadDatamodel, datamodelModel, type DatamodelModel } from './datamodel.js';
+export { stripParams } from './plugin/strip-params.js';

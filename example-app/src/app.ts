@@ -1,0 +1,68 @@
+import express, { type Express } from 'express';
+import type { PrismaClient } from '@prisma/client';
+import { createApiAccess, type ApiAccess, type ApiAccessOptions, type Clock, type Logger } from 'adminjs-api-access';
+import { buildAdmin } from './admin.js';
+import { createPrismaClient } from './prisma.js';
+import { sampleApi } from './sample-api.js';
+import { PrismaSessionStore } from './session-store.js';
+import { AdminUsers } from './users.js';
+import type AdminJS from 'adminjs';
+
+export interface ExampleAppOptions {
+  databaseUrl: string;
+  pepper: string;
+  sessionSecret: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Overrides of the plugin's options, e.g. a policy, for tests and experiments. */
+  apiAccess?: Partial<Omit<ApiAccessOptions, 'prisma' | 'users' | 'pepper'>>;
+  /** A PrismaClient to use instead of one on databaseUrl. */
+  prisma?: PrismaClient;
+}
+
+export interface ExampleApp {
+  app: Express;
+  prisma: PrismaClient;
+  apiAccess: ApiAccess;
+  users: AdminUsers;
+  admin: AdminJS;
+  sessionStore: PrismaSessionStore;
+  /** Flushes request logs and last-used times, then disconnects. */
+  close(): Promise<void>;
+}
+
+/** The example host: AdminJS with sign-in, the sample API behind the plugin's middleware. */
+export async function createExampleApp(options: ExampleAppOptions): Promise<ExampleApp> {
+  const prisma = options.prisma ?? createPrismaClient(options.databaseUrl);
+  const users = new AdminUsers(prisma);
+  const apiAccess = createApiAccess({
+    prisma,
+    pepper: options.pepper,
+    users,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...options.apiAccess,
+  });
+  const sessionStore = new PrismaSessionStore(prisma);
+  const { admin, router: adminRouter } = await buildAdmin({ prisma, users, sessionSecret: options.sessionSecret, sessionStore });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/api/v1', sampleApi(apiAccess, async () => void (await prisma.$queryRawUnsafe('SELECT 1'))));
+  app.use(admin.options.rootPath, adminRouter);
+  app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
+
+  return {
+    app,
+    prisma,
+    apiAccess,
+    users,
+    admin,
+    sessionStore,
+    async close() {
+      sessionStore.close();
+      await apiAccess.close();
+      if (!options.prisma) await prisma.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import bcrypt from 'bcryptjs';
+import type { PrismaClient } from '@prisma/client';
+import type { Actor, DirectoryUser, UserDirectory } from 'adminjs-api-access';
+
+export const SUPER_ADMIN = 'super_admin';
+export const ADMIN = 'admin';
+
+/** What the session holds about the signed-in admin: re-read from the database on every request. */
+export interface SessionAdmin {
+  id: string;
+  email: string;
+  role: string;
+  title: string;
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return bcrypt.hash(password, 12);
+}
+
+/** The example host's users, as the plugin sees them. */
+export class AdminUsers implements UserDirectory {
+  // A fixed hash to compare against when the e-mail is unknown, so timing does not reveal which e-mails exist.
+  private static readonly decoyHash = bcrypt.hashSync('decoy-password-for-timing', 12);
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async findById(id: string): Promise<DirectoryUser | null> {
+    const user = await this.prisma.adminUser.findUnique({ where: { id } });
+    if (!user || user.disabled) return null;
+    return { id: user.id, email: user.email, isSuperAdmin: user.role === SUPER_ADMIN, lastSignInAt: user.lastSignInAt };
+  }
+
+  /** Checks e-mail and password, records the sign-in, and returns what the session keeps. */
+  async authenticate(email: string, password: string, now = new Date()): Promise<SessionAdmin | null> {
+    if (typeof email !== 'string' || typeof password !== 'string' || email.length > 254 || password.length > 200) return null;
+    const user = await this.prisma.adminUser.findUnique({ where: { email: email.trim().toLowerCase() } });
+    const ok = await bcrypt.compare(password, user?.passwordHash ?? AdminUsers.decoyHash);
+    if (!user || !ok || user.disabled) return null;
+    await this.prisma.adminUser.update({ where: { id: user.id }, data: { lastSignInAt: now } });
+    return { id: user.id, email: user.email, role: user.role, title: user.role === SUPER_ADMIN ? 'Super admin' : 'Admin' };
+  }
+
+  /** The actor for a session, from the database: a disabled or demoted admin loses rights at once. */
+  async actorFor(session: { id?: string } | undefined | null): Promise<Actor | null> {
+    if (!session?.id) return null;
+    const user = await this.prisma.adminUser.findUnique({ where: { id: session.id } });
+    if (!user || user.disabled) return null;
+    return { id: user.id, email: user.email, isSuperAdmin: user.role === SUPER_ADMIN };
+  }
+}
