@@ -1,0 +1,61 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { MIN_PEPPER_LENGTH, hashToken } from '../../src/core/hashing.js';
+import { generateToken } from '../../src/core/token-format.js';
+
+const PEPPER = 'p'.repeat(MIN_PEPPER_LENGTH);
+
+describe('hashToken', () => {
+  it('requires peppers of at least 32 characters (the constant the options check uses)', () => {
+    assert.equal(MIN_PEPPER_LENGTH, 32);
+  });
+
+  it('is HMAC-SHA256 keyed by the pepper (well-known HMAC test vector)', () => {
+    assert.equal(
+      hashToken('key', 'The quick brown fox jumps over the lazy dog'),
+      'f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
+    );
+  });
+
+  it('returns 64 lowercase hex characters', () => {
+    for (let i = 0; i < 200; i++) {
+      assert.match(hashToken(PEPPER, generateToken('aat')), /^[0-9a-f]{64}$/);
+    }
+    assert.match(hashToken(PEPPER, ''), /^[0-9a-f]{64}$/);
+    assert.match(hashToken(PEPPER, 'ünïcødé 😀'), /^[0-9a-f]{64}$/);
+  });
+
+  it('is deterministic', () => {
+    const token = generateToken('aat');
+    const first = hashToken(PEPPER, token);
+    for (let i = 0; i < 10; i++) assert.equal(hashToken(PEPPER, token), first);
+    assert.equal(hashToken(`${PEPPER}`, `${token}`), first);
+  });
+
+  it('depends on the pepper, including a one-character change', () => {
+    const token = generateToken('aat');
+    const base = hashToken(PEPPER, token);
+    assert.notEqual(hashToken(`${PEPPER.slice(0, -1)}q`, token), base);
+    assert.notEqual(hashToken(`${PEPPER}p`, token), base);
+    assert.notEqual(hashToken('x'.repeat(MIN_PEPPER_LENGTH), token), base);
+  });
+
+  it('depends on the token, including a one-character change', () => {
+    const token = generateToken('aat');
+    const base = hashToken(PEPPER, token);
+    assert.notEqual(hashToken(PEPPER, `${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}`), base);
+    assert.notEqual(hashToken(PEPPER, token.toUpperCase()), base);
+    const hashes = new Set<string>();
+    for (let i = 0; i < 2000; i++) hashes.add(hashToken(PEPPER, generateToken('aat')));
+    assert.equal(hashes.size, 2000);
+  });
+
+  it('is not a plain SHA-256 of the token and does not contain the pepper or the token', async () => {
+    const { createHash } = await import('node:crypto');
+    const token = generateToken('aat');
+    const hash = hashToken(PEPPER, token);
+    assert.notEqual(hash, createHash('sha256').update(token).digest('hex'));
+    assert.notEqual(hash, createHash('sha256').update(PEPPER + token).digest('hex'));
+    assert.ok(!hash.includes(token));
+  });
+});
