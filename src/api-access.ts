@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AccessOptions } from './core/access.js';
 import { TokenEvents } from './core/events.js';
 import { MIN_PEPPER_LENGTH } from './core/hashing.js';
+import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { PREFIX_PATTERN, tokenPattern } from './core/token-format.js';
 import { TokenService } from './core/token-service.js';
@@ -77,7 +78,9 @@ const optionsSchema = z
       .default({ enabled: true, batchSize: 500, flushIntervalMs: 1_000, maxBuffered: 200_000 }),
     realm: z.string().regex(/^[\x20-\x7e]{1,64}$/).refine((v) => !v.includes('"'), 'must not contain quotes').default('api'),
     clock: z.custom<Clock>((v) => typeof v === 'function', 'must be a function returning a Date').optional(),
-    logger: z.custom<Logger>((v) => typeof (v as Logger | undefined)?.error === 'function', 'must have info, warn and error methods').optional(),
+    logger: z
+      .custom<Logger>((v) => ['info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown> | undefined)?.[m] === 'function'), 'must have info, warn and error methods')
+      .optional(),
   })
   .strict();
 
@@ -105,9 +108,21 @@ export interface ApiAccess {
 /** Builds the token system from the host's options, failing at start-up with every bad option named. */
 export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   const parsed = optionsSchema.safeParse(input);
-  if (!parsed.success) throw optionsError('options', parsed.error);
+  let policy: Policy | undefined;
+  let policyError: ApiAccessError | undefined;
+  try {
+    policy = resolvePolicy((input as { policy?: PolicyInput } | undefined)?.policy);
+  } catch (error) {
+    policyError = error as ApiAccessError;
+  }
+  if (!parsed.success || !policy) {
+    // One error that names every bad option, the policy's included.
+    const messages = [parsed.success ? '' : optionsError('options', parsed.error).message, policyError?.message ?? '']
+      .map((m) => m.replace(/^Invalid adminjs-api-access options:\n/, ''))
+      .filter(Boolean);
+    throw new ApiAccessError('INVALID_OPTIONS', `Invalid adminjs-api-access options:\n${messages.join('\n')}`);
+  }
   const options = parsed.data;
-  const policy = resolvePolicy(options.policy as PolicyInput | undefined);
   const clock: Clock = options.clock ?? (() => new Date());
   const logger: Logger = options.logger ?? console;
   const events = new TokenEvents();

@@ -10,22 +10,25 @@ export type ParsedCidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 export function normalizeCidr(input: string): string | null {
   const text = input.trim();
   if (text.length === 0 || text.length > 64) return null;
-  try {
-    if (!text.includes('/')) {
-      const address = ipaddr.parse(text);
-      if (!ipaddr.isValid(text)) return null;
-      return `${address.toNormalizedString()}/${address.kind() === 'ipv4' ? 32 : 128}`;
-    }
-    const [address, bits] = ipaddr.parseCIDR(text);
-    const network =
-      address.kind() === 'ipv4'
-        ? ipaddr.IPv4.networkAddressFromCIDR(text)
-        : ipaddr.IPv6.networkAddressFromCIDR(text);
-    if (network.toNormalizedString() !== address.toNormalizedString()) return null;
-    return `${address.toNormalizedString()}/${bits}`;
-  } catch {
-    return null;
+  const [addressText = '', bitsText, ...rest] = text.split('/');
+  if (rest.length > 0 || (bitsText !== undefined && !/^\d{1,3}$/.test(bitsText))) return null;
+  // ipaddr.js also reads "010.0.0.1" (octal), "10.1" and "167772160" as IPv4: an admin who
+  // types those almost never means the network they denote, so only dotted quads count.
+  const isIPv4 = ipaddr.IPv4.isValidFourPartDecimal(addressText);
+  if (!isIPv4 && !(addressText.includes(':') && ipaddr.IPv6.isValid(addressText))) return null;
+  let address: ipaddr.IPv4 | ipaddr.IPv6 = ipaddr.parse(addressText);
+  let bits = bitsText === undefined ? (isIPv4 ? 32 : 128) : Number(bitsText);
+  if (bits > (isIPv4 ? 32 : 128)) return null;
+  // Clients on IPv4-mapped addresses are matched as IPv4, so an IPv4-mapped range is stored as the IPv4 range it means.
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+    if (bits < 96) return null;
+    address = (address as ipaddr.IPv6).toIPv4Address();
+    bits -= 96;
   }
+  const cidr = `${address.toNormalizedString()}/${bits}`;
+  const network = address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+  if (network.toNormalizedString() !== address.toNormalizedString()) return null;
+  return cidr;
 }
 
 export function parseCidrs(cidrs: readonly string[]): ParsedCidr[] {

@@ -6,7 +6,9 @@ import type { Policy } from './policy.js';
 const DAY_MS = 86_400_000;
 /** Without a maxLifetimeDays policy, a date further than this is a typo, not a plan. */
 const ABSOLUTE_MAX_LIFETIME_DAYS = 36_500;
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** Control characters other than tab, newline and carriage return (allowed in descriptions). */
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const ANY_CONTROL_CHAR = /\p{Cc}/u;
 const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:/-]*$/u;
 
 export type ExpiryInput =
@@ -32,7 +34,7 @@ const nameSchema = z
   .trim()
   .min(1, 'Name is required.')
   .max(100, 'Name must be at most 100 characters.')
-  .refine((v) => !CONTROL_CHARS.test(v) && !v.includes('\n'), 'Name must not contain control characters.');
+  .refine((v) => !ANY_CONTROL_CHAR.test(v), 'Name must not contain control characters.');
 const descriptionSchema = z
   .string({ error: 'Description must be text.' })
   .max(1000, 'Description must be at most 1000 characters.')
@@ -87,7 +89,7 @@ const createSchema = z.object({
   expiry: expirySchema,
   allowedIps: allowedIpsSchema.default([]),
   ownerId: ownerIdSchema.optional(),
-});
+}).strict();
 const editSchema = z.object({
   name: nameSchema.optional(),
   description: descriptionSchema.optional(),
@@ -149,6 +151,15 @@ function normalizeIps(raw: string[], errors: FieldErrors): string[] {
   return out;
 }
 
+/** "2030-02-30" parses as 2 March: refuse dates whose day does not exist rather than move them. */
+function isRealCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+}
+
 /** Turns an expiry choice into a date (null: never), enforcing the policy. */
 export function resolveExpiry(raw: unknown, policy: Policy, now: Date, errors: FieldErrors, field = 'expiry'): Date | null {
   const parsed = expirySchema.safeParse(raw);
@@ -170,7 +181,7 @@ export function resolveExpiry(raw: unknown, policy: Policy, now: Date, errors: F
     return new Date(now.getTime() + expiry.days * DAY_MS);
   }
   const date = expiry.date instanceof Date ? expiry.date : new Date(expiry.date);
-  if (Number.isNaN(date.getTime()) || (typeof expiry.date === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(expiry.date))) {
+  if (Number.isNaN(date.getTime()) || (typeof expiry.date === 'string' && !isRealCalendarDate(expiry.date))) {
     errors.add(field, 'INVALID_INPUT', 'The expiry date is not a valid date (use YYYY-MM-DD or an ISO 8601 timestamp).');
     return null;
   }
@@ -205,6 +216,8 @@ export function parseCreateInput(raw: unknown, policy: Policy, now: Date): Norma
     const name = nameSchema.safeParse(partial.name);
     if (name.success) checkName(name.data, policy, errors);
     if (!errors.has('expiry')) resolveExpiry(partial.expiry, policy, now, errors);
+    const ips = allowedIpsSchema.safeParse(partial.allowedIps ?? []);
+    if (ips.success && !errors.has('allowedIps')) normalizeIps(ips.data, errors);
     errors.throwIfAny();
   }
   const input = parsed.data!;
@@ -250,7 +263,7 @@ export function parseIdList(raw: unknown, field = 'ids'): string[] {
 }
 
 export function parseId(raw: unknown, field = 'id'): string {
-  if (typeof raw !== 'string' || raw.trim().length === 0 || raw.length > 64) {
+  if (typeof raw !== 'string' || raw.trim().length === 0 || raw.trim().length > 64) {
     throw ApiAccessError.field(field, 'INVALID_INPUT', 'Give a token id.');
   }
   return raw.trim();

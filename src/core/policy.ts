@@ -65,7 +65,7 @@ export function optionsError(prefix: string, error: z.ZodError): ApiAccessError 
 
 export function resolvePolicy(input: PolicyInput | undefined): Policy {
   const parsed = policySchema.safeParse(input ?? {});
-  if (!parsed.success) throw optionsError('policy', parsed.error);
+  if (!parsed.success) throw optionsError('options.policy', parsed.error);
   const policy = parsed.data;
   return Object.freeze({
     ...policy,

@@ -24,6 +24,12 @@ export function tokenPattern(prefix: string): RegExp {
   return new RegExp(`^${prefix}_[0-9A-Za-z]{${RANDOM_LENGTH + CHECKSUM_LENGTH}}$`);
 }
 
+/** The same pattern unanchored and global, to find tokens inside text (logs, commits, tickets). */
+export function tokenScanPattern(prefix: string): RegExp {
+  assertValidPrefix(prefix);
+  return new RegExp(`\\b${prefix}_[0-9A-Za-z]{${RANDOM_LENGTH + CHECKSUM_LENGTH}}\\b`, 'g');
+}
+
 function encodeChecksum(value: number): string {
   let out = '';
   for (let i = 0; i < CHECKSUM_LENGTH; i++) {
@@ -50,6 +56,7 @@ function randomBase62(length: number): string {
 }
 
 export function generateToken(prefix: string): string {
+  assertValidPrefix(prefix);
   const body = `${prefix}_${randomBase62(RANDOM_LENGTH)}`;
   return body + checksumOf(body);
 }

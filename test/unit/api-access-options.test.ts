@@ -99,16 +99,14 @@ describe('createApiAccess option validation', () => {
   });
 
   it(
-    'KNOWN BUG: names bad policy options together with other bad options',
-    { todo: 'createApiAccess resolves the policy only after the other options pass' },
+    'names bad policy options together with other bad options',
     () => {
       assertRejected(options({ pepper: 'short', policy: { maxActiveTokensPerOwner: 0 } }), 'options.pepper', 'policy.maxActiveTokensPerOwner');
     },
   );
 
   it(
-    'KNOWN BUG: refuses a logger without warn/info, as its message says',
-    { todo: 'the logger check only tests for error(); warn() is called later from background flush error handlers' },
+    'refuses a logger without warn/info, as its message says',
     () => {
       assertRejected(options({ logger: { error: () => {} } }), 'options.logger');
     },

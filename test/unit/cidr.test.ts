@@ -97,11 +97,13 @@ describe('normalizeCidr', () => {
     assert.equal(normalizeCidr(`10.0.0.0/${'0'.repeat(60)}8`), null);
   });
 
-  it('accepts IPv4-mapped IPv6 text as an IPv6 address', () => {
-    assert.equal(normalizeCidr('::ffff:203.0.113.5'), '0:0:0:0:0:ffff:cb00:7105/128');
+  it('stores IPv4-mapped IPv6 text as the IPv4 address or range it means, since clients are matched as IPv4', () => {
+    assert.equal(normalizeCidr('::ffff:203.0.113.5'), '203.0.113.5/32');
+    assert.equal(normalizeCidr('::ffff:203.0.113.0/120'), '203.0.113.0/24');
+    assert.equal(normalizeCidr('::ffff:0:0/80'), null);
   });
 
-  it('KNOWN BUG: rejects non-dotted-quad IPv4 spellings (octal, hex, short, integer)', { todo: 'src/core/cidr.ts accepts these via ipaddr.parse' }, () => {
+  it('rejects non-dotted-quad IPv4 spellings (octal, hex, short, integer)', () => {
     // "010.0.0.1" is read as octal and silently becomes 8.0.0.1/32; "10.1" becomes 10.0.0.1/32,
     // "1.2.3" becomes 1.2.0.3/32, "10" becomes 0.0.0.10/32.
     assert.equal(normalizeCidr('010.0.0.1'), null);
@@ -203,8 +205,7 @@ describe('ipAllowed', () => {
   });
 
   it(
-    'KNOWN BUG: an IPv4-mapped IPv6 range accepted by normalizeCidr matches the clients it names',
-    { todo: 'ipAllowed turns every mapped client address into IPv4, so a ::ffff: range never matches' },
+    'an IPv4-mapped IPv6 range accepted by normalizeCidr matches the clients it names',
     () => {
       const ranges = parseCidrs([normalizeCidr('::ffff:203.0.113.0/120')!]);
       assert.equal(ipAllowed('203.0.113.5', ranges), true);
