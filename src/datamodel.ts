@@ -24,8 +24,13 @@ export function loadDatamodel(): { models: DatamodelModel[]; enums: unknown[] } 
   return cached!;
 }
 
-export function datamodelModel(name: string): DatamodelModel {
+/**
+ * One model of the datamodel, for an @adminjs/prisma resource. Fields named in `omit` are left
+ * out: @adminjs/prisma copies only the model's fields into records, so an omitted field never
+ * reaches a record, a response or the browser.
+ */
+export function datamodelModel(name: string, omit: readonly string[] = []): DatamodelModel {
   const model = loadDatamodel().models.find((m) => m.name === name);
   if (!model) throw new Error(`The Prisma model ${name} is missing from the datamodel. Did you add api-access.prisma to your schema?`);
-  return model;
+  return { ...model, fields: model.fields.filter((field) => !omit.includes(field.name)) };
 }

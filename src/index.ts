@@ -3,3 +3,5 @@ export * from './core/index.js';
 export * from './http/index.js';
 export { loadDatamodel, datamodelModel, type DatamodelModel } from './datamodel.js';
 export { stripParams } from './plugin/strip-params.js';
+export { apiAccessPlugin, type ApiAccessPlugin } from './plugin/api-access-plugin.js';
+export type { ApiAccessPluginOptions } from './plugin/options.js';

@@ -1,11 +1,12 @@
 import express, { type Express } from 'express';
 import type { PrismaClient } from '@prisma/client';
-import { createApiAccess, type ApiAccess, type ApiAccessOptions, type Clock, type Logger } from 'adminjs-api-access';
+import { ComponentLoader, type CurrentAdmin } from 'adminjs';
+import { apiAccessPlugin, type ApiAccessPlugin, type ApiAccessPluginOptions, type Clock, type Logger } from 'adminjs-api-access';
 import { buildAdmin } from './admin.js';
 import { createPrismaClient } from './prisma.js';
 import { sampleApi } from './sample-api.js';
 import { PrismaSessionStore } from './session-store.js';
-import { AdminUsers } from './users.js';
+import { AdminUsers, SUPER_ADMIN } from './users.js';
 import type AdminJS from 'adminjs';
 
 export interface ExampleAppOptions {
@@ -15,7 +16,9 @@ export interface ExampleAppOptions {
   clock?: Clock;
   logger?: Logger;
   /** Overrides of the plugin's options, e.g. a policy, for tests and experiments. */
-  apiAccess?: Partial<Omit<ApiAccessOptions, 'prisma' | 'users' | 'pepper'>>;
+  apiAccess?: Partial<Omit<ApiAccessPluginOptions, 'prisma' | 'users' | 'pepper' | 'componentLoader'>>;
+  /** Shown on the admin screens (default /api/v1). */
+  apiBaseUrl?: string;
   /** A PrismaClient to use instead of one on databaseUrl. */
   prisma?: PrismaClient;
 }
@@ -23,7 +26,7 @@ export interface ExampleAppOptions {
 export interface ExampleApp {
   app: Express;
   prisma: PrismaClient;
-  apiAccess: ApiAccess;
+  apiAccess: ApiAccessPlugin;
   users: AdminUsers;
   admin: AdminJS;
   sessionStore: PrismaSessionStore;
@@ -35,16 +38,28 @@ export interface ExampleApp {
 export async function createExampleApp(options: ExampleAppOptions): Promise<ExampleApp> {
   const prisma = options.prisma ?? createPrismaClient(options.databaseUrl);
   const users = new AdminUsers(prisma);
-  const apiAccess = createApiAccess({
+  const componentLoader = new ComponentLoader();
+  const apiAccess = apiAccessPlugin({
     prisma,
     pepper: options.pepper,
     users,
+    componentLoader,
+    isSuperAdmin: (currentAdmin?: CurrentAdmin) => currentAdmin?.role === SUPER_ADMIN,
+    apiBaseUrl: options.apiBaseUrl ?? '/api/v1',
+    listUsers: () => users.list(),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...options.apiAccess,
   });
   const sessionStore = new PrismaSessionStore(prisma);
-  const { admin, router: adminRouter } = await buildAdmin({ prisma, users, sessionSecret: options.sessionSecret, sessionStore });
+  const { admin, router: adminRouter } = await buildAdmin({
+    prisma,
+    users,
+    sessionSecret: options.sessionSecret,
+    sessionStore,
+    resources: apiAccess.resources,
+    componentLoader,
+  });
 
   const app = express();
   app.disable('x-powered-by');

@@ -18,6 +18,7 @@ const host = await createExampleApp({
   databaseUrl: sqliteUrl(),
   pepper: loadOrCreateSecret('API_ACCESS_PEPPER', dataDir, log),
   sessionSecret: loadOrCreateSecret('SESSION_SECRET', dataDir, log),
+  apiBaseUrl: process.env.PUBLIC_API_URL ?? `http://localhost:${port}/api/v1`,
 });
 const { seeded } = await seed(host.prisma, host.apiAccess);
 if (seeded) log('Seeded an empty database with two admins, three roles and three tokens.');

@@ -30,6 +30,11 @@ export class AdminUsers implements UserDirectory {
     return { id: user.id, email: user.email, isSuperAdmin: user.role === SUPER_ADMIN, lastSignInAt: user.lastSignInAt };
   }
 
+  /** Candidate token owners for token admins: enabled admins, by e-mail. */
+  async list(): Promise<Array<{ id: string; email: string }>> {
+    return this.prisma.adminUser.findMany({ where: { disabled: false }, select: { id: true, email: true }, orderBy: { email: 'asc' } });
+  }
+
   /** Checks e-mail and password, records the sign-in, and returns what the session keeps. */
   async authenticate(email: string, password: string, now = new Date()): Promise<SessionAdmin | null> {
     if (typeof email !== 'string' || typeof password !== 'string' || email.length > 254 || password.length > 200) return null;

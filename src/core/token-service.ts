@@ -10,7 +10,7 @@ import { SCOPE_PATTERN, type Policy } from './policy.js';
 import { statusWhere } from './status.js';
 import { generateToken, lastFourOf } from './token-format.js';
 import { roleView, tokenInclude, toTokenView, type TokenRow } from './token-view.js';
-import type { Actor, Clock, IssuedToken, RoleView, TokenStatus, TokenView, UserDirectory } from './types.js';
+import type { Actor, Clock, IssuedToken, RequestLogView, RoleView, TokenStatus, TokenView, UserDirectory } from './types.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -56,6 +56,16 @@ const listQuerySchema = z
     perPage: z.number().int().min(1).max(500).default(20),
     sortBy: z.enum(['createdAt', 'name', 'expiresAt', 'lastUsedAt']).default('createdAt'),
     direction: z.enum(['asc', 'desc']).default('desc'),
+  })
+  .strict();
+
+const requestLogQuerySchema = z
+  .object({
+    tokenId: z.string().min(1).max(64).optional(),
+    from: z.coerce.date({ error: 'The start of the period must be a date.' }).optional(),
+    to: z.coerce.date({ error: 'The end of the period must be a date.' }).optional(),
+    page: z.number().int().min(1).max(1_000_000).default(1),
+    perPage: z.number().int().min(1).max(500).default(20),
   })
   .strict();
 
@@ -484,6 +494,44 @@ export class TokenService {
       }),
     ]);
     return { items: rows.map((row) => this.view(row, now)), total, page: query.page, perPage: query.perPage };
+  }
+
+  /** Request logs, newest first: all of them for token admins, else only those of the actor's own tokens. */
+  async listRequestLogs(actorIn: Actor, rawQuery: unknown = {}): Promise<{ items: RequestLogView[]; total: number; page: number; perPage: number }> {
+    const actor = await this.resolveActor(actorIn);
+    assertCanUseFeature(actor, this.deps.access);
+    const parsed = requestLogQuerySchema.safeParse(rawQuery ?? {});
+    if (!parsed.success) {
+      const errors = new FieldErrors();
+      errors.addZod(parsed.error);
+      errors.throwIfAny();
+    }
+    const query = parsed.data!;
+    if (query.from && query.to && query.from > query.to) throw ApiAccessError.field('to', 'INVALID_INPUT', 'The end of the period must be after its start.');
+    const seesEveryone = actor.isSuperAdmin && actor.isTokenAdmin;
+    let tokenFilter: Prisma.ApiRequestLogWhereInput = query.tokenId ? { tokenId: query.tokenId } : {};
+    if (!seesEveryone) {
+      const own = await this.db.apiToken.findMany({ where: { ownerId: actor.id }, select: { id: true } });
+      const ownIds = own.map((t) => t.id);
+      if (query.tokenId && !ownIds.includes(query.tokenId)) {
+        throw new ApiAccessError('FORBIDDEN', "Reading other users' request logs needs the token admin grant.");
+      }
+      tokenFilter = { tokenId: query.tokenId ?? { in: ownIds } };
+    }
+    const where: Prisma.ApiRequestLogWhereInput = {
+      ...tokenFilter,
+      ...(query.from || query.to ? { createdAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) } } : {}),
+    };
+    const [total, items] = await Promise.all([
+      this.db.apiRequestLog.count({ where }),
+      this.db.apiRequestLog.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip: (query.page - 1) * query.perPage,
+        take: query.perPage,
+      }),
+    ]);
+    return { items, total, page: query.page, perPage: query.perPage };
   }
 
   // --- Roles ---------------------------------------------------------------------------------

@@ -62,3 +62,16 @@ export interface IssuedToken {
 }
 
 export type Clock = () => Date;
+
+export interface RequestLogView {
+  id: number;
+  tokenId: string;
+  tokenName: string;
+  method: string;
+  path: string;
+  status: number;
+  ip: string;
+  userAgent: string;
+  durationMs: number;
+  createdAt: Date;
+}

@@ -1,5 +1,5 @@
 import supertest from 'supertest';
-import type { Actor, ApiAccessOptions } from 'adminjs-api-access';
+import type { Actor, ApiAccessPluginOptions } from 'adminjs-api-access';
 import { createExampleApp, type ExampleApp } from '../../example-app/src/app.js';
 import { seed, SEEDED_SIGN_INS } from '../../example-app/src/seed.js';
 import { TestClock } from './clock.js';
@@ -25,7 +25,7 @@ export interface TestHost {
 }
 
 export interface TestHostOptions {
-  apiAccess?: Partial<Omit<ApiAccessOptions, 'prisma' | 'users' | 'pepper'>>;
+  apiAccess?: Partial<Omit<ApiAccessPluginOptions, 'prisma' | 'users' | 'pepper' | 'componentLoader'>>;
   /** Seed the two admins, three roles and three tokens (default true). */
   seed?: boolean;
 }

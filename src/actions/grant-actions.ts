@@ -1,0 +1,47 @@
+import type { ActionContext, ResourceOptions } from 'adminjs';
+import { errorResponse, isPost, payloadOf, type PluginContext } from '../plugin/context.js';
+
+type Actions = NonNullable<ResourceOptions['actions']>;
+
+/** The token-admin grant (seed 002): given and taken through core, which allows super admins only. */
+export function grantActions(ctx: PluginContext): Actions {
+  const { service } = ctx.apiAccess;
+  const isAccessible = ({ currentAdmin }: ActionContext) => ctx.isSuperAdmin(currentAdmin);
+  const listUrl = (context: ActionContext) => context.h.resourceUrl({ resourceId: context.resource.id() });
+  return {
+    list: { isAccessible },
+    show: { isAccessible },
+    search: { isAccessible },
+    new: {
+      isAccessible,
+      handler: async (request, _response, context) => {
+        const record = { params: payloadOf(request) } as never;
+        try {
+          const actor = await ctx.actor(context);
+          if (!isPost(request)) return {};
+          await service.grantTokenAdmin(actor, payloadOf(request).userId);
+          return { record, redirectUrl: listUrl(context), notice: { message: 'Token admin grant given.', type: 'success' } };
+        } catch (error) {
+          return errorResponse(error, { record });
+        }
+      },
+    },
+    edit: { isAccessible: false, isVisible: false },
+    delete: {
+      isAccessible,
+      guard: "Take the token admin grant away? This admin will no longer see or manage other users' tokens.",
+      handler: async (request, _response, context) => {
+        const record = context.record?.toJSON(context.currentAdmin);
+        try {
+          const actor = await ctx.actor(context);
+          if (!isPost(request)) return { record };
+          await service.revokeTokenAdmin(actor, request.params.recordId);
+          return { record, redirectUrl: listUrl(context), notice: { message: 'Token admin grant taken away.', type: 'success' } };
+        } catch (error) {
+          return errorResponse(error, { record });
+        }
+      },
+    },
+    bulkDelete: { isAccessible: false, isVisible: false },
+  };
+}

@@ -1,0 +1,32 @@
+import type { ActionContext, CurrentAdmin, ResourceWithOptions } from 'adminjs';
+import { createApiAccess, type ApiAccess } from '../api-access.js';
+import { buildResources } from '../resources/index.js';
+import { registerComponents } from './components.js';
+import { resolveActor, type PluginContext } from './context.js';
+import { validatePluginOptions, type ApiAccessPluginOptions } from './options.js';
+
+export interface ApiAccessPlugin extends ApiAccess {
+  /** Add these to your AdminJS options' `resources`. */
+  readonly resources: ResourceWithOptions[];
+}
+
+/**
+ * The whole plugin in one call: the token system (service, middleware) and its AdminJS
+ * resources, with the screens registered on the host's ComponentLoader.
+ */
+export function apiAccessPlugin(options: ApiAccessPluginOptions): ApiAccessPlugin {
+  validatePluginOptions(options);
+  const { componentLoader, isSuperAdmin, adminId, apiBaseUrl, navigation, listUsers, ...coreOptions } = options;
+  const apiAccess = createApiAccess(coreOptions);
+  const superAdmin = (currentAdmin: CurrentAdmin | undefined) => Boolean(currentAdmin) && isSuperAdmin(currentAdmin);
+  const ctx: PluginContext = {
+    apiAccess,
+    options,
+    resourceIds: { token: 'ApiToken', role: 'ApiRole', requestLog: 'ApiRequestLog', audit: 'ApiAuditEvent', grant: 'ApiTokenAdminGrant', assignment: 'ApiTokenRole' },
+    isSuperAdmin: superAdmin,
+    canUseFeature: (currentAdmin) => superAdmin(currentAdmin) || (Boolean(currentAdmin) && apiAccess.access.allowPersonalTokens),
+    actor: (context: ActionContext) => resolveActor(options, context.currentAdmin),
+  };
+  const resources = buildResources(ctx, options.prisma, registerComponents(componentLoader));
+  return Object.assign(Object.create(null) as object, apiAccess, { resources }) as ApiAccessPlugin;
+}

@@ -1,0 +1,21 @@
+import type { ComponentLoader } from 'adminjs';
+import { fileURLToPath } from 'node:url';
+
+const COMPONENTS = {
+  create: 'CreateToken',
+  edit: 'EditToken',
+  tokenAction: 'TokenAction',
+} as const;
+
+/**
+ * Registers the plugin's screens on the host's ComponentLoader, as AdminJS's own feature
+ * packages do. AdminJS bundles them from source at start-up; add() is idempotent, so calling
+ * the plugin twice with one loader is harmless.
+ */
+export function registerComponents(loader: ComponentLoader): Record<keyof typeof COMPONENTS, string> {
+  const ids = {} as Record<keyof typeof COMPONENTS, string>;
+  for (const [key, file] of Object.entries(COMPONENTS) as Array<[keyof typeof COMPONENTS, string]>) {
+    ids[key] = loader.add(`ApiAccess${file}`, fileURLToPath(new URL(`../components/${file}.tsx`, import.meta.url)));
+  }
+  return ids;
+}

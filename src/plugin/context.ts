@@ -1,0 +1,50 @@
+import { BaseRecord, type ActionContext, type ActionResponse, type CurrentAdmin, type RecordJSON } from 'adminjs';
+import { ApiAccessError, isApiAccessError } from '../core/errors.js';
+import type { Actor } from '../core/types.js';
+import type { ApiAccess } from '../api-access.js';
+import type { ApiAccessPluginOptions } from './options.js';
+
+/** What every action of the plugin needs, built once by the plugin factory. */
+export interface PluginContext {
+  apiAccess: ApiAccess;
+  options: ApiAccessPluginOptions;
+  /** The AdminJS resource ids, for links between screens. */
+  resourceIds: { token: string; role: string; requestLog: string; audit: string; grant: string; assignment: string };
+  /** The session says so (sync, for showing and hiding); core re-checks against the database. */
+  canUseFeature(currentAdmin: CurrentAdmin | undefined): boolean;
+  isSuperAdmin(currentAdmin: CurrentAdmin | undefined): boolean;
+  /** The acting admin as the host's database says now: a disabled or demoted admin loses rights at once. */
+  actor(context: ActionContext): Promise<Actor>;
+}
+
+export async function resolveActor(options: ApiAccessPluginOptions, currentAdmin: CurrentAdmin | undefined): Promise<Actor> {
+  const id = currentAdmin ? (options.adminId ? options.adminId(currentAdmin) : (currentAdmin.id as string | undefined)) : undefined;
+  const user = id ? await options.users.findById(String(id)) : null;
+  if (!user) throw new ApiAccessError('FORBIDDEN', 'Sign in again: your admin account was not found or is disabled.');
+  return { id: user.id, email: user.email, isSuperAdmin: user.isSuperAdmin };
+}
+
+/** The only way a plugin action reports failure: a notice, and field errors a form shows in place. */
+export function errorResponse(error: unknown, extra: Partial<ActionResponse> = {}): ActionResponse {
+  if (!isApiAccessError(error)) throw error;
+  const errors = Object.fromEntries(Object.entries(error.fields).map(([field, e]) => [field, { message: e.message, type: e.code }]));
+  return {
+    ...extra,
+    record: { ...(extra.record as RecordJSON | undefined), params: (extra.record as RecordJSON | undefined)?.params ?? {}, errors } as RecordJSON,
+    notice: { message: error.message, type: 'error' },
+    error: error.toJSON(),
+  };
+}
+
+/** A record for AdminJS's screens built from safe, flat params (never from a database row). */
+export function recordJson(context: ActionContext, params: Record<string, unknown>): RecordJSON {
+  return new BaseRecord(params, context.resource).toJSON(context.currentAdmin);
+}
+
+export function isPost(request: { method: string }): boolean {
+  return request.method.toLowerCase() === 'post';
+}
+
+export function payloadOf(request: { payload?: Record<string, unknown> }): Record<string, unknown> {
+  return request.payload ?? {};
+}

@@ -1,0 +1,128 @@
+import type { ResourceWithOptions } from 'adminjs';
+import type { PrismaClient } from '@prisma/client';
+import { grantActions } from '../actions/grant-actions.js';
+import { requestLogActions } from '../actions/request-log-actions.js';
+import { roleActions } from '../actions/role-actions.js';
+import { tokenActions, type TokenComponents } from '../actions/token-actions.js';
+import { datamodelModel } from '../datamodel.js';
+import type { PluginContext } from '../plugin/context.js';
+
+/** Fields that must never reach AdminJS: left out of the resource's model altogether. */
+export const TOKEN_SECRET_FIELDS = ['secretHash', 'previousSecretHash'] as const;
+
+const READ_ONLY = { new: false, edit: false, delete: false, bulkDelete: false } as const;
+const denied = { isAccessible: false, isVisible: false };
+
+function resource(prisma: PrismaClient, model: string, omit: readonly string[] = []) {
+  return { model: datamodelModel(model, omit), client: prisma };
+}
+
+/** The plugin's AdminJS resources, in the "API Access" navigation group. */
+export function buildResources(ctx: PluginContext, prisma: PrismaClient, components: TokenComponents): ResourceWithOptions[] {
+  const navigation = { name: ctx.options.navigation?.name ?? 'API Access', icon: ctx.options.navigation?.icon ?? 'Key' };
+  const superAdminOnly = ({ currentAdmin }: { currentAdmin?: unknown }) => ctx.isSuperAdmin(currentAdmin as never);
+  const readOnlyActions = (isAccessible: typeof superAdminOnly) => ({
+    list: { isAccessible },
+    show: { isAccessible },
+    search: { isAccessible },
+    ...Object.fromEntries(Object.keys(READ_ONLY).map((name) => [name, denied])),
+  });
+  const virtual = (extra: Record<string, unknown> = {}) => ({ type: 'string' as const, isSortable: false, ...extra });
+
+  return [
+    {
+      resource: resource(prisma, 'ApiToken', TOKEN_SECRET_FIELDS),
+      options: {
+        id: ctx.resourceIds.token,
+        navigation,
+        titleProperty: 'name',
+        sort: { sortBy: 'createdAt', direction: 'desc' },
+        listProperties: ['name', 'id', 'description', 'tags', 'type', 'expiresAt', 'status', 'lastUsedAt', 'createdByEmail', 'ownerEmail'],
+        showProperties: [
+          'name', 'id', 'maskedToken', 'status', 'description', 'tags', 'roles', 'scopes', 'allowedIps', 'ownerEmail',
+          'createdByEmail', 'createdAt', 'secretIssuedAt', 'lastUsedAt', 'lastUsedIp', 'expiresAt', 'previousSecretExpiresAt',
+        ],
+        filterProperties: ['status', 'roles', 'tags', 'ownerId', 'name'],
+        editProperties: [],
+        properties: {
+          status: virtual({
+            availableValues: [
+              { value: 'active', label: 'Active' },
+              { value: 'expired', label: 'Expired' },
+              { value: 'disabled', label: 'Disabled' },
+            ],
+          }),
+          maskedToken: virtual(),
+          tags: virtual(),
+          roles: virtual({ description: 'Filter by role name' }),
+          scopes: virtual(),
+          type: { isSortable: false },
+          allowedIps: virtual(),
+          ownerEmail: { isSortable: false },
+          createdByEmail: { isSortable: false },
+          expiresAt: { description: 'Empty: never expires' },
+          previousSecretExpiresAt: { description: 'During a rotation grace period, when the previous secret stops working' },
+          description: { isSortable: false },
+          id: { isSortable: false },
+        },
+        actions: tokenActions(ctx, components),
+      },
+    },
+    {
+      resource: resource(prisma, 'ApiRole'),
+      options: {
+        id: ctx.resourceIds.role,
+        navigation,
+        titleProperty: 'name',
+        listProperties: ['name', 'description', 'scopes', 'updatedAt'],
+        editProperties: ['name', 'description', 'scopes'],
+        properties: { scopes: { type: 'string', isArray: true, description: 'e.g. vault-summary:read' } },
+        actions: roleActions(ctx),
+      },
+    },
+    {
+      resource: resource(prisma, 'ApiTokenRole'),
+      options: {
+        id: ctx.resourceIds.assignment,
+        navigation,
+        listProperties: ['token', 'role', 'assignedByEmail', 'assignedAt'],
+        sort: { sortBy: 'assignedAt', direction: 'desc' },
+        actions: readOnlyActions(superAdminOnly),
+      },
+    },
+    {
+      resource: resource(prisma, 'ApiRequestLog'),
+      options: {
+        id: ctx.resourceIds.requestLog,
+        navigation,
+        sort: { sortBy: 'createdAt', direction: 'desc' },
+        listProperties: ['createdAt', 'tokenName', 'method', 'path', 'status', 'ip', 'durationMs'],
+        filterProperties: ['tokenId', 'createdAt'],
+        properties: { id: { isVisible: false }, durationMs: { description: 'Milliseconds' } },
+        actions: requestLogActions(ctx),
+      },
+    },
+    {
+      resource: resource(prisma, 'ApiAuditEvent'),
+      options: {
+        id: ctx.resourceIds.audit,
+        navigation,
+        sort: { sortBy: 'createdAt', direction: 'desc' },
+        listProperties: ['createdAt', 'actorEmail', 'action', 'tokenName'],
+        filterProperties: ['action', 'actorEmail', 'tokenId', 'createdAt'],
+        actions: readOnlyActions(superAdminOnly),
+      },
+    },
+    {
+      resource: resource(prisma, 'ApiTokenAdminGrant'),
+      options: {
+        id: ctx.resourceIds.grant,
+        navigation,
+        listProperties: ['userEmail', 'grantedAt'],
+        editProperties: ['userId'],
+        properties: { userId: { description: 'The id of a super admin' } },
+        actions: grantActions(ctx),
+      },
+    },
+  ];
+}
