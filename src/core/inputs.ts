@@ -131,6 +131,17 @@ export class FieldErrors {
   }
 }
 
+/** Parses with a schema, or throws every field's error at once. */
+export function parseWith<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const errors = new FieldErrors();
+    errors.addZod(parsed.error);
+    errors.throwIfAny();
+  }
+  return parsed.data as z.output<T>;
+}
+
 function checkName(name: string, policy: Policy, errors: FieldErrors): void {
   if (policy.nameRegex && !policy.nameRegex.test(name)) {
     const hint = policy.namePatternHint ?? `Names must match ${policy.namePattern}.`;

@@ -5,7 +5,7 @@ import { recordAudit } from './audit.js';
 import { ApiAccessError } from './errors.js';
 import type { TokenEvents, TokenChange } from './events.js';
 import { hashToken } from './hashing.js';
-import { FieldErrors, parseCreateInput, parseEditInput, parseId, parseIdList, resolveExpiry } from './inputs.js';
+import { FieldErrors, parseCreateInput, parseEditInput, parseId, parseIdList, parseWith, resolveExpiry } from './inputs.js';
 import { SCOPE_PATTERN, type Policy } from './policy.js';
 import { statusWhere } from './status.js';
 import { generateToken, lastFourOf } from './token-format.js';
@@ -464,13 +464,7 @@ export class TokenService {
   async list(actorIn: Actor, rawQuery: unknown = {}): Promise<TokenPage> {
     const actor = await this.resolveActor(actorIn);
     assertCanUseFeature(actor, this.deps.access);
-    const parsed = listQuerySchema.safeParse(rawQuery ?? {});
-    if (!parsed.success) {
-      const errors = new FieldErrors();
-      errors.addZod(parsed.error);
-      errors.throwIfAny();
-    }
-    const query = parsed.data!;
+    const query = parseWith(listQuerySchema, rawQuery ?? {});
     const seesEveryone = actor.isSuperAdmin && actor.isTokenAdmin;
     if (query.ownerId && query.ownerId !== actor.id && !seesEveryone) {
       assertCanManageTokensOf(actor, query.ownerId, this.deps.access);
@@ -500,13 +494,7 @@ export class TokenService {
   async listRequestLogs(actorIn: Actor, rawQuery: unknown = {}): Promise<{ items: RequestLogView[]; total: number; page: number; perPage: number }> {
     const actor = await this.resolveActor(actorIn);
     assertCanUseFeature(actor, this.deps.access);
-    const parsed = requestLogQuerySchema.safeParse(rawQuery ?? {});
-    if (!parsed.success) {
-      const errors = new FieldErrors();
-      errors.addZod(parsed.error);
-      errors.throwIfAny();
-    }
-    const query = parsed.data!;
+    const query = parseWith(requestLogQuerySchema, rawQuery ?? {});
     if (query.from && query.to && query.from > query.to) throw ApiAccessError.field('to', 'INVALID_INPUT', 'The end of the period must be after its start.');
     const seesEveryone = actor.isSuperAdmin && actor.isTokenAdmin;
     let tokenFilter: Prisma.ApiRequestLogWhereInput = query.tokenId ? { tokenId: query.tokenId } : {};
@@ -537,13 +525,8 @@ export class TokenService {
   // --- Roles ---------------------------------------------------------------------------------
 
   private parseRole(raw: unknown): z.output<typeof roleInputSchema> {
-    const parsed = roleInputSchema.safeParse(raw);
+    const role = parseWith(roleInputSchema, raw);
     const errors = new FieldErrors();
-    if (!parsed.success) {
-      errors.addZod(parsed.error);
-      errors.throwIfAny();
-    }
-    const role = parsed.data!;
     const allowed = this.deps.policy.allowedScopes;
     const unknown = allowed ? role.scopes.filter((scope) => !allowed.includes(scope)) : [];
     if (unknown.length > 0) errors.add('scopes', 'UNKNOWN_SCOPE', `Unknown scope ${unknown.join(', ')}. Allowed: ${allowed!.join(', ')}.`);
@@ -556,20 +539,25 @@ export class TokenService {
     return roles.map(roleView);
   }
 
+  /** Runs a role change, turning a clash on the unique role name into NAME_TAKEN. */
+  private async roleTransaction<T>(name: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.$transaction(work);
+    } catch (error) {
+      if (isUniqueViolation(error, 'name')) throw ApiAccessError.field('name', 'NAME_TAKEN', `A role named "${name}" already exists.`);
+      throw error;
+    }
+  }
+
   async createRole(actor: Actor, raw: unknown): Promise<RoleView> {
     assertSuperAdmin(actor);
     const input = this.parseRole(raw);
     const now = this.now();
-    try {
-      return await this.db.$transaction(async (tx) => {
-        const role = await tx.apiRole.create({ data: { ...input, createdAt: now } });
-        await recordAudit(tx, actor, 'role.created', null, { role: role.name, scopes: input.scopes }, now);
-        return roleView(role);
-      });
-    } catch (error) {
-      if (isUniqueViolation(error, 'name')) throw ApiAccessError.field('name', 'NAME_TAKEN', `A role named "${input.name}" already exists.`);
-      throw error;
-    }
+    return this.roleTransaction(input.name, async (tx) => {
+      const role = await tx.apiRole.create({ data: { ...input, createdAt: now } });
+      await recordAudit(tx, actor, 'role.created', null, { role: role.name, scopes: input.scopes }, now);
+      return roleView(role);
+    });
   }
 
   async editRole(actor: Actor, rawId: unknown, raw: unknown): Promise<RoleView> {
@@ -578,20 +566,14 @@ export class TokenService {
     const input = this.parseRole(raw);
     const now = this.now();
     let tokenIds: string[] = [];
-    let result: RoleView;
-    try {
-      result = await this.db.$transaction(async (tx) => {
-        const current = await tx.apiRole.findUnique({ where: { id }, include: { tokens: { select: { tokenId: true } } } });
-        if (!current) throw ApiAccessError.field('id', 'NOT_FOUND', `No role with id ${id}.`);
-        tokenIds = current.tokens.map((t) => t.tokenId);
-        const role = await tx.apiRole.update({ where: { id }, data: input });
-        await recordAudit(tx, actor, 'role.edited', null, { role: [current.name, role.name], scopes: [current.scopes ?? [], input.scopes] }, now);
-        return roleView(role);
-      });
-    } catch (error) {
-      if (isUniqueViolation(error, 'name')) throw ApiAccessError.field('name', 'NAME_TAKEN', `A role named "${input.name}" already exists.`);
-      throw error;
-    }
+    const result = await this.roleTransaction(input.name, async (tx) => {
+      const current = await tx.apiRole.findUnique({ where: { id }, include: { tokens: { select: { tokenId: true } } } });
+      if (!current) throw ApiAccessError.field('id', 'NOT_FOUND', `No role with id ${id}.`);
+      tokenIds = current.tokens.map((t) => t.tokenId);
+      const role = await tx.apiRole.update({ where: { id }, data: input });
+      await recordAudit(tx, actor, 'role.edited', null, { role: [current.name, role.name], scopes: [current.scopes ?? [], input.scopes] }, now);
+      return roleView(role);
+    });
     // The role's scopes are part of every cached verification of its tokens.
     for (const tokenId of tokenIds) this.notify(tokenId, 'edited');
     return result;

@@ -1,16 +1,8 @@
 import type { PrismaClient } from '@prisma/client';
+import type { RequestLogView } from '../core/types.js';
 
-export interface RequestLogEntry {
-  tokenId: string;
-  tokenName: string;
-  method: string;
-  path: string;
-  status: number;
-  ip: string;
-  userAgent: string;
-  durationMs: number;
-  createdAt: Date;
-}
+/** A request-log row before the database gives it an id. */
+export type RequestLogEntry = Omit<RequestLogView, 'id'>;
 
 export interface RequestLogWriterOptions {
   batchSize: number;
