@@ -13,6 +13,10 @@ for (const tier of tiers) {
   if (!existsSync(dir)) continue;
   for (const name of readdirSync(dir).sort()) if (name.endsWith('.test.ts')) files.push(path.join(dir, name));
 }
+if (files.some((file) => file.startsWith(path.join('test', 'browser') + path.sep))) {
+  const browser = spawnSync(process.execPath, [path.join('scripts', 'ensure-chromium.mjs')], { stdio: 'inherit' });
+  if (browser.status !== 0) process.exit(browser.status ?? 1);
+}
 if (files.length === 0) {
   console.error('No test files found.');
   process.exit(1);
