@@ -596,8 +596,21 @@ export class TokenService {
 
   // --- The token-admin grant (seed 002) ------------------------------------------------------
 
+  /**
+   * Only a token admin may give or take the grant, or else any super admin could give it to
+   * themselves and it would restrict nothing. The first grant of a deployment bootstraps it.
+   */
+  private async assertMayManageGrants(actorIn: Actor, tx: Tx): Promise<void> {
+    assertSuperAdmin(actorIn);
+    const actor = await this.resolveActor(actorIn);
+    if (actor.isTokenAdmin) return;
+    if ((await tx.apiTokenAdminGrant.count()) === 0) return;
+    throw new ApiAccessError('FORBIDDEN', 'Only an admin who holds the token admin grant can give or take it.');
+  }
+
   async grantTokenAdmin(actor: Actor, rawUserId: unknown): Promise<void> {
     assertSuperAdmin(actor);
+    await this.assertMayManageGrants(actor, this.db);
     const userId = parseId(rawUserId, 'userId');
     const user = await this.deps.users.findById(userId);
     if (!user) throw ApiAccessError.field('userId', 'USER_NOT_FOUND', `No user with id ${userId}.`);
@@ -615,6 +628,7 @@ export class TokenService {
 
   async revokeTokenAdmin(actor: Actor, rawUserId: unknown): Promise<void> {
     assertSuperAdmin(actor);
+    await this.assertMayManageGrants(actor, this.db);
     const userId = parseId(rawUserId, 'userId');
     const now = this.now();
     await this.db.$transaction(async (tx) => {

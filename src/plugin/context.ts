@@ -1,4 +1,5 @@
-import { BaseRecord, type ActionContext, type ActionResponse, type CurrentAdmin, type RecordJSON } from 'adminjs';
+import { BaseRecord, ForbiddenError, type ActionContext, type ActionRequest, type ActionResponse, type Before, type CurrentAdmin, type RecordJSON } from 'adminjs';
+import { assertCanUseFeature, assertSuperAdmin } from '../core/access.js';
 import { ApiAccessError, isApiAccessError } from '../core/errors.js';
 import type { Actor } from '../core/types.js';
 import type { ApiAccess } from '../api-access.js';
@@ -47,4 +48,27 @@ export function isPost(request: { method: string }): boolean {
 
 export function payloadOf(request: { payload?: Record<string, unknown> }): Record<string, unknown> {
   return request.payload ?? {};
+}
+
+/** Who may open a resource's actions: anyone who may use the feature, or super admins only. */
+export type AccessLevel = 'feature' | 'superAdmin';
+
+/**
+ * A `before` hook that re-reads the admin from the host's database and applies core's access
+ * rule, so a demoted or disabled admin is refused on the next request even by AdminJS's own
+ * list, show and search, which never call our handlers. It only reads: AdminJS runs `before`
+ * hooks ahead of its own isAccessible check.
+ */
+export function freshAccess(ctx: PluginContext, level: AccessLevel): Before {
+  return async (request: ActionRequest, context: ActionContext) => {
+    try {
+      const actor = await ctx.actor(context);
+      if (level === 'superAdmin') assertSuperAdmin(actor);
+      else assertCanUseFeature(actor, ctx.apiAccess.access);
+    } catch (error) {
+      if (isApiAccessError(error)) throw new ForbiddenError(error.message);
+      throw error;
+    }
+    return request;
+  };
 }

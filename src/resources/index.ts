@@ -5,7 +5,8 @@ import { requestLogActions } from '../actions/request-log-actions.js';
 import { roleActions } from '../actions/role-actions.js';
 import { tokenActions, type TokenComponents } from '../actions/token-actions.js';
 import { datamodelModel } from '../datamodel.js';
-import type { PluginContext } from '../plugin/context.js';
+import { freshAccess, type AccessLevel, type PluginContext } from '../plugin/context.js';
+import type { ResourceOptions } from 'adminjs';
 
 /** Fields that must never reach AdminJS: left out of the resource's model altogether. */
 export const TOKEN_SECRET_FIELDS = ['secretHash', 'previousSecretHash'] as const;
@@ -15,6 +16,20 @@ const denied = { isAccessible: false, isVisible: false };
 
 function resource(prisma: PrismaClient, model: string, omit: readonly string[] = []) {
   return { model: datamodelModel(model, omit), client: prisma };
+}
+
+type Actions = NonNullable<ResourceOptions['actions']>;
+
+/** Puts the fresh access check in front of every action that is not switched off. */
+function guarded(ctx: PluginContext, level: AccessLevel, actions: Actions): Actions {
+  const check = freshAccess(ctx, level);
+  return Object.fromEntries(
+    Object.entries(actions).map(([name, action]) => {
+      if (!action || action.isAccessible === false) return [name, action];
+      const before = action.before ? (Array.isArray(action.before) ? action.before : [action.before]) : [];
+      return [name, { ...action, before: [check, ...before] }];
+    }),
+  ) as Actions;
 }
 
 /** The plugin's AdminJS resources, in the "API Access" navigation group. */
@@ -65,7 +80,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           description: { isSortable: false },
           id: { isSortable: false },
         },
-        actions: tokenActions(ctx, components),
+        actions: guarded(ctx, 'feature', tokenActions(ctx, components)),
       },
     },
     {
@@ -77,7 +92,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['name', 'description', 'scopes', 'updatedAt'],
         editProperties: ['name', 'description', 'scopes'],
         properties: { scopes: { type: 'string', isArray: true, description: 'e.g. vault-summary:read' } },
-        actions: roleActions(ctx),
+        actions: guarded(ctx, 'superAdmin', roleActions(ctx)),
       },
     },
     {
@@ -87,7 +102,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         navigation,
         listProperties: ['token', 'role', 'assignedByEmail', 'assignedAt'],
         sort: { sortBy: 'assignedAt', direction: 'desc' },
-        actions: readOnlyActions(superAdminOnly),
+        actions: guarded(ctx, 'superAdmin', readOnlyActions(superAdminOnly)),
       },
     },
     {
@@ -99,7 +114,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['createdAt', 'tokenName', 'method', 'path', 'status', 'ip', 'durationMs'],
         filterProperties: ['tokenId', 'createdAt'],
         properties: { id: { isVisible: false }, durationMs: { description: 'Milliseconds' } },
-        actions: requestLogActions(ctx),
+        actions: guarded(ctx, 'feature', requestLogActions(ctx)),
       },
     },
     {
@@ -110,7 +125,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         sort: { sortBy: 'createdAt', direction: 'desc' },
         listProperties: ['createdAt', 'actorEmail', 'action', 'tokenName'],
         filterProperties: ['action', 'actorEmail', 'tokenId', 'createdAt'],
-        actions: readOnlyActions(superAdminOnly),
+        actions: guarded(ctx, 'superAdmin', readOnlyActions(superAdminOnly)),
       },
     },
     {
@@ -121,7 +136,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['userEmail', 'grantedAt'],
         editProperties: ['userId'],
         properties: { userId: { description: 'The id of a super admin' } },
-        actions: grantActions(ctx),
+        actions: guarded(ctx, 'superAdmin', grantActions(ctx)),
       },
     },
   ];

@@ -43,13 +43,12 @@ CREATE TABLE "ApiRole" (
 
 -- CreateTable
 CREATE TABLE "ApiTokenRole" (
+    "id" TEXT NOT NULL PRIMARY KEY,
     "tokenId" TEXT NOT NULL,
     "roleId" TEXT NOT NULL,
     "assignedById" TEXT NOT NULL,
     "assignedByEmail" TEXT NOT NULL,
     "assignedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    PRIMARY KEY ("tokenId", "roleId"),
     CONSTRAINT "ApiTokenRole_tokenId_fkey" FOREIGN KEY ("tokenId") REFERENCES "ApiToken" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "ApiTokenRole_roleId_fkey" FOREIGN KEY ("roleId") REFERENCES "ApiRole" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
@@ -152,6 +151,9 @@ CREATE UNIQUE INDEX "ApiRole_name_key" ON "ApiRole"("name");
 
 -- CreateIndex
 CREATE INDEX "ApiTokenRole_roleId_idx" ON "ApiTokenRole"("roleId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiTokenRole_tokenId_roleId_key" ON "ApiTokenRole"("tokenId", "roleId");
 
 -- CreateIndex
 CREATE INDEX "ApiRequestLog_tokenId_createdAt_idx" ON "ApiRequestLog"("tokenId", "createdAt");
