@@ -1,4 +1,4 @@
-import AdminJS, { type ActionContext, type AdminJSOptions } from 'adminjs';
+import AdminJS, { type ActionContext, type AdminJSOptions, type LocaleTranslations } from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/prisma';
 import * as PrismaModule from '@prisma/client';
@@ -67,6 +67,8 @@ export interface BuildAdminOptions {
   /** Extra resources, e.g. the API-access plugin's. */
   resources?: AdminJSOptions['resources'];
   componentLoader?: AdminJSOptions['componentLoader'];
+  /** Labels to merge into the English locale, e.g. the API-access plugin's. */
+  translations?: LocaleTranslations;
   /** Sign-in attempts per minute per client before a pause. */
   maxSignInAttempts?: number;
 }
@@ -77,6 +79,7 @@ export async function buildAdmin(options: BuildAdminOptions): Promise<AdminSetup
     resources: [adminUserResource(options.prisma), ...(options.resources ?? [])],
     ...(options.componentLoader ? { componentLoader: options.componentLoader } : {}),
     branding: { companyName: 'Example back office', withMadeWithLove: false },
+    ...(options.translations ? { locale: { language: 'en', translations: { en: options.translations } } } : {}),
   });
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,

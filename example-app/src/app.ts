@@ -58,6 +58,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     sessionSecret: options.sessionSecret,
     sessionStore,
     resources: apiAccess.resources,
+    translations: apiAccess.translations,
     componentLoader,
   });
 

@@ -11,6 +11,7 @@ export interface TokenComponents {
   create: string;
   edit: string;
   tokenAction: string;
+  tokenValue: string;
 }
 
 const SORTABLE = ['createdAt', 'name', 'expiresAt', 'lastUsedAt'] as const;

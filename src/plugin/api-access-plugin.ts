@@ -1,4 +1,5 @@
-import type { ActionContext, CurrentAdmin, ResourceWithOptions } from 'adminjs';
+import type { ActionContext, CurrentAdmin, LocaleTranslations, ResourceWithOptions } from 'adminjs';
+import { apiAccessTranslations } from './locale.js';
 import { createApiAccess, type ApiAccess } from '../api-access.js';
 import { buildResources } from '../resources/index.js';
 import { registerComponents } from './components.js';
@@ -8,6 +9,8 @@ import { validatePluginOptions, type ApiAccessPluginOptions } from './options.js
 export interface ApiAccessPlugin extends ApiAccess {
   /** Add these to your AdminJS options' `resources`. */
   readonly resources: ResourceWithOptions[];
+  /** English labels: merge into your AdminJS options' `locale.translations.en`. */
+  readonly translations: LocaleTranslations;
 }
 
 /**
@@ -28,5 +31,5 @@ export function apiAccessPlugin(options: ApiAccessPluginOptions): ApiAccessPlugi
     actor: (context: ActionContext) => resolveActor(options, context.currentAdmin),
   };
   const resources = buildResources(ctx, options.prisma, registerComponents(componentLoader));
-  return Object.assign(Object.create(null) as object, apiAccess, { resources }) as ApiAccessPlugin;
+  return Object.assign(Object.create(null) as object, apiAccess, { resources, translations: apiAccessTranslations }) as ApiAccessPlugin;
 }

@@ -5,6 +5,7 @@ const COMPONENTS = {
   create: 'CreateToken',
   edit: 'EditToken',
   tokenAction: 'TokenAction',
+  tokenValue: 'TokenValue',
 } as const;
 
 /**

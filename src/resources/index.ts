@@ -61,6 +61,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         editProperties: [],
         properties: {
           status: virtual({
+            components: { list: components.tokenValue, show: components.tokenValue },
             availableValues: [
               { value: 'active', label: 'Active' },
               { value: 'expired', label: 'Expired' },
@@ -75,10 +76,10 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           allowedIps: virtual(),
           ownerEmail: { isSortable: false },
           createdByEmail: { isSortable: false },
-          expiresAt: { description: 'Empty: never expires' },
+          expiresAt: { components: { list: components.tokenValue, show: components.tokenValue } },
           previousSecretExpiresAt: { description: 'During a rotation grace period, when the previous secret stops working' },
           description: { isSortable: false },
-          id: { isSortable: false },
+          id: { isSortable: false, components: { list: components.tokenValue } },
         },
         actions: guarded(ctx, 'feature', tokenActions(ctx, components)),
       },
