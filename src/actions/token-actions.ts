@@ -12,6 +12,7 @@ export interface TokenComponents {
   edit: string;
   tokenAction: string;
   tokenValue: string;
+  guided: string;
 }
 
 const SORTABLE = ['createdAt', 'name', 'expiresAt', 'lastUsedAt'] as const;
@@ -84,6 +85,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
   return {
     list: {
       isAccessible,
+      component: components.guided,
       handler: async (request, _response, context) => {
         try {
           const actor = await ctx.actor(context);
@@ -130,6 +132,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     },
     show: {
       isAccessible,
+      component: components.guided,
       handler: async (request, _response, context) => {
         try {
           const actor = await ctx.actor(context);

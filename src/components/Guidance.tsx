@@ -1,25 +1,29 @@
 import React from 'react';
-import { Box, H4, Text } from '@adminjs/design-system';
+import { Box, Text } from '@adminjs/design-system';
 
 export interface GuidanceProps {
   apiBaseUrl: string;
   guidance: readonly string[];
+  /** Folded on list and show pages, where the table matters most; open where tokens are made. */
+  collapsed?: boolean;
 }
 
 /** The API base URL and token best practice (seeds 000, 001), on every API Access screen. */
-const Guidance: React.FC<GuidanceProps> = ({ apiBaseUrl, guidance }) => (
+const Guidance: React.FC<GuidanceProps> = ({ apiBaseUrl, guidance, collapsed = false }) => (
   <Box data-testid="api-guidance" variant="container" mb="lg">
     <Text mb="default">
-      API base URL: <code data-testid="api-base-url">{apiBaseUrl}</code>
+      API base URL: <code data-testid="api-base-url">{apiBaseUrl}</code>. Send tokens as <code>Authorization: Bearer &lt;token&gt;</code>.
     </Text>
-    <H4>Token best practice</H4>
-    <ul style={{ paddingLeft: 20, listStyle: 'disc' }}>
-      {guidance.map((line) => (
-        <li key={line}>
-          <Text variant="sm">{line}</Text>
-        </li>
-      ))}
-    </ul>
+    <details open={!collapsed}>
+      <summary style={{ cursor: 'pointer', fontWeight: 600 }}>Token best practice</summary>
+      <ul style={{ paddingLeft: 20, listStyle: 'disc', marginTop: 8 }}>
+        {guidance.map((line) => (
+          <li key={line}>
+            <Text variant="sm">{line}</Text>
+          </li>
+        ))}
+      </ul>
+    </details>
   </Box>
 );
 

@@ -6,6 +6,7 @@ const COMPONENTS = {
   edit: 'EditToken',
   tokenAction: 'TokenAction',
   tokenValue: 'TokenValue',
+  guided: 'GuidedAction',
 } as const;
 
 /**

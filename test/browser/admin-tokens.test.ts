@@ -171,6 +171,9 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     for (const name of ['GRC dashboard', 'Adoption report', 'Vault health sync']) {
       await page.locator('tr[data-id]', { hasText: name }).waitFor();
     }
+    // Every API Access screen shows the API base URL and best practice (seeds 000, 001).
+    assert.equal(await page.getByTestId('api-base-url').textContent(), '/api/v1');
+    await page.getByTestId('api-guidance').getByText('Token best practice').waitFor();
     await screenshot('01-token-list');
   });
 
@@ -178,6 +181,7 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     await page.getByTestId('action-new').click();
     await page.waitForURL('**/admin/resources/ApiToken/actions/new');
     await page.getByTestId('create-token-form').waitFor();
+    await page.getByTestId('api-base-url').waitFor();
     await page.getByTestId('field-name').fill(TOKEN_NAME);
     await page.getByTestId('field-description').fill('Made by the browser test');
     await page.getByTestId('role-Vault Summary').check();
@@ -208,6 +212,7 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     await page.getByTestId('action-rotate').waitFor();
     await page.getByText(TOKEN_NAME).first().waitFor();
     assert.ok(!(await page.content()).includes(secret), 'the show page does not contain the secret');
+    await page.getByTestId('api-base-url').waitFor();
     await screenshot('04-show');
 
     await page.getByTestId('action-rotate').click();

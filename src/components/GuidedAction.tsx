@@ -1,0 +1,24 @@
+import React, { useEffect, useState } from 'react';
+import { List, Show, type ActionProps } from 'adminjs';
+import { api, type ActionResult, type FormInfo } from './api';
+import Guidance from './Guidance';
+
+/**
+ * AdminJS's own list and show pages with the API base URL and token best practice above them,
+ * so that every API Access screen carries them (seeds 000, 001).
+ */
+const GuidedAction: React.FC<ActionProps> = (props) => {
+  const [form, setForm] = useState<FormInfo | null>(null);
+  useEffect(() => {
+    api.resourceAction({ resourceId: props.resource.id, actionName: 'new' }).then((response) => setForm((response.data as ActionResult).form ?? null));
+  }, [props.resource.id]);
+  const Inner = props.action.name === 'show' ? Show : List;
+  return (
+    <>
+      {form ? <Guidance apiBaseUrl={form.apiBaseUrl} guidance={form.guidance} collapsed /> : null}
+      <Inner {...props} />
+    </>
+  );
+};
+
+export default GuidedAction;
