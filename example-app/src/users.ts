@@ -41,7 +41,8 @@ export class AdminUsers implements UserDirectory {
     const user = await this.prisma.adminUser.findUnique({ where: { email: email.trim().toLowerCase() } });
     const ok = await bcrypt.compare(password, user?.passwordHash ?? AdminUsers.decoyHash);
     if (!user || !ok || user.disabled) return null;
-    await this.prisma.adminUser.update({ where: { id: user.id }, data: { lastSignInAt: now } });
+    // In its own transaction so that, on SQLite, it cannot be swept into a concurrent one that rolls back.
+    await this.prisma.$transaction([this.prisma.adminUser.update({ where: { id: user.id }, data: { lastSignInAt: now } })]);
     return { id: user.id, email: user.email, role: user.role, title: user.role === SUPER_ADMIN ? 'Super admin' : 'Admin' };
   }
 

@@ -30,7 +30,7 @@ export interface ListTokensQuery {
   roleId?: string;
   tag?: string;
   ownerId?: string;
-  /** Case-sensitive substring of the name. */
+  /** Case-insensitive substring of the name; every character, % and _ included, matches itself. */
   search?: string;
   page?: number;
   perPage?: number;
@@ -474,7 +474,7 @@ export class TokenService {
       ...(query.status ? statusWhere(query.status, now) : {}),
       ...(query.roleId ? { roles: { some: { roleId: query.roleId } } } : {}),
       ...(query.tag ? { tags: { some: { tag: query.tag } } } : {}),
-      ...(query.search ? { name: { contains: query.search } } : {}),
+      ...(query.search ? { id: { in: await this.idsWithNameContaining(query.search) } } : {}),
       ownerId: seesEveryone ? query.ownerId : actor.id,
     };
     const [total, rows] = await Promise.all([
@@ -488,6 +488,16 @@ export class TokenService {
       }),
     ]);
     return { items: rows.map((row) => this.view(row, now)), total, page: query.page, perPage: query.perPage };
+  }
+
+  /**
+   * Prisma's `contains` is an unescaped LIKE (so % and _ are wildcards) and is case-insensitive
+   * on SQLite but not on PostgreSQL. This standard-SQL form behaves the same on both.
+   */
+  private async idsWithNameContaining(search: string): Promise<string[]> {
+    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ApiToken" WHERE lower("name") LIKE ${pattern} ESCAPE '\\'`;
+    return rows.map((row) => row.id);
   }
 
   /** Request logs, newest first: all of them for token admins, else only those of the actor's own tokens. */

@@ -41,8 +41,12 @@ export class UsageTracker {
     this.pending = new Map();
     for (const [tokenId, usage] of batch) {
       try {
-        // updateMany: a token deleted meanwhile is simply skipped.
-        await this.prisma.apiToken.updateMany({ where: { id: tokenId }, data: { lastUsedAt: usage.at, lastUsedIp: usage.ip } });
+        // updateMany: a token deleted meanwhile is simply skipped. Its own transaction: on the
+        // SQLite adapter a lone write issued while another transaction is open joins that
+        // transaction and is undone if it rolls back.
+        await this.prisma.$transaction([
+          this.prisma.apiToken.updateMany({ where: { id: tokenId }, data: { lastUsedAt: usage.at, lastUsedIp: usage.ip } }),
+        ]);
       } catch (error) {
         if (!this.pending.has(tokenId)) this.pending.set(tokenId, usage);
         this.onError(error);
