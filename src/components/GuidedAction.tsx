@@ -7,11 +7,14 @@ import Guidance from './Guidance';
  * AdminJS's own list and show pages with the API base URL and token best practice above them,
  * so that every API Access screen carries them (seeds 000, 001).
  */
+/** The token resource's create action serves the guidance to every plugin screen. */
+const TOKEN_RESOURCE_ID = 'ApiToken';
+
 const GuidedAction: React.FC<ActionProps> = (props) => {
   const [form, setForm] = useState<FormInfo | null>(null);
   useEffect(() => {
-    api.resourceAction({ resourceId: props.resource.id, actionName: 'new' }).then((response) => setForm((response.data as ActionResult).form ?? null));
-  }, [props.resource.id]);
+    api.resourceAction({ resourceId: TOKEN_RESOURCE_ID, actionName: 'new' }).then((response) => setForm((response.data as ActionResult).form ?? null));
+  }, []);
   const Inner = props.action.name === 'show' ? Show : List;
   return (
     <>

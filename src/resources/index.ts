@@ -32,8 +32,19 @@ function guarded(ctx: PluginContext, level: AccessLevel, actions: Actions): Acti
   ) as Actions;
 }
 
+/** Shows the API base URL and best practice above the list and show pages. */
+function withGuidance(actions: Actions, component: string): Actions {
+  const out: Record<string, Record<string, unknown> | undefined> = { ...actions };
+  for (const name of ['list', 'show']) {
+    const action = out[name];
+    if (action && action.isAccessible !== false && !action.component) out[name] = { ...action, component };
+  }
+  return out as Actions;
+}
+
 /** The plugin's AdminJS resources, in the "API Access" navigation group. */
 export function buildResources(ctx: PluginContext, prisma: PrismaClient, components: TokenComponents): ResourceWithOptions[] {
+  const guide = (actions: Actions): Actions => withGuidance(actions, components.guided);
   const navigation = { name: ctx.options.navigation?.name ?? 'API Access', icon: ctx.options.navigation?.icon ?? 'Key' };
   const superAdminOnly = ({ currentAdmin }: { currentAdmin?: unknown }) => ctx.isSuperAdmin(currentAdmin as never);
   const readOnlyActions = (isAccessible: typeof superAdminOnly) => ({
@@ -93,7 +104,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['name', 'description', 'scopes', 'updatedAt'],
         editProperties: ['name', 'description', 'scopes'],
         properties: { scopes: { type: 'string', isArray: true, description: 'e.g. vault-summary:read' } },
-        actions: guarded(ctx, 'superAdmin', roleActions(ctx)),
+        actions: guarded(ctx, 'superAdmin', guide(roleActions(ctx))),
       },
     },
     {
@@ -103,7 +114,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         navigation,
         listProperties: ['token', 'role', 'assignedByEmail', 'assignedAt'],
         sort: { sortBy: 'assignedAt', direction: 'desc' },
-        actions: guarded(ctx, 'superAdmin', readOnlyActions(superAdminOnly)),
+        actions: guarded(ctx, 'superAdmin', guide(readOnlyActions(superAdminOnly))),
       },
     },
     {
@@ -115,7 +126,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['createdAt', 'tokenName', 'method', 'path', 'status', 'ip', 'durationMs'],
         filterProperties: ['tokenId', 'createdAt'],
         properties: { id: { isVisible: false }, durationMs: { description: 'Milliseconds' } },
-        actions: guarded(ctx, 'feature', requestLogActions(ctx)),
+        actions: guarded(ctx, 'feature', guide(requestLogActions(ctx))),
       },
     },
     {
@@ -126,7 +137,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         sort: { sortBy: 'createdAt', direction: 'desc' },
         listProperties: ['createdAt', 'actorEmail', 'action', 'tokenName'],
         filterProperties: ['action', 'actorEmail', 'tokenId', 'createdAt'],
-        actions: guarded(ctx, 'superAdmin', readOnlyActions(superAdminOnly)),
+        actions: guarded(ctx, 'superAdmin', guide(readOnlyActions(superAdminOnly))),
       },
     },
     {
@@ -137,7 +148,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['userEmail', 'grantedAt'],
         editProperties: ['userId'],
         properties: { userId: { description: 'The id of a super admin' } },
-        actions: guarded(ctx, 'superAdmin', grantActions(ctx)),
+        actions: guarded(ctx, 'superAdmin', guide(grantActions(ctx))),
       },
     },
   ];

@@ -302,4 +302,13 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     }
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
   });
+
+  it('shows the API base URL and best practice on the other API Access screens too', async () => {
+    for (const resource of ['ApiRequestLog', 'ApiRole', 'ApiAuditEvent', 'ApiTokenRole', 'ApiTokenAdminGrant']) {
+      await page.goto(`/admin/resources/${resource}`);
+      assert.equal(await page.getByTestId('api-base-url').textContent(), '/api/v1', `${resource} list`);
+    }
+    await screenshot('10-request-logs');
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
+  });
 });
