@@ -9,6 +9,7 @@ import { PREFIX_PATTERN, tokenPattern } from './core/token-format.js';
 import { TokenService } from './core/token-service.js';
 import type { Clock, UserDirectory } from './core/types.js';
 import { UsageTracker } from './core/usage-tracker.js';
+import { RetiredSecretAudit } from './core/retired-secret-audit.js';
 import { TokenVerifier } from './core/verifier.js';
 import { RequestLogWriter } from './http/request-log-writer.js';
 import { createRequireApiToken, type RequireApiTokenOptions } from './http/require-api-token.js';
@@ -137,7 +138,11 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     clock,
     events,
   });
+  const retiredSecrets = new RetiredSecretAudit(options.prisma, clock, (error) =>
+    logger.warn('[api-access] could not audit the use of a rotated-out secret', error instanceof Error ? error.message : error),
+  );
   const verifier = new TokenVerifier({
+    onRetiredSecret: (use) => void retiredSecrets.report(use),
     prisma: options.prisma,
     pepper: options.pepper,
     tokenPrefix: options.tokenPrefix,
@@ -180,10 +185,10 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     prisma: options.prisma,
     requireApiToken,
     async flush() {
-      await Promise.all([requestLog?.flush(), usage.flush()]);
+      await Promise.all([requestLog?.flush(), usage.flush(), retiredSecrets.flush()]);
     },
     async close() {
-      await Promise.all([requestLog?.close(), usage.close()]);
+      await Promise.all([requestLog?.close(), usage.close(), retiredSecrets.flush()]);
       verifier.close();
     },
   };

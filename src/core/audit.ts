@@ -9,6 +9,8 @@ export type AuditAction =
   | 'token.enabled'
   | 'token.disabled'
   | 'token.deleted'
+  /** A rotated-out secret was presented after its grace period ended (written by RetiredSecretAudit). */
+  | 'token.rotated_secret_used'
   | 'role.created'
   | 'role.edited'
   | 'role.deleted'

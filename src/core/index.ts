@@ -10,3 +10,4 @@ export { TokenService, type ListTokensQuery, type TokenPage } from './token-serv
 export { TokenVerifier, type VerifiedToken, type VerifyResult, type VerifyFailure } from './verifier.js';
 export { TokenEvents, type TokenChange } from './events.js';
 export type { AuditAction } from './audit.js';
+export { RetiredSecretAudit, API_CLIENT_ACTOR, type RetiredSecretUse } from './retired-secret-audit.js';

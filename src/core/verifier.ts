@@ -6,6 +6,7 @@ import { hashToken } from './hashing.js';
 import { isWellFormedToken } from './token-format.js';
 import { jsonStringArray } from './token-view.js';
 import type { Clock } from './types.js';
+import type { RetiredSecretUse } from './retired-secret-audit.js';
 
 /** What a verified request may know about its token: never the secret or its hash. */
 export interface VerifiedToken {
@@ -44,6 +45,8 @@ export interface VerifierOptions {
   /** How long a verification is trusted without asking the database: the bound on cross-process revocation delay. */
   cacheTtlMs: number;
   maxCacheEntries: number;
+  /** Told when a rotated-out secret is presented after its grace period, for the audit log. Must not throw. */
+  onRetiredSecret?: (use: RetiredSecretUse) => void;
 }
 
 /**
@@ -99,7 +102,10 @@ export class TokenVerifier {
     const snapshot = entry.snapshot;
     if (snapshot === null) return { ok: false, reason: 'unknown' };
     const tokenId = snapshot.token.id;
-    if (snapshot.graceUntil !== null && snapshot.graceUntil <= now) return { ok: false, reason: 'unknown', tokenId };
+    if (snapshot.graceUntil !== null && snapshot.graceUntil <= now) {
+      this.options.onRetiredSecret?.({ tokenId, tokenName: snapshot.token.name, ip, graceEndedAt: snapshot.graceUntil > 0 ? new Date(snapshot.graceUntil) : null });
+      return { ok: false, reason: 'unknown', tokenId };
+    }
     if (!snapshot.enabled) return { ok: false, reason: 'disabled', tokenId };
     if (snapshot.expiresAt !== null && snapshot.expiresAt <= now) return { ok: false, reason: 'expired', tokenId };
     if (!ipAllowed(ip, snapshot.ranges)) return { ok: false, reason: 'ip_not_allowed', tokenId };
