@@ -3,9 +3,18 @@ import { fileURLToPath } from 'node:url';
 
 const exampleAppDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+export function isPostgresUrl(url: string | undefined): boolean {
+  return url !== undefined && /^postgres(ql)?:\/\//.test(url);
+}
+
 /** The example host's embedded database: DATABASE_URL when it is a file: URL, else example-app/data/app.db. */
 export function sqliteUrl(env: NodeJS.ProcessEnv = process.env): string {
   const url = env.DATABASE_URL;
   if (url && url.startsWith('file:')) return url;
   return `file:${path.join(exampleAppDir, 'data', 'app.db')}`;
+}
+
+/** The example host's database: DATABASE_URL when it is a PostgreSQL URL, else the SQLite file of sqliteUrl(). */
+export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return isPostgresUrl(env.DATABASE_URL) ? env.DATABASE_URL! : sqliteUrl(env);
 }

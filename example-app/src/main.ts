@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createExampleApp } from './app.js';
-import { sqliteUrl } from './database-url.js';
+import { databaseUrl } from './database-url.js';
 import { loadOrCreateSecret } from './local-secret.js';
 import { seed, SEEDED_SIGN_INS } from './seed.js';
 
@@ -15,7 +15,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 const host = await createExampleApp({
-  databaseUrl: sqliteUrl(),
+  databaseUrl: databaseUrl(),
   pepper: loadOrCreateSecret('API_ACCESS_PEPPER', dataDir, log),
   sessionSecret: loadOrCreateSecret('SESSION_SECRET', dataDir, log),
   apiBaseUrl: process.env.PUBLIC_API_URL ?? `http://localhost:${port}/api/v1`,

@@ -5,6 +5,7 @@ import { recordAudit } from './audit.js';
 import { ApiAccessError } from './errors.js';
 import type { TokenEvents, TokenChange } from './events.js';
 import { hashToken } from './hashing.js';
+import { isPrismaKnownError } from './prisma-errors.js';
 import { FieldErrors, parseCreateInput, parseEditInput, parseId, parseIdList, parseWith, resolveExpiry } from './inputs.js';
 import { SCOPE_PATTERN, type Policy } from './policy.js';
 import { statusWhere } from './status.js';
@@ -84,7 +85,7 @@ const roleInputSchema = z.object({
 const rotateSchema = z.object({ graceSeconds: z.number({ error: 'Grace period must be a number of seconds.' }).int().default(0) }).strict();
 
 function isUniqueViolation(error: unknown, field: string): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
+  if (!isPrismaKnownError(error, 'P2002')) return false;
   const target = (error.meta as { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } | undefined) ?? {};
   const fields = Array.isArray(target.target)
     ? target.target
@@ -133,11 +134,10 @@ export class TokenService {
    * takes a row lock that a concurrent transaction for the same owner waits on.
    */
   private async lockOwner(tx: Tx, ownerId: string): Promise<void> {
-    await tx.apiTokenOwnerLock.upsert({
-      where: { ownerId },
-      create: { ownerId, version: 1 },
-      update: { version: { increment: 1 } },
-    });
+    // One statement, so that two transactions creating an owner's first lock row never both
+    // insert (Prisma's upsert may read first); standard SQL that SQLite and PostgreSQL both run.
+    await tx.$executeRaw`INSERT INTO "ApiTokenOwnerLock" ("ownerId", "version") VALUES (${ownerId}, 1)
+      ON CONFLICT ("ownerId") DO UPDATE SET "version" = "ApiTokenOwnerLock"."version" + 1`;
   }
 
   private async assertCapacity(tx: Tx, ownerId: string, now: Date, excludeTokenId?: string): Promise<void> {

@@ -1,0 +1,207 @@
+-- CreateTable
+CREATE TABLE "ApiToken" (
+    "id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "description" TEXT NOT NULL DEFAULT '',
+    "type" TEXT NOT NULL DEFAULT 'api_key',
+    "secretHash" TEXT NOT NULL,
+    "lastFour" TEXT NOT NULL,
+    "previousSecretHash" TEXT,
+    "previousSecretExpiresAt" TIMESTAMP(3),
+    "enabled" BOOLEAN NOT NULL DEFAULT true,
+    "expiresAt" TIMESTAMP(3),
+    "allowedIps" JSONB NOT NULL,
+    "ownerId" TEXT NOT NULL,
+    "ownerEmail" TEXT NOT NULL,
+    "createdById" TEXT NOT NULL,
+    "createdByEmail" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "secretIssuedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastUsedAt" TIMESTAMP(3),
+    "lastUsedIp" TEXT,
+
+    CONSTRAINT "ApiToken_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ApiTokenTag" (
+    "tokenId" TEXT NOT NULL,
+    "tag" TEXT NOT NULL,
+
+    CONSTRAINT "ApiTokenTag_pkey" PRIMARY KEY ("tokenId","tag")
+);
+
+-- CreateTable
+CREATE TABLE "ApiRole" (
+    "id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "description" TEXT NOT NULL DEFAULT '',
+    "scopes" JSONB NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ApiRole_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ApiTokenRole" (
+    "id" TEXT NOT NULL,
+    "tokenId" TEXT NOT NULL,
+    "roleId" TEXT NOT NULL,
+    "assignedById" TEXT NOT NULL,
+    "assignedByEmail" TEXT NOT NULL,
+    "assignedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ApiTokenRole_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ApiRequestLog" (
+    "id" SERIAL NOT NULL,
+    "tokenId" TEXT NOT NULL,
+    "tokenName" TEXT NOT NULL,
+    "method" TEXT NOT NULL,
+    "path" TEXT NOT NULL,
+    "status" INTEGER NOT NULL,
+    "ip" TEXT NOT NULL,
+    "userAgent" TEXT NOT NULL DEFAULT '',
+    "durationMs" INTEGER NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ApiRequestLog_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ApiTokenExpiryNotice" (
+    "id" TEXT NOT NULL,
+    "tokenId" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "kind" TEXT NOT NULL,
+    "sentAt" TIMESTAMP(3),
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "lastError" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ApiTokenExpiryNotice_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ApiAuditEvent" (
+    "id" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "actorId" TEXT NOT NULL,
+    "actorEmail" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "tokenId" TEXT,
+    "tokenName" TEXT,
+    "details" JSONB NOT NULL,
+
+    CONSTRAINT "ApiAuditEvent_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ApiTokenAdminGrant" (
+    "userId" TEXT NOT NULL,
+    "userEmail" TEXT NOT NULL,
+    "grantedById" TEXT NOT NULL,
+    "grantedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ApiTokenAdminGrant_pkey" PRIMARY KEY ("userId")
+);
+
+-- CreateTable
+CREATE TABLE "ApiTokenOwnerLock" (
+    "ownerId" TEXT NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "ApiTokenOwnerLock_pkey" PRIMARY KEY ("ownerId")
+);
+
+-- CreateTable
+CREATE TABLE "AdminUser" (
+    "id" TEXT NOT NULL,
+    "email" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "passwordHash" TEXT NOT NULL,
+    "role" TEXT NOT NULL DEFAULT 'admin',
+    "disabled" BOOLEAN NOT NULL DEFAULT false,
+    "lastSignInAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "AdminUser_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AdminSession" (
+    "sid" TEXT NOT NULL,
+    "data" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "AdminSession_pkey" PRIMARY KEY ("sid")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiToken_name_key" ON "ApiToken"("name");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiToken_secretHash_key" ON "ApiToken"("secretHash");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiToken_previousSecretHash_key" ON "ApiToken"("previousSecretHash");
+
+-- CreateIndex
+CREATE INDEX "ApiToken_ownerId_enabled_expiresAt_idx" ON "ApiToken"("ownerId", "enabled", "expiresAt");
+
+-- CreateIndex
+CREATE INDEX "ApiToken_expiresAt_idx" ON "ApiToken"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "ApiToken_createdAt_idx" ON "ApiToken"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "ApiTokenTag_tag_idx" ON "ApiTokenTag"("tag");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiRole_name_key" ON "ApiRole"("name");
+
+-- CreateIndex
+CREATE INDEX "ApiTokenRole_roleId_idx" ON "ApiTokenRole"("roleId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiTokenRole_tokenId_roleId_key" ON "ApiTokenRole"("tokenId", "roleId");
+
+-- CreateIndex
+CREATE INDEX "ApiRequestLog_tokenId_createdAt_idx" ON "ApiRequestLog"("tokenId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "ApiRequestLog_createdAt_idx" ON "ApiRequestLog"("createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiTokenExpiryNotice_tokenId_expiresAt_kind_key" ON "ApiTokenExpiryNotice"("tokenId", "expiresAt", "kind");
+
+-- CreateIndex
+CREATE INDEX "ApiAuditEvent_tokenId_createdAt_idx" ON "ApiAuditEvent"("tokenId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "ApiAuditEvent_createdAt_idx" ON "ApiAuditEvent"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "ApiAuditEvent_action_createdAt_idx" ON "ApiAuditEvent"("action", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AdminUser_email_key" ON "AdminUser"("email");
+
+-- CreateIndex
+CREATE INDEX "AdminSession_expiresAt_idx" ON "AdminSession"("expiresAt");
+
+-- AddForeignKey
+ALTER TABLE "ApiTokenTag" ADD CONSTRAINT "ApiTokenTag_tokenId_fkey" FOREIGN KEY ("tokenId") REFERENCES "ApiToken"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ApiTokenRole" ADD CONSTRAINT "ApiTokenRole_tokenId_fkey" FOREIGN KEY ("tokenId") REFERENCES "ApiToken"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ApiTokenRole" ADD CONSTRAINT "ApiTokenRole_roleId_fkey" FOREIGN KEY ("roleId") REFERENCES "ApiRole"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
