@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import type { AccessOptions } from './core/access.js';
+import type { ChangeFeed } from './core/change-feed.js';
 import { TokenEvents } from './core/events.js';
 import { MIN_PEPPER_LENGTH } from './core/hashing.js';
 import { ApiAccessError } from './core/errors.js';
@@ -11,6 +12,7 @@ import type { Clock, UserDirectory } from './core/types.js';
 import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
 import { TokenVerifier } from './core/verifier.js';
+import { PgChangeFeed } from './postgres/pg-change-feed.js';
 import { RequestLogWriter } from './http/request-log-writer.js';
 import { createRequireApiToken, type RequireApiTokenOptions } from './http/require-api-token.js';
 import type { RequestHandler } from 'express';
@@ -46,6 +48,18 @@ export interface ApiAccessOptions {
     flushIntervalMs?: number;
     maxBuffered?: number;
   };
+  /**
+   * Several host processes on one PostgreSQL database: each change to a token is sent to every
+   * process (LISTEN/NOTIFY on `postgresUrl`, through the `pg` package), which drops its cached
+   * verifications of that token at once. Without it, another process refuses a revoked secret
+   * only once its cached verification expires (verification.cacheTtlMs).
+   */
+  changeFeed?: {
+    /** postgres://… of the database the hosts share; the feed holds one extra connection per process. */
+    postgresUrl: string;
+    /** The NOTIFY channel (default "api_access_tokens"). */
+    channel?: string;
+  };
   /** The realm in WWW-Authenticate challenges. */
   realm?: string;
   clock?: Clock;
@@ -77,6 +91,13 @@ const optionsSchema = z
       })
       .strict()
       .default({ enabled: true, batchSize: 500, flushIntervalMs: 1_000, maxBuffered: 200_000 }),
+    changeFeed: z
+      .object({
+        postgresUrl: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL'),
+        channel: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be 1-63 lowercase letters, digits or _, not starting with a digit').default('api_access_tokens'),
+      })
+      .strict()
+      .optional(),
     realm: z.string().regex(/^[\x20-\x7e]{1,64}$/).refine((v) => !v.includes('"'), 'must not contain quotes').default('api'),
     clock: z.custom<Clock>((v) => typeof v === 'function', 'must be a function returning a Date').optional(),
     logger: z
@@ -98,6 +119,8 @@ export interface ApiAccess {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly prisma: PrismaClient;
+  /** The cross-process change feed; null without the `changeFeed` option. */
+  readonly changeFeed: ChangeFeed | null;
   /** Express middleware that admits a request only with a valid token holding every scope given. */
   requireApiToken(options?: RequireApiTokenOptions): RequestHandler;
   /** Writes buffered request logs and last-used times now. */
@@ -171,6 +194,14 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     realm: options.realm,
     onError: (error) => logger.error('[api-access] token verification failed', error),
   });
+  let changeFeed: ChangeFeed | null = null;
+  if (options.changeFeed) {
+    const feed = new PgChangeFeed({ url: options.changeFeed.postgresUrl, channel: options.changeFeed.channel, logger });
+    // TokenEvents fires after each commit: tell the other processes.
+    events.onChange((change) => void feed.publish(change));
+    feed.start({ onChange: (tokenId) => verifier.forget(tokenId), onReset: () => verifier.clear() });
+    changeFeed = feed;
+  }
   return {
     service,
     verifier,
@@ -184,11 +215,13 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     logger,
     prisma: options.prisma,
     requireApiToken,
+    changeFeed,
     async flush() {
       await Promise.all([requestLog?.flush(), usage.flush(), retiredSecrets.flush()]);
     },
     async close() {
       await Promise.all([requestLog?.close(), usage.close(), retiredSecrets.flush()]);
+      await changeFeed?.close();
       verifier.close();
     },
   };

@@ -3,6 +3,7 @@ import type { PrismaClient } from '@prisma/client';
 import { ComponentLoader, type CurrentAdmin } from 'adminjs';
 import { apiAccessPlugin, type ApiAccessPlugin, type ApiAccessPluginOptions, type Clock, type Logger } from 'adminjs-api-access';
 import { buildAdmin } from './admin.js';
+import { isPostgresUrl } from './database-url.js';
 import { createPrismaClient } from './prisma.js';
 import { sampleApi } from './sample-api.js';
 import { PrismaSessionStore } from './session-store.js';
@@ -49,6 +50,8 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     listUsers: () => users.list(),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    // Several hosts may share a PostgreSQL database: each tells the others about revoked tokens.
+    ...(isPostgresUrl(options.databaseUrl) ? { changeFeed: { postgresUrl: options.databaseUrl } } : {}),
     ...options.apiAccess,
   });
   const sessionStore = new PrismaSessionStore(prisma);
