@@ -1,25 +1,58 @@
 // Runs every test tier with Node's test runner. Tiers that need outside parts (a browser, a
 // PostgreSQL server) prepare them first, so `npm test` works on a fresh machine.
+// The integration tier runs twice: on SQLite (the embedded default), then on a throw-away
+// PostgreSQL cluster (TEST_DATABASE=postgres), together with the multihost tier, which runs two
+// host processes on one PostgreSQL database. `node scripts/run-tests.mjs unit integration` picks tiers.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { startCluster } from './pg-cluster.mjs';
 
-const tiers = ['unit', 'integration', 'browser'];
+const tiers = ['unit', 'integration', 'browser', 'multihost'];
 const only = process.argv.slice(2);
-const files = [];
-for (const tier of tiers) {
-  if (only.length > 0 && !only.includes(tier)) continue;
+const filesOf = (tier) => {
+  if (only.length > 0 && !only.includes(tier)) return [];
   const dir = path.join('test', tier);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir).sort()) if (name.endsWith('.test.ts')) files.push(path.join(dir, name));
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).sort().filter((name) => name.endsWith('.test.ts')).map((name) => path.join(dir, name));
+};
+const sqliteFiles = ['unit', 'integration', 'browser'].flatMap(filesOf);
+const postgresFiles = ['integration', 'multihost'].flatMap(filesOf);
+if (sqliteFiles.length + postgresFiles.length === 0) {
+  console.error(`No test files found (tiers: ${tiers.join(', ')}).`);
+  process.exit(1);
 }
-if (files.some((file) => file.startsWith(path.join('test', 'browser') + path.sep))) {
+if (sqliteFiles.some((file) => file.startsWith(path.join('test', 'browser') + path.sep))) {
   const browser = spawnSync(process.execPath, [path.join('scripts', 'ensure-chromium.mjs')], { stdio: 'inherit' });
   if (browser.status !== 0) process.exit(browser.status ?? 1);
 }
-if (files.length === 0) {
-  console.error('No test files found.');
-  process.exit(1);
+
+const runNodeTest = (files, env = process.env) =>
+  spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env }).status ?? 1;
+
+let status = 0;
+if (sqliteFiles.length > 0) {
+  console.log(`[run-tests] SQLite: ${sqliteFiles.length} files`);
+  status = runNodeTest(sqliteFiles);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+if (postgresFiles.length > 0) {
+  const ensure = spawnSync(process.execPath, [path.join('scripts', 'ensure-postgres.mjs')], { stdio: 'inherit' });
+  if (ensure.status !== 0) process.exit(ensure.status ?? 1);
+  const cluster = await startCluster();
+  const stop = () => {
+    try {
+      cluster.stop();
+    } catch (error) {
+      console.error(`[run-tests] could not stop the PostgreSQL cluster in ${cluster.dir}: ${error instanceof Error ? error.message : error}`);
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => (stop(), process.exit(130)));
+  try {
+    console.log(`[run-tests] PostgreSQL (${cluster.url}): ${postgresFiles.length} files`);
+    const pgStatus = runNodeTest(postgresFiles, { ...process.env, TEST_DATABASE: 'postgres', TEST_POSTGRES_URL: cluster.url, TEST_POSTGRES_DIR: cluster.dir });
+    if (status === 0) status = pgStatus;
+  } finally {
+    stop();
+  }
+}
+process.exit(status);

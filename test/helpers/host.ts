@@ -3,7 +3,7 @@ import type { Actor, ApiAccessPluginOptions } from 'adminjs-api-access';
 import { createExampleApp, type ExampleApp } from '../../example-app/src/app.js';
 import { seed, SEEDED_SIGN_INS } from '../../example-app/src/seed.js';
 import { TestClock } from './clock.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { createHostDatabase, type TestDatabase } from './database.js';
 import { MemoryLogger } from './logger.js';
 
 export const TEST_PEPPER = 'test-pepper-0123456789-abcdefghijklmnopqrstuvwxyz';
@@ -32,7 +32,7 @@ export interface TestHostOptions {
 
 /** The example host on a fresh database, seeded, with a movable clock and a captured log. */
 export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
-  const db = createTestDatabase();
+  const db = await createHostDatabase();
   const clock = new TestClock();
   const logger = new MemoryLogger();
   const host = await createExampleApp({
@@ -69,7 +69,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     },
     async close() {
       await host.close();
-      db.remove();
+      await db.remove();
     },
   };
 }

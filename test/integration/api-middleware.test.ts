@@ -10,6 +10,7 @@ import supertest from 'supertest';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { generateToken } from '../../src/core/token-format.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
+import { onPostgres } from '../helpers/database.js';
 
 const DAY_MS = 86_400_000;
 const UA = 'api-middleware-test/1.0';
@@ -113,14 +114,24 @@ describe('requireApiToken on the sample API', () => {
     t = await startTestHost({ apiAccess: { policy: { maxActiveTokensPerOwner: 1000 }, verification: { lastUsedFlushMs: 3_600_000 } } });
     // A real measure of last-used writes: the database itself counts every UPDATE that sets lastUsedAt.
     await t.host.prisma.$executeRawUnsafe('CREATE TABLE "TestLastUsedWrite" ("tokenId" TEXT NOT NULL, "lastUsedAt" TEXT)');
-    await t.host.prisma.$executeRawUnsafe(
-      'CREATE TRIGGER "TestLastUsedWrite_count" AFTER UPDATE OF "lastUsedAt" ON "ApiToken" BEGIN INSERT INTO "TestLastUsedWrite" VALUES (NEW."id", NEW."lastUsedAt"); END',
-    );
+    if (onPostgres()) {
+      // The same row trigger in PostgreSQL's form: a trigger function, fired for each updated row whose SET names lastUsedAt.
+      await t.host.prisma.$executeRawUnsafe(
+        'CREATE FUNCTION "TestLastUsedWrite_fn"() RETURNS trigger AS $$ BEGIN INSERT INTO "TestLastUsedWrite" VALUES (NEW."id", NEW."lastUsedAt"::text); RETURN NEW; END $$ LANGUAGE plpgsql',
+      );
+      await t.host.prisma.$executeRawUnsafe(
+        'CREATE TRIGGER "TestLastUsedWrite_count" AFTER UPDATE OF "lastUsedAt" ON "ApiToken" FOR EACH ROW EXECUTE FUNCTION "TestLastUsedWrite_fn"()',
+      );
+    } else {
+      await t.host.prisma.$executeRawUnsafe(
+        'CREATE TRIGGER "TestLastUsedWrite_count" AFTER UPDATE OF "lastUsedAt" ON "ApiToken" BEGIN INSERT INTO "TestLastUsedWrite" VALUES (NEW."id", NEW."lastUsedAt"); END',
+      );
+    }
   });
   after(async () => t.close());
 
   async function lastUsedWrites(tokenId: string): Promise<number> {
-    const rows = await t.host.prisma.$queryRawUnsafe<{ n: number | bigint }[]>('SELECT COUNT(*) AS n FROM "TestLastUsedWrite" WHERE "tokenId" = ?', tokenId);
+    const rows = await t.host.prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS n FROM "TestLastUsedWrite" WHERE "tokenId" = ${onPostgres() ? '$1' : '?'}`, tokenId);
     return Number(rows[0]?.n ?? 0);
   }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiAccessError, ErrorCodes, type Actor, type ErrorCode } from 'adminjs-api-access';
 import { startTestHost, type TestHost } from '../helpers/host.js';
+import { listTables } from '../helpers/database.js';
 
 const DAY_MS = 86_400_000;
 const HUGE = 'x'.repeat(100_000);
@@ -556,7 +557,7 @@ describe('hostile input (default policy)', () => {
       const row = await c.t.host.prisma.apiToken.findUniqueOrThrow({ where: { id: issued.token.id } });
       assert.equal(row.name, SQL);
       assert.equal(row.description, "Robert'); DROP TABLE ApiTokenRole;--");
-      const tables = (await c.t.host.prisma.$queryRawUnsafe<{ name: string }[]>("SELECT name FROM sqlite_master WHERE type = 'table'")).map((r) => r.name);
+      const tables = await listTables(c.t.host.prisma);
       for (const table of ['ApiToken', 'ApiTokenRole', 'ApiTokenTag', 'ApiAuditEvent', 'ApiRole']) assert.ok(tables.includes(table), `${table} is gone`);
       assert.ok((await c.t.host.prisma.apiToken.count()) >= 5);
       const found = await c.t.host.apiAccess.service.list(c.t.superAdmin, { search: "DROP TABLE ApiToken; --" });
