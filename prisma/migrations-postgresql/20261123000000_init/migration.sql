@@ -78,7 +78,10 @@ CREATE TABLE "ApiTokenExpiryNotice" (
     "tokenId" TEXT NOT NULL,
     "expiresAt" TIMESTAMP(3) NOT NULL,
     "kind" TEXT NOT NULL,
+    "claimedAt" TIMESTAMP(3),
+    "claimId" TEXT,
     "sentAt" TIMESTAMP(3),
+    "recipients" TEXT NOT NULL DEFAULT '',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -159,6 +162,12 @@ CREATE INDEX "ApiToken_expiresAt_idx" ON "ApiToken"("expiresAt");
 
 -- CreateIndex
 CREATE INDEX "ApiToken_createdAt_idx" ON "ApiToken"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "ApiToken_enabled_expiresAt_idx" ON "ApiToken"("enabled", "expiresAt");
+
+-- CreateIndex
+CREATE INDEX "ApiToken_enabled_createdAt_idx" ON "ApiToken"("enabled", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "ApiTokenTag_tag_idx" ON "ApiTokenTag"("tag");

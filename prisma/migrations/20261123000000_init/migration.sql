@@ -73,7 +73,10 @@ CREATE TABLE "ApiTokenExpiryNotice" (
     "tokenId" TEXT NOT NULL,
     "expiresAt" DATETIME NOT NULL,
     "kind" TEXT NOT NULL,
+    "claimedAt" DATETIME,
+    "claimId" TEXT,
     "sentAt" DATETIME,
+    "recipients" TEXT NOT NULL DEFAULT '',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
@@ -142,6 +145,12 @@ CREATE INDEX "ApiToken_expiresAt_idx" ON "ApiToken"("expiresAt");
 
 -- CreateIndex
 CREATE INDEX "ApiToken_createdAt_idx" ON "ApiToken"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "ApiToken_enabled_expiresAt_idx" ON "ApiToken"("enabled", "expiresAt");
+
+-- CreateIndex
+CREATE INDEX "ApiToken_enabled_createdAt_idx" ON "ApiToken"("enabled", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "ApiTokenTag_tag_idx" ON "ApiTokenTag"("tag");
