@@ -15,6 +15,12 @@ import { TokenVerifier } from './core/verifier.js';
 import { PgChangeFeed } from './postgres/pg-change-feed.js';
 import { RequestLogWriter } from './http/request-log-writer.js';
 import { createRequireApiToken, type RequireApiTokenOptions } from './http/require-api-token.js';
+import { ExpiryNotifier } from './jobs/expiry-notifier.js';
+import { isEventful, logJobsReport, runJobs, type JobsReport } from './jobs/jobs.js';
+import { createMailer } from './jobs/mailer.js';
+import { notificationsSchema, startJobsSchema, type NotificationsOptions, type StartJobsOptions } from './jobs/options.js';
+import { RequestLogRetention } from './jobs/request-log-retention.js';
+import { JobScheduler } from './jobs/scheduler.js';
 import type { RequestHandler } from 'express';
 
 export interface Logger {
@@ -47,7 +53,13 @@ export interface ApiAccessOptions {
     batchSize?: number;
     flushIntervalMs?: number;
     maxBuffered?: number;
+    /** Request logs older than this many days are deleted by the retention job (default 90). */
+    retentionDays?: number;
+    /** Rows the retention job deletes per statement (default 5000): small, so verification never waits long. */
+    purgeBatchSize?: number;
   };
+  /** Expiry e-mails: without this option no e-mail is sent. */
+  notifications?: NotificationsOptions;
   /**
    * Several host processes on one PostgreSQL database: each change to a token is sent to every
    * process (LISTEN/NOTIFY on `postgresUrl`, through the `pg` package), which drops its cached
@@ -88,9 +100,12 @@ const optionsSchema = z
         batchSize: z.number().int().min(1).max(10_000).default(500),
         flushIntervalMs: z.number().int().min(10).max(60_000).default(1_000),
         maxBuffered: z.number().int().min(1).max(10_000_000).default(200_000),
+        retentionDays: z.number().int().min(1).max(36_500).default(90),
+        purgeBatchSize: z.number().int().min(1).max(100_000).default(5_000),
       })
       .strict()
-      .default({ enabled: true, batchSize: 500, flushIntervalMs: 1_000, maxBuffered: 200_000 }),
+      .default({ enabled: true, batchSize: 500, flushIntervalMs: 1_000, maxBuffered: 200_000, retentionDays: 90, purgeBatchSize: 5_000 }),
+    notifications: notificationsSchema.optional(),
     changeFeed: z
       .object({
         postgresUrl: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL'),
@@ -119,13 +134,24 @@ export interface ApiAccess {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly prisma: PrismaClient;
-  /** The cross-process change feed; null without the `changeFeed` option. */
-  readonly changeFeed: ChangeFeed | null;
   /** Express middleware that admits a request only with a valid token holding every scope given. */
   requireApiToken(options?: RequireApiTokenOptions): RequestHandler;
   /** Writes buffered request logs and last-used times now. */
   flush(): Promise<void>;
-  /** Flushes and stops timers; call it on shutdown. */
+  /** The expiry e-mail job; null without the `notifications` option. */
+  readonly notifier: ExpiryNotifier | null;
+  /** The request-log retention job. */
+  readonly retention: RequestLogRetention;
+  /** The cross-process change feed; null without the `changeFeed` option. */
+  readonly changeFeed: ChangeFeed | null;
+  /** Runs the expiry e-mails and the request-log retention once, now (or joins the run in progress). */
+  runJobs(): Promise<JobsReport>;
+  /**
+   * Runs the jobs at once and then every `intervalMs` (default 15 minutes) until stopped.
+   * Safe on several hosts sharing one database. `close()` stops them too.
+   */
+  startJobs(options?: StartJobsOptions): { stop(): Promise<void> };
+  /** Stops the jobs (waiting for a run in progress), flushes, and stops timers; call it on shutdown. */
   close(): Promise<void>;
 }
 
@@ -202,6 +228,38 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     feed.start({ onChange: (tokenId) => verifier.forget(tokenId), onReset: () => verifier.clear() });
     changeFeed = feed;
   }
+  const notifications = options.notifications;
+  const mailer = notifications ? createMailer(notifications.transport) : null;
+  const notifier =
+    notifications && mailer
+      ? new ExpiryNotifier({
+          prisma: options.prisma,
+          mailer,
+          clock,
+          logger,
+          from: notifications.from,
+          tokenUrl: (id) => `${notifications.adminUrl}/resources/ApiToken/records/${encodeURIComponent(id)}/show`,
+          recipients: notifications.recipients,
+          claimLeaseMs: notifications.claimLeaseMs,
+        })
+      : null;
+  const retention = new RequestLogRetention({
+    prisma: options.prisma,
+    clock,
+    logger,
+    retentionDays: options.requestLog.retentionDays,
+    batchSize: options.requestLog.purgeBatchSize,
+  });
+  const scheduler = new JobScheduler((signal) => runJobs({ notifier, retention }, signal), {
+    logger,
+    onResult: (report) => {
+      if (isEventful(report)) logJobsReport(logger, report);
+    },
+  });
+  let closed = false;
+  const assertOpen = (what: string) => {
+    if (closed) throw new ApiAccessError('INVALID_STATE', `Cannot ${what}: this api-access instance was closed.`);
+  };
   return {
     service,
     verifier,
@@ -215,11 +273,31 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     logger,
     prisma: options.prisma,
     requireApiToken,
+    notifier,
+    retention,
     changeFeed,
+    async runJobs() {
+      assertOpen('run jobs');
+      return scheduler.runOnce();
+    },
+    startJobs(input = {}) {
+      assertOpen('start jobs');
+      const parsed = startJobsSchema.safeParse(input ?? {});
+      if (!parsed.success) throw optionsError('startJobs', parsed.error);
+      if (!notifier) logger.info('[api-access] expiry e-mails are off: no notifications option given');
+      scheduler.start(parsed.data.intervalMs);
+      return { stop: () => scheduler.stop() };
+    },
     async flush() {
       await Promise.all([requestLog?.flush(), usage.flush(), retiredSecrets.flush()]);
     },
     async close() {
+      // The jobs first: a run in progress stops at its next safe point before the rest shuts down.
+      if (!closed) {
+        closed = true;
+        await scheduler.stop();
+        mailer?.close();
+      }
       await Promise.all([requestLog?.close(), usage.close(), retiredSecrets.flush()]);
       await changeFeed?.close();
       verifier.close();
