@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createExampleApp } from './app.js';
 import { databaseUrl } from './database-url.js';
 import { loadOrCreateSecret } from './local-secret.js';
+import { notificationsFromEnv } from './notifications.js';
 import { seed, SEEDED_SIGN_INS } from './seed.js';
 
 const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'data');
@@ -19,9 +20,21 @@ const host = await createExampleApp({
   pepper: loadOrCreateSecret('API_ACCESS_PEPPER', dataDir, log),
   sessionSecret: loadOrCreateSecret('SESSION_SECRET', dataDir, log),
   apiBaseUrl: process.env.PUBLIC_API_URL ?? `http://localhost:${port}/api/v1`,
+  apiAccess: {
+    notifications: notificationsFromEnv({ dataDir, adminUrl: process.env.PUBLIC_ADMIN_URL ?? `http://localhost:${port}/admin`, log }),
+  },
 });
 const { seeded } = await seed(host.prisma, host.apiAccess);
 if (seeded) log('Seeded an empty database with two admins, three roles and three tokens.');
+
+// Expiry e-mails and request-log retention, now and then every JOBS_INTERVAL_MS (default 15 minutes).
+try {
+  host.apiAccess.startJobs(process.env.JOBS_INTERVAL_MS ? { intervalMs: Number(process.env.JOBS_INTERVAL_MS) } : {});
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await host.close();
+  process.exit(1);
+}
 
 const server = host.app.listen(port, () => {
   const address = server.address();
@@ -36,7 +49,7 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log(`${signal}: shutting down, writing buffered request logs...`);
+  log(`${signal}: shutting down, stopping the jobs and writing buffered request logs...`);
   server.close();
   server.closeAllConnections?.();
   await host.close();
