@@ -27,7 +27,14 @@ export class UsageTracker {
   }
 
   record(tokenId: string, at: Date, ip: string | undefined): void {
-    this.pending.set(tokenId, { at, ip: ip ?? null });
+    // Called on every authenticated request: update the waiting entry in place.
+    const usage = this.pending.get(tokenId);
+    if (usage) {
+      usage.at = at;
+      usage.ip = ip ?? null;
+    } else {
+      this.pending.set(tokenId, { at, ip: ip ?? null });
+    }
   }
 
   async flush(): Promise<void> {

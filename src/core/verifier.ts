@@ -92,13 +92,25 @@ export class TokenVerifier {
   }
 
   async verify(secret: string, ip: string | undefined): Promise<VerifyResult> {
+    return this.check(secret, ip);
+  }
+
+  /**
+   * verify() without a Promise when memory can answer (a malformed secret or a cached hash), so
+   * that the middleware admits a cached token synchronously; a Promise when the database must be asked.
+   */
+  check(secret: string, ip: string | undefined): VerifyResult | Promise<VerifyResult> {
     if (!isWellFormedToken(secret, this.options.tokenPrefix)) return { ok: false, reason: 'malformed' };
     const hash = hashToken(this.options.pepper, secret);
     const now = this.options.clock().getTime();
-    let entry = this.cache.get(hash);
+    const entry = this.cache.get(hash);
     if (entry === undefined || now - entry.loadedAt > this.options.cacheTtlMs) {
-      entry = await this.load(hash, now);
+      return this.load(hash, now).then((loaded) => this.decide(loaded, ip, now));
     }
+    return this.decide(entry, ip, now);
+  }
+
+  private decide(entry: CacheEntry, ip: string | undefined, now: number): VerifyResult {
     const snapshot = entry.snapshot;
     if (snapshot === null) return { ok: false, reason: 'unknown' };
     const tokenId = snapshot.token.id;

@@ -1,9 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isApiAccessError } from '../core/errors.js';
-import type { TokenVerifier, VerifiedToken, VerifyFailure } from '../core/verifier.js';
+import type { TokenVerifier, VerifiedToken, VerifyFailure, VerifyResult } from '../core/verifier.js';
 import type { UsageTracker } from '../core/usage-tracker.js';
 import type { Clock } from '../core/types.js';
-import type { RequestLogWriter } from './request-log-writer.js';
+import type { RequestLogEntry, RequestLogWriter } from './request-log-writer.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -40,12 +40,95 @@ function challenge(realm: string, params: Record<string, string> = {}): string {
   return `Bearer ${parts.join(', ')}`;
 }
 
+/** The request-log row waiting for its response to finish, kept on the response. */
+const PENDING_LOG = Symbol('apiAccessPendingLog');
+
+interface PendingLogResponse extends Response {
+  [PENDING_LOG]?: { entry: RequestLogEntry; started: number };
+}
+
 /**
  * Express middleware: RFC 6750 bearer tokens, checked against the token store. 401 for a
  * missing or bad token, 403 for a missing scope or an address outside the token's allow-list,
  * 503 when the store cannot be reached (fail closed).
+ *
+ * This runs in front of every API request, so the path of a cached token is kept synchronous
+ * and lean: no Promise, one 'finish' listener shared by every response, no per-request closure.
  */
 export function createRequireApiToken(deps: MiddlewareDeps) {
+  const log = deps.requestLog;
+
+  /** Shared by every response: completes and writes the row it carries. */
+  function writeLogOnFinish(this: PendingLogResponse): void {
+    const pending = this[PENDING_LOG];
+    if (!pending || !log) return;
+    this[PENDING_LOG] = undefined;
+    pending.entry.status = this.statusCode;
+    pending.entry.durationMs = Math.round(performance.now() - pending.started);
+    log.write(pending.entry);
+  }
+
+  function refuse(res: Response, reason: VerifyFailure): void {
+    if (reason === 'ip_not_allowed') {
+      res.status(403).json({ error: 'ip_not_allowed', message: 'This token may not be used from your IP address.' });
+      return;
+    }
+    const text = FAILURE_TEXT[reason];
+    res.set('WWW-Authenticate', challenge(deps.realm, { error: 'invalid_token', error_description: text })).status(401).json({ error: 'invalid_token', message: text });
+  }
+
+  function unavailable(res: Response, error: unknown): void {
+    if (isApiAccessError(error) && error.code === 'DATABASE_UNAVAILABLE') {
+      res.set('Retry-After', '5').status(503).json({ error: 'temporarily_unavailable', message: 'Token verification is unavailable. Try again shortly.' });
+    } else {
+      deps.onError(error);
+      res.status(503).json({ error: 'temporarily_unavailable', message: 'Token verification failed. Try again shortly.' });
+    }
+  }
+
+  /** Everything after verification: usage, the request-log row, scopes, then the route. */
+  function admit(required: readonly string[], req: Request, res: Response, next: NextFunction, result: VerifyResult, ip: string | undefined, started: number): void {
+    if (!result.ok) {
+      refuse(res, result.reason);
+      return;
+    }
+    const token = result.token;
+    const now = deps.clock();
+    deps.usage.record(token.id, now, ip);
+    if (log) {
+      const url = req.originalUrl;
+      const query = url.indexOf('?');
+      const userAgent = req.headers['user-agent'];
+      (res as PendingLogResponse)[PENDING_LOG] = {
+        started,
+        entry: {
+          tokenId: token.id,
+          tokenName: token.name,
+          method: req.method,
+          path: (query === -1 ? url : url.slice(0, query)).slice(0, 2048),
+          status: 0, // set when the response finishes
+          ip: ip ?? '',
+          userAgent: userAgent === undefined ? '' : userAgent.slice(0, 512),
+          durationMs: 0, // set when the response finishes
+          createdAt: now,
+        },
+      };
+      res.on('finish', writeLogOnFinish);
+    }
+    for (const scope of required) {
+      if (!token.scopes.includes(scope)) {
+        const missing = required.filter((s) => !token.scopes.includes(s));
+        res
+          .set('WWW-Authenticate', challenge(deps.realm, { error: 'insufficient_scope', scope: required.join(' ') }))
+          .status(403)
+          .json({ error: 'insufficient_scope', message: `This token lacks the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.` });
+        return;
+      }
+    }
+    req.apiToken = token;
+    next();
+  }
+
   return function requireApiToken(options: RequireApiTokenOptions = {}): RequestHandler {
     const required = [...new Set(options.scopes ?? [])];
     return (req: Request, res: Response, next: NextFunction): void => {
@@ -63,56 +146,22 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
           .json({ error: 'invalid_request', message: 'Send the access token as "Authorization: Bearer <token>".' });
         return;
       }
-      deps.verifier.verify(match[1]!, req.ip).then(
-        (result) => {
-          if (!result.ok) {
-            if (result.reason === 'ip_not_allowed') {
-              res.status(403).json({ error: 'ip_not_allowed', message: 'This token may not be used from your IP address.' });
-              return;
-            }
-            const text = FAILURE_TEXT[result.reason];
-            res.set('WWW-Authenticate', challenge(deps.realm, { error: 'invalid_token', error_description: text })).status(401).json({ error: 'invalid_token', message: text });
-            return;
-          }
-          const token = result.token;
-          const now = deps.clock();
-          deps.usage.record(token.id, now, req.ip);
-          if (deps.requestLog) {
-            const log = deps.requestLog;
-            res.once('finish', () => {
-              log.write({
-                tokenId: token.id,
-                tokenName: token.name,
-                method: req.method,
-                path: (req.originalUrl.split('?', 1)[0] ?? '').slice(0, 2048),
-                status: res.statusCode,
-                ip: req.ip ?? '',
-                userAgent: (req.headers['user-agent'] ?? '').slice(0, 512),
-                durationMs: Math.round(performance.now() - started),
-                createdAt: now,
-              });
-            });
-          }
-          const missing = required.filter((scope) => !token.scopes.includes(scope));
-          if (missing.length > 0) {
-            res
-              .set('WWW-Authenticate', challenge(deps.realm, { error: 'insufficient_scope', scope: required.join(' ') }))
-              .status(403)
-              .json({ error: 'insufficient_scope', message: `This token lacks the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.` });
-            return;
-          }
-          req.apiToken = token;
-          next();
-        },
-        (error: unknown) => {
-          if (isApiAccessError(error) && error.code === 'DATABASE_UNAVAILABLE') {
-            res.set('Retry-After', '5').status(503).json({ error: 'temporarily_unavailable', message: 'Token verification is unavailable. Try again shortly.' });
-          } else {
-            deps.onError(error);
-            res.status(503).json({ error: 'temporarily_unavailable', message: 'Token verification failed. Try again shortly.' });
-          }
-        },
-      );
+      const ip = req.ip; // a getter that parses proxy headers: read it once
+      let result: VerifyResult | Promise<VerifyResult>;
+      try {
+        result = deps.verifier.check(match[1]!, ip);
+      } catch (error) {
+        unavailable(res, error);
+        return;
+      }
+      if (result instanceof Promise) {
+        result.then(
+          (loaded) => admit(required, req, res, next, loaded, ip, started),
+          (error: unknown) => unavailable(res, error),
+        );
+      } else {
+        admit(required, req, res, next, result, ip, started);
+      }
     };
   };
 }
