@@ -1,5 +1,6 @@
 import { flat, type ActionContext, type ResourceOptions } from 'adminjs';
 import { errorResponse, recordJson, type PluginContext } from '../plugin/context.js';
+import { normalizeFilters } from '../plugin/list-query.js';
 
 type Actions = NonNullable<ResourceOptions['actions']>;
 
@@ -15,7 +16,8 @@ export function requestLogActions(ctx: PluginContext): Actions {
         try {
           const actor = await ctx.actor(context);
           const query = flat.unflatten(request.query ?? {}) as Record<string, unknown>;
-          const filters = (query.filters ?? {}) as Record<string, unknown>;
+          // The period filter arrives as filters.createdAt~~from from AdminJS's date picker.
+          const filters = Object.fromEntries(normalizeFilters(query.filters)) as Record<string, unknown>;
           const createdAt = (filters.createdAt ?? {}) as { from?: string; to?: string };
           const page = await service.listRequestLogs(actor, {
             ...(filters.tokenId ? { tokenId: String(filters.tokenId) } : {}),

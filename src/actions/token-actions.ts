@@ -15,11 +15,12 @@ export interface TokenComponents {
   guided: string;
 }
 
-const SORTABLE = ['createdAt', 'name', 'expiresAt', 'lastUsedAt'] as const;
-type Sortable = (typeof SORTABLE)[number];
+/** The fields the token list can be sorted by. */
+export const TOKEN_SORTABLE = ['createdAt', 'name', 'expiresAt', 'lastUsedAt'] as const;
+type Sortable = (typeof TOKEN_SORTABLE)[number];
 
 function sortField(value: unknown): Sortable {
-  return (SORTABLE as readonly string[]).includes(String(value)) ? (value as Sortable) : 'createdAt';
+  return (TOKEN_SORTABLE as readonly string[]).includes(String(value)) ? (value as Sortable) : 'createdAt';
 }
 
 /** Everything the token screens need besides the token itself: roles, expiry choices, owners, guidance. */

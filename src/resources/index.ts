@@ -3,9 +3,10 @@ import type { PrismaClient } from '@prisma/client';
 import { grantActions } from '../actions/grant-actions.js';
 import { requestLogActions } from '../actions/request-log-actions.js';
 import { roleActions } from '../actions/role-actions.js';
-import { tokenActions, type TokenComponents } from '../actions/token-actions.js';
+import { TOKEN_SORTABLE, tokenActions, type TokenComponents } from '../actions/token-actions.js';
 import { datamodelModel } from '../datamodel.js';
 import { freshAccess, type AccessLevel, type PluginContext } from '../plugin/context.js';
+import { validateListQuery, type ListQueryRules } from '../plugin/list-query.js';
 import type { ResourceOptions } from 'adminjs';
 
 /** Fields that must never reach AdminJS: left out of the resource's model altogether. */
@@ -20,14 +21,18 @@ function resource(prisma: PrismaClient, model: string, omit: readonly string[] =
 
 type Actions = NonNullable<ResourceOptions['actions']>;
 
-/** Puts the fresh access check in front of every action that is not switched off. */
-function guarded(ctx: PluginContext, level: AccessLevel, actions: Actions): Actions {
+/**
+ * Puts the fresh access check in front of every action that is not switched off, and on lists
+ * the check of page, sort and filters, so that bad query parameters get a field-level error.
+ */
+function guarded(ctx: PluginContext, level: AccessLevel, actions: Actions, listRules: ListQueryRules = {}): Actions {
   const check = freshAccess(ctx, level);
   return Object.fromEntries(
     Object.entries(actions).map(([name, action]) => {
       if (!action || action.isAccessible === false) return [name, action];
       const before = action.before ? (Array.isArray(action.before) ? action.before : [action.before]) : [];
-      return [name, { ...action, before: [check, ...before] }];
+      const checks = name === 'list' ? [check, validateListQuery(listRules)] : [check];
+      return [name, { ...action, before: [...checks, ...before] }];
     }),
   ) as Actions;
 }
@@ -92,7 +97,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           description: { isSortable: false },
           id: { isSortable: false, components: { list: components.tokenValue } },
         },
-        actions: guarded(ctx, 'feature', tokenActions(ctx, components)),
+        actions: guarded(ctx, 'feature', tokenActions(ctx, components), { sortable: TOKEN_SORTABLE }),
       },
     },
     {
@@ -125,8 +130,13 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         sort: { sortBy: 'createdAt', direction: 'desc' },
         listProperties: ['createdAt', 'tokenName', 'method', 'path', 'status', 'ip', 'durationMs'],
         filterProperties: ['tokenId', 'createdAt'],
-        properties: { id: { isVisible: false }, durationMs: { description: 'Milliseconds' } },
-        actions: guarded(ctx, 'feature', guide(requestLogActions(ctx))),
+        // Newest first, always: the list is not sortable by its other columns.
+        properties: {
+          id: { isVisible: false },
+          durationMs: { description: 'Milliseconds', isSortable: false },
+          ...Object.fromEntries(['tokenName', 'method', 'path', 'status', 'ip', 'userAgent', 'tokenId'].map((p) => [p, { isSortable: false }])),
+        },
+        actions: guarded(ctx, 'feature', guide(requestLogActions(ctx)), { sortable: ['createdAt'] }),
       },
     },
     {
