@@ -7,6 +7,7 @@ import { isPostgresUrl } from './database-url.js';
 import { createPrismaClient } from './prisma.js';
 import { sampleApi } from './sample-api.js';
 import { PrismaSessionStore } from './session-store.js';
+import { parseTrustProxy } from './trust-proxy.js';
 import { AdminUsers, SUPER_ADMIN } from './users.js';
 import type AdminJS from 'adminjs';
 
@@ -20,6 +21,8 @@ export interface ExampleAppOptions {
   apiAccess?: Partial<Omit<ApiAccessPluginOptions, 'prisma' | 'users' | 'pepper' | 'componentLoader'>>;
   /** Shown on the admin screens (default /api/v1). */
   apiBaseUrl?: string;
+  /** Express's "trust proxy" (default: TRUST_PROXY from the environment, else off). Only behind a reverse proxy: see trust-proxy.ts. */
+  trustProxy?: boolean | number | string;
   /** A PrismaClient to use instead of one on databaseUrl. */
   prisma?: PrismaClient;
 }
@@ -67,6 +70,8 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
 
   const app = express();
   app.disable('x-powered-by');
+  const trustProxy = parseTrustProxy(options.trustProxy ?? process.env.TRUST_PROXY);
+  if (trustProxy !== false) app.set('trust proxy', trustProxy);
   app.use('/api/v1', sampleApi(apiAccess, async () => void (await prisma.$queryRawUnsafe('SELECT 1'))));
   app.use(admin.options.rootPath, adminRouter);
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));

@@ -4,6 +4,8 @@ import type { Actor, DirectoryUser, UserDirectory } from 'adminjs-api-access';
 
 export const SUPER_ADMIN = 'super_admin';
 export const ADMIN = 'admin';
+/** Only ever in a session, never stored: the admin was disabled or deleted after signing in. */
+export const NO_ACCESS = 'no_access';
 
 /** What the session holds about the signed-in admin: re-read from the database on every request. */
 export interface SessionAdmin {
@@ -15,6 +17,10 @@ export interface SessionAdmin {
 
 export function hashPassword(password: string): Promise<string> {
   return bcrypt.hash(password, 12);
+}
+
+function toSessionAdmin(user: { id: string; email: string; role: string }): SessionAdmin {
+  return { id: user.id, email: user.email, role: user.role, title: user.role === SUPER_ADMIN ? 'Super admin' : 'Admin' };
 }
 
 /** The example host's users, as the plugin sees them. */
@@ -43,7 +49,13 @@ export class AdminUsers implements UserDirectory {
     if (!user || !ok || user.disabled) return null;
     // In its own transaction so that, on SQLite, it cannot be swept into a concurrent one that rolls back.
     await this.prisma.$transaction([this.prisma.adminUser.update({ where: { id: user.id }, data: { lastSignInAt: now } })]);
-    return { id: user.id, email: user.email, role: user.role, title: user.role === SUPER_ADMIN ? 'Super admin' : 'Admin' };
+    return toSessionAdmin(user);
+  }
+
+  /** What the session should hold for this admin now, or null when they are disabled or gone. */
+  async sessionAdmin(id: string): Promise<SessionAdmin | null> {
+    const user = await this.prisma.adminUser.findUnique({ where: { id } });
+    return user && !user.disabled ? toSessionAdmin(user) : null;
   }
 
   /** The actor for a session, from the database: a disabled or demoted admin loses rights at once. */
