@@ -546,7 +546,10 @@ export class TokenService {
     if (from) conditions.push(Prisma.sql`"createdAt" >= ${from}`);
     if (to) conditions.push(Prisma.sql`"createdAt" <= ${to}`);
     const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
-    const [row] = await this.db.$queryRaw<Array<{ total: number | bigint }>>`SELECT COUNT(*) AS "total" FROM "ApiRequestLog" ${where}`;
+    // One Prisma.sql, passed as an argument, not a tagged template around the fragments: the
+    // PostgreSQL client is generated separately, with its own Sql class, and would take a
+    // fragment from this module's Prisma for a bound value.
+    const [row] = await this.db.$queryRaw<Array<{ total: number | bigint }>>(Prisma.sql`SELECT COUNT(*) AS "total" FROM "ApiRequestLog" ${where}`);
     return Number(row?.total ?? 0);
   }
 
