@@ -57,6 +57,12 @@ export interface ApiAccessOptions {
     retentionDays?: number;
     /** Rows the retention job deletes per statement (default 5000): small, so verification never waits long. */
     purgeBatchSize?: number;
+    /**
+     * On SQLite: write request logs from a worker thread with its own connection to this database
+     * file (a path or file: URL; the file prisma uses), so that inserting them never runs on the
+     * event loop that serves the API. `timestampFormat` must match the SQLite adapter's (default iso8601).
+     */
+    sqliteWorker?: { file: string; timestampFormat?: 'iso8601' | 'unixepoch-ms' };
   };
   /** Expiry e-mails: without this option no e-mail is sent. */
   notifications?: NotificationsOptions;
@@ -102,6 +108,16 @@ const optionsSchema = z
         maxBuffered: z.number().int().min(1).max(10_000_000).default(200_000),
         retentionDays: z.number().int().min(1).max(36_500).default(90),
         purgeBatchSize: z.number().int().min(1).max(100_000).default(5_000),
+        sqliteWorker: z
+          .object({
+            file: z
+              .string()
+              .min(1)
+              .refine((file) => !/^(file:)?:memory:/.test(file), 'must be a database file: an in-memory database cannot be shared with a worker'),
+            timestampFormat: z.enum(['iso8601', 'unixepoch-ms']).default('iso8601'),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ enabled: true, batchSize: 500, flushIntervalMs: 1_000, maxBuffered: 200_000, retentionDays: 90, purgeBatchSize: 5_000 }),
@@ -209,6 +225,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
         batchSize: options.requestLog.batchSize,
         flushIntervalMs: options.requestLog.flushIntervalMs,
         maxBuffered: options.requestLog.maxBuffered,
+        sqliteWorker: options.requestLog.sqliteWorker,
         onError: (error) => logger.warn('[api-access] could not write request logs; will retry', error instanceof Error ? error.message : error),
       })
     : null;

@@ -38,11 +38,19 @@ export interface ExampleApp {
   close(): Promise<void>;
 }
 
+/** The SQLite file the host's own PrismaClient opens, if it opens one (not in memory, not PostgreSQL). */
+function sqliteFile(options: ExampleAppOptions): string | null {
+  if (options.prisma || !options.databaseUrl.startsWith('file:')) return null;
+  const file = options.databaseUrl.slice('file:'.length);
+  return file === ':memory:' ? null : file;
+}
+
 /** The example host: AdminJS with sign-in, the sample API behind the plugin's middleware. */
 export async function createExampleApp(options: ExampleAppOptions): Promise<ExampleApp> {
   const prisma = options.prisma ?? createPrismaClient(options.databaseUrl);
   const users = new AdminUsers(prisma);
   const componentLoader = new ComponentLoader();
+  const logFile = sqliteFile(options);
   const apiAccess = apiAccessPlugin({
     prisma,
     pepper: options.pepper,
@@ -56,6 +64,9 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     // Several hosts may share a PostgreSQL database: each tells the others about revoked tokens.
     ...(isPostgresUrl(options.databaseUrl) ? { changeFeed: { postgresUrl: options.databaseUrl } } : {}),
     ...options.apiAccess,
+    // On SQLite, request logs are written from a worker thread with its own connection to the
+    // file, so that inserting them never runs on the event loop that serves the API.
+    requestLog: { ...(logFile ? { sqliteWorker: { file: logFile } } : {}), ...options.apiAccess?.requestLog },
   });
   const sessionStore = new PrismaSessionStore(prisma);
   const { admin, router: adminRouter } = await buildAdmin({

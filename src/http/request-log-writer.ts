@@ -1,5 +1,7 @@
+import { Worker } from 'node:worker_threads';
 import { Prisma, type PrismaClient } from '@prisma/client';
 import type { RequestLogView } from '../core/types.js';
+import type { SqliteLogBatch, SqliteLogReply, SqliteLogWorkerData } from './sqlite-log-worker.js';
 
 /** A request-log row before the database gives it an id. */
 export type RequestLogEntry = Omit<RequestLogView, 'id'>;
@@ -10,6 +12,8 @@ export interface RequestLogWriterOptions {
   /** Rows kept in memory while the database is unreachable; past that the oldest are dropped and counted. */
   maxBuffered: number;
   onError: (error: unknown) => void;
+  /** Write from a worker thread with its own connection to this SQLite file, instead of through prisma. */
+  sqliteWorker?: { file: string; timestampFormat: 'iso8601' | 'unixepoch-ms' } | undefined;
 }
 
 const COLUMNS = ['tokenId', 'tokenName', 'method', 'path', 'status', 'ip', 'userAgent', 'durationMs', 'createdAt'] as const;
@@ -61,6 +65,64 @@ function insertStatement(batch: readonly RequestLogEntry[]): Prisma.Sql {
 }
 
 /**
+ * Sends batches to a worker thread that inserts them through its own SQLite connection: on
+ * SQLite the insert work runs in the calling thread, and on the event loop that serves the API
+ * it costs more than the request it logs. The worker is started on the first batch and again
+ * after it fails; it does not keep the process alive while it has nothing to write.
+ */
+class SqliteWorkerSink {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+
+  constructor(private readonly data: SqliteLogWorkerData) {}
+
+  private start(): Worker {
+    // Compiled, the worker is the .js beside this file; run from source (tsx), the .ts.
+    const file = new URL(import.meta.url.endsWith('.ts') ? './sqlite-log-worker.ts' : './sqlite-log-worker.js', import.meta.url);
+    const worker = new Worker(file, { workerData: this.data });
+    worker.unref();
+    worker.on('message', (reply: SqliteLogReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if (reply.ok) waiting.resolve();
+      else waiting.reject(new Error(reply.message));
+    });
+    const fail = (error: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`The request-log worker stopped (exit code ${code}).`)));
+    return worker;
+  }
+
+  insert(batch: readonly RequestLogEntry[]): Promise<void> {
+    const worker = (this.worker ??= this.start());
+    // Plain JSON crosses the thread boundary as one string: cheaper here than a structured clone.
+    const rows = JSON.stringify(
+      batch.map((e) => [e.tokenId, e.tokenName, e.method, e.path, e.status, e.ip, e.userAgent, e.durationMs, e.createdAt.getTime()]),
+    );
+    return new Promise((resolve, reject) => {
+      const id = ++this.nextId;
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) worker.ref();
+      worker.postMessage({ id, rows } satisfies SqliteLogBatch);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}
+
+/**
  * Writes request-log rows in batches off the request path: a response never waits for its log
  * row. Rows that fail to write are kept and retried; close() writes everything still buffered.
  */
@@ -70,11 +132,22 @@ export class RequestLogWriter {
   private writing: Promise<void> | null = null;
   private dropped = 0;
   private written = 0;
+  private readonly worker: SqliteWorkerSink | null;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly options: RequestLogWriterOptions,
-  ) {}
+  ) {
+    const sqlite = options.sqliteWorker;
+    this.worker = sqlite ? new SqliteWorkerSink({ file: sqlite.file.replace(/^file:/, ''), timestampFormat: sqlite.timestampFormat, busyTimeoutMs: 5_000 }) : null;
+  }
+
+  private insert(batch: RequestLogEntry[]): Promise<unknown> {
+    if (this.worker) return this.worker.insert(batch);
+    // In its own transaction: on the SQLite adapter a lone write issued while another
+    // transaction is open joins it, and would be undone if that one rolled back.
+    return this.prisma.$transaction([this.prisma.$executeRaw(insertStatement(batch))]);
+  }
 
   get stats(): { buffered: number; written: number; dropped: number } {
     return { buffered: this.buffer.length, written: this.written, dropped: this.dropped };
@@ -111,9 +184,7 @@ export class RequestLogWriter {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, Math.min(this.options.batchSize, ROWS_PER_STATEMENT));
       try {
-        // In its own transaction: on the SQLite adapter a lone write issued while another
-        // transaction is open joins it, and would be undone if that one rolled back.
-        await this.prisma.$transaction([this.prisma.$executeRaw(insertStatement(batch))]);
+        await this.insert(batch);
         this.written += batch.length;
       } catch (error) {
         this.buffer.unshift(...batch);
@@ -142,5 +213,6 @@ export class RequestLogWriter {
     }
     await this.writing;
     if (this.buffer.length > 0) this.options.onError(new Error(`${this.buffer.length} request-log rows could not be written at shutdown.`));
+    await this.worker?.close();
   }
 }

@@ -1,0 +1,48 @@
+// The worker thread behind RequestLogWriter's `sqliteWorker` option: its own better-sqlite3
+// connection to the host's SQLite file, so that inserting request-log rows (SQLite works in the
+// caller's thread) never runs on the event loop that serves the API.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+export interface SqliteLogWorkerData {
+  file: string;
+  timestampFormat: 'iso8601' | 'unixepoch-ms';
+  busyTimeoutMs: number;
+}
+
+/** A batch: JSON of [tokenId, tokenName, method, path, status, ip, userAgent, durationMs, createdAt (ms)] rows. */
+export interface SqliteLogBatch {
+  id: number;
+  rows: string;
+}
+
+export type SqliteLogReply = { id: number; ok: true } | { id: number; ok: false; message: string };
+
+type Row = [string, string, string, string, number, string, string, number, number | string];
+
+const { file, timestampFormat, busyTimeoutMs } = workerData as SqliteLogWorkerData;
+const port = parentPort!;
+const db = new Database(file, { fileMustExist: true, timeout: busyTimeoutMs });
+const insert = db.prepare(
+  'INSERT INTO "ApiRequestLog" ("tokenId", "tokenName", "method", "path", "status", "ip", "userAgent", "durationMs", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+);
+// The way Prisma's SQLite adapter stores a DateTime with the same timestampFormat.
+const toDate =
+  timestampFormat === 'unixepoch-ms' ? (ms: number) => ms : (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+const insertAll = db.transaction((rows: Row[]) => {
+  for (const row of rows) {
+    row[8] = toDate(row[8] as number);
+    insert.run(row);
+  }
+});
+
+port.on('message', (batch: SqliteLogBatch) => {
+  let reply: SqliteLogReply;
+  try {
+    insertAll(JSON.parse(batch.rows) as Row[]);
+    reply = { id: batch.id, ok: true };
+  } catch (error) {
+    reply = { id: batch.id, ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  port.postMessage(reply);
+});

@@ -1,0 +1,89 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ApiAccessError, createApiAccess, RequestLogWriter, type RequestLogEntry } from 'adminjs-api-access';
+import { createPrismaClient } from '../../example-app/src/prisma.js';
+import { createTestDatabase, onPostgres } from '../helpers/database.js';
+import { startTestHost, type TestHost } from '../helpers/host.js';
+
+const sqliteOnly = { skip: onPostgres() ? 'the worker writes SQLite files only' : false };
+
+function entry(i: number): RequestLogEntry {
+  return { tokenId: `t${i}`, tokenName: `token ${i}`, method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', userAgent: 'test', durationMs: i, createdAt: new Date() };
+}
+
+describe('request logs written from a worker thread (requestLog.sqliteWorker)', () => {
+  let t: TestHost;
+  before(async () => {
+    t = await startTestHost();
+  });
+  after(async () => t?.close());
+
+  it('stores rows exactly as Prisma does, and Prisma reads them back', sqliteOnly, async () => {
+    const { secret, token } = await t.host.apiAccess.service.create(t.superAdmin, { name: 'worker rows', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+    for (let i = 0; i < 5; i++) await t.request.get('/api/v1/vaults?page=2').set('Authorization', `Bearer ${secret}`).set('User-Agent', 'worker-test').expect(200);
+    await t.host.apiAccess.flush();
+    const raw = new Database(t.db.file, { readonly: true });
+    try {
+      const rows = raw.prepare('SELECT * FROM "ApiRequestLog" WHERE "tokenId" = ?').all(token.id) as Array<Record<string, unknown>>;
+      const tokenRow = raw.prepare('SELECT "createdAt" FROM "ApiToken" WHERE "id" = ?').get(token.id) as { createdAt: string };
+      assert.equal(rows.length, 5);
+      for (const row of rows) {
+        // The same text form as the DateTime columns the Prisma adapter writes, so that ordering
+        // and period filters compare like with like.
+        assert.match(String(row.createdAt), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
+        assert.equal(String(row.createdAt).length, tokenRow.createdAt.length);
+        assert.equal(row.path, '/api/v1/vaults');
+        assert.equal(row.userAgent, 'worker-test');
+        assert.equal(row.status, 200);
+      }
+    } finally {
+      raw.close();
+    }
+    const page = await t.host.apiAccess.service.listRequestLogs(t.superAdmin, { tokenId: token.id, from: new Date(Date.now() - 60_000) });
+    assert.equal(page.total, 5);
+    assert.ok(page.items.every((log) => log.createdAt instanceof Date && Math.abs(log.createdAt.getTime() - Date.now()) < 60_000));
+  });
+
+  it('keeps the rows when the worker cannot open the database, and writes them once it can', sqliteOnly, async () => {
+    const db = createTestDatabase();
+    const later = path.join(db.dir, 'later.db');
+    const prisma = createPrismaClient(db.url);
+    const errors: unknown[] = [];
+    const writer = new RequestLogWriter(prisma, {
+      batchSize: 100,
+      flushIntervalMs: 60_000,
+      maxBuffered: 1_000,
+      onError: (error) => errors.push(error),
+      sqliteWorker: { file: later, timestampFormat: 'iso8601' },
+    });
+    try {
+      for (let i = 0; i < 3; i++) writer.write(entry(i));
+      await writer.flush();
+      assert.deepEqual(writer.stats, { buffered: 3, written: 0, dropped: 0 });
+      assert.ok(errors.length > 0, 'the failure is reported');
+      copyFileSync(db.file, later);
+      await writer.flush();
+      assert.deepEqual(writer.stats, { buffered: 0, written: 3, dropped: 0 });
+      const raw = new Database(later, { readonly: true });
+      assert.equal((raw.prepare('SELECT COUNT(*) AS n FROM "ApiRequestLog"').get() as { n: number }).n, 3);
+      raw.close();
+    } finally {
+      await writer.close();
+      await prisma.$disconnect();
+      db.remove();
+    }
+  });
+
+  it('refuses an in-memory database at start-up', () => {
+    const prisma = createPrismaClient('file::memory:');
+    for (const file of [':memory:', 'file::memory:']) {
+      assert.throws(
+        () => createApiAccess({ prisma, pepper: 'p'.repeat(32), users: { findById: async () => null }, requestLog: { sqliteWorker: { file } } }),
+        (error: unknown) => error instanceof ApiAccessError && error.code === 'INVALID_OPTIONS' && error.message.includes('sqliteWorker'),
+      );
+    }
+  });
+});
