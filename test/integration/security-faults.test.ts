@@ -21,7 +21,8 @@ import { createHostDatabase, onPostgres, type TestDatabase } from '../helpers/da
 import { TEST_PEPPER } from '../helpers/host.js';
 import type { RotateChildMessage } from '../helpers/security-rotate-child.js';
 
-const KILLS = 5;
+/** Each kill costs a child start-up (a few seconds); fewer in the PostgreSQL run, which repeats this file. */
+const KILLS = onPostgres() ? 3 : 5;
 const SEED = 7_919;
 
 function prng(seed: number) {
