@@ -59,3 +59,22 @@ describe('hashToken', () => {
     assert.ok(!hash.includes(token));
   });
 });
+
+describe('hashToken against node:crypto createHmac', () => {
+  it('gives the same HMAC-SHA256 for peppers shorter and longer than the 64-byte block, and any message', async () => {
+    const { createHmac, randomBytes } = await import('node:crypto');
+    const peppers = [PEPPER, 'k'.repeat(64), 'k'.repeat(65), `${'ü'.repeat(40)}-pepper`, randomBytes(90).toString('base64')];
+    const messages = ['', 'a', generateToken('aat'), 'ünïcødé 😀', 'x'.repeat(255), 'y'.repeat(256), 'z'.repeat(5000), generateToken('aat')];
+    for (const pepper of peppers) {
+      for (const message of messages) {
+        assert.equal(hashToken(pepper, message), createHmac('sha256', pepper).update(message).digest('hex'), `${pepper.length}-char pepper, ${message.length}-char message`);
+      }
+    }
+    // Interleaved peppers and a long message before a short one leave no state behind.
+    for (let i = 0; i < 50; i++) {
+      const pepper = peppers[i % peppers.length]!;
+      const message = i % 7 === 0 ? 'w'.repeat(3000 + i) : generateToken('aat');
+      assert.equal(hashToken(pepper, message), createHmac('sha256', pepper).update(message).digest('hex'));
+    }
+  });
+});
