@@ -5,10 +5,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ApiAccessError, createApiAccess, RequestLogWriter, type RequestLogEntry } from 'adminjs-api-access';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
-import { createTestDatabase, onPostgres } from '../helpers/database.js';
+import { createTestDatabase } from '../helpers/database.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 
-const sqliteOnly = { skip: onPostgres() ? 'the worker writes SQLite files only' : false };
 
 function entry(i: number): RequestLogEntry {
   return { tokenId: `t${i}`, tokenName: `token ${i}`, method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', userAgent: 'test', durationMs: i, createdAt: new Date() };
@@ -21,7 +20,7 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
   });
   after(async () => t?.close());
 
-  it('stores rows exactly as Prisma does, and Prisma reads them back', sqliteOnly, async () => {
+  it('stores rows exactly as Prisma does, and Prisma reads them back', async () => {
     const { secret, token } = await t.host.apiAccess.service.create(t.superAdmin, { name: 'worker rows', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
     for (let i = 0; i < 5; i++) await t.request.get('/api/v1/vaults?page=2').set('Authorization', `Bearer ${secret}`).set('User-Agent', 'worker-test').expect(200);
     await t.host.apiAccess.flush();
@@ -47,7 +46,7 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
     assert.ok(page.items.every((log) => log.createdAt instanceof Date && Math.abs(log.createdAt.getTime() - Date.now()) < 60_000));
   });
 
-  it('keeps the rows when the worker cannot open the database, and writes them once it can', sqliteOnly, async () => {
+  it('keeps the rows when the worker cannot open the database, and writes them once it can', async () => {
     const db = createTestDatabase();
     const later = path.join(db.dir, 'later.db');
     const prisma = createPrismaClient(db.url);

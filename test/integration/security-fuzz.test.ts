@@ -12,7 +12,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { crc32 } from 'node:zlib';
-import { onPostgres } from '../helpers/database.js';
 import type { ChildMemory, ChildReady } from '../helpers/security-api-child.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_123) >>> 0;
@@ -166,9 +165,8 @@ function count<K>(map: Map<K, number>, key: K): void {
 }
 
 // The host in the child runs on SQLite either way: the PostgreSQL run of the suite skips this file.
-const skip = onPostgres() ? 'runs once, in the SQLite run: the header handling does not depend on the database' : false;
 
-describe('fuzzing the Authorization header of the sample API', { timeout: 180_000, skip }, () => {
+describe('fuzzing the Authorization header of the sample API', { timeout: 180_000 }, () => {
   let child: ChildProcess;
   let ready: ChildReady;
   const memory: Array<ChildMemory & { after: number }> = [];
