@@ -91,13 +91,15 @@ let counter = 0;
 let roleIds: string[] = [];
 const tokenInput = (extra: Record<string, unknown> = {}) => ({ name: `multi-host ${process.pid} ${++counter}`, expiry: { type: 'days', days: 30 }, roleIds, ...extra });
 
-describe('two host processes on one PostgreSQL database', { skip: cluster ? false : 'runs in the PostgreSQL run of scripts/run-tests.mjs' }, () => {
+describe('two host processes on one PostgreSQL database', () => {
   let db: PostgresDatabase;
   let a: HostProcess;
   let b: HostProcess;
 
   before(async () => {
-    db = await createPostgresDatabase(cluster!);
+    // This tier needs the cluster that scripts/run-tests.mjs starts: fail, never skip, without it.
+    if (!cluster) throw new Error('No PostgreSQL cluster: run this tier through `npm test` (scripts/run-tests.mjs starts one).');
+    db = await createPostgresDatabase(cluster);
     a = await startHost(db.url, true);
     b = await startHost(db.url, false);
     const client = new pg.Client({ connectionString: db.url });
