@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '@prisma/client';
+import { Prisma, type PrismaClient } from '@prisma/client';
 import { ipAllowed, parseCidrs, type ParsedCidr } from './cidr.js';
 import { ApiAccessError } from './errors.js';
 import type { TokenEvents } from './events.js';
@@ -34,6 +34,10 @@ interface Snapshot {
 interface CacheEntry {
   snapshot: Snapshot | null;
   loadedAt: number;
+  /** Age after which a hit also reloads the entry in the background (60-90% of the TTL, spread). */
+  refreshAfter: number;
+  /** The last time a request presented this hash. */
+  usedAt: number;
 }
 
 export interface VerifierOptions {
@@ -59,8 +63,30 @@ interface TokenRoleRow {
   expiresAt: unknown;
   allowedIps: unknown;
   secretHash: string;
+  previousSecretHash: string | null;
   previousSecretExpiresAt: unknown;
   scopes: unknown;
+}
+
+/** Hashes one verification query looks up at most (two bound parameters each). */
+const MAX_BATCH = 200;
+/** How long background refreshes wait to share a query with others. */
+const REFRESH_WINDOW_MS = 100;
+
+interface Waiting {
+  promise: Promise<CacheEntry>;
+  resolve: (entry: CacheEntry) => void;
+  reject: (error: unknown) => void;
+}
+
+function waiting(): Waiting {
+  let resolve!: (entry: CacheEntry) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<CacheEntry>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 // A raw query's values arrive as each driver gives them (a Date or a string, a boolean or 0/1,
@@ -93,17 +119,42 @@ function rawJson(value: unknown): Prisma.JsonValue {
 export class TokenVerifier {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly hashesByToken = new Map<string, Set<string>>();
+  /** Loads in flight: concurrent misses for one hash share a single query. */
+  private readonly loading = new Map<string, Promise<CacheEntry>>();
+  /** Hashes waiting for the next query, which looks them all up at once. */
+  private queue = new Map<string, Waiting>();
+  private immediate = false;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private readonly sweepTimer: NodeJS.Timeout | null;
   private readonly unsubscribe: () => void;
   /** Bumped on every change, so a load that raced a change is not cached. */
   private generation = 0;
 
   constructor(private readonly options: VerifierOptions) {
     this.unsubscribe = options.events.onChange(({ tokenId }) => this.forget(tokenId));
+    // Tokens used within the last TTL are refreshed in the background in batches, so that one
+    // used again after a pause shorter than the TTL is still answered from memory.
+    this.sweepTimer = options.cacheTtlMs >= 1_000 ? setInterval(() => this.refreshRecent(), options.cacheTtlMs / 4) : null;
+    this.sweepTimer?.unref();
+  }
+
+  private refreshRecent(): void {
+    const now = this.options.clock().getTime();
+    for (const [hash, entry] of this.cache) {
+      const age = now - entry.loadedAt;
+      if (now - entry.usedAt < this.options.cacheTtlMs && age > entry.refreshAfter && age <= this.options.cacheTtlMs && !this.loading.has(hash)) {
+        this.loadShared(hash, false).catch(() => {
+          // Served until its TTL; then a request waits for the database (or gets 503).
+        });
+      }
+    }
   }
 
   /** Drops every cached verification of a token (its current and previous secrets). */
   forget(tokenId: string): void {
     this.generation++;
+    // A load that started before the change must not answer a request that comes after it.
+    this.loading.clear();
     const hashes = this.hashesByToken.get(tokenId);
     if (!hashes) return;
     for (const hash of hashes) this.cache.delete(hash);
@@ -113,6 +164,7 @@ export class TokenVerifier {
   /** Drops the whole cache, e.g. after losing the cross-process change feed. */
   clear(): void {
     this.generation++;
+    this.loading.clear();
     this.cache.clear();
     this.hashesByToken.clear();
   }
@@ -123,6 +175,9 @@ export class TokenVerifier {
 
   close(): void {
     this.unsubscribe();
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
     this.clear();
   }
 
@@ -140,9 +195,75 @@ export class TokenVerifier {
     const now = this.options.clock().getTime();
     const entry = this.cache.get(hash);
     if (entry === undefined || now - entry.loadedAt > this.options.cacheTtlMs) {
-      return this.load(hash, now).then((loaded) => this.decide(loaded, ip, now));
+      return this.loadShared(hash, true).then((loaded) => this.decide(loaded, ip, now));
+    }
+    // Refresh ahead: a token in use is reloaded in the background before its entry expires, so
+    // its requests never wait for the database and the entries loaded together do not all expire
+    // together. The entry served is never older than the TTL.
+    entry.usedAt = now;
+    if (now - entry.loadedAt > entry.refreshAfter && !this.loading.has(hash)) {
+      this.loadShared(hash, false).catch(() => {
+        // The entry keeps serving until its TTL; then a request waits for the database (or gets 503).
+      });
     }
     return this.decide(entry, ip, now);
+  }
+
+  /**
+   * One query per hash at a time: requests that miss together wait for the same load, and the
+   * hashes that miss in one turn of the event loop are looked up together. A background
+   * refresh (`urgent` false) waits up to REFRESH_WINDOW_MS to share its query with others.
+   */
+  private loadShared(hash: string, urgent: boolean): Promise<CacheEntry> {
+    const pending = this.loading.get(hash);
+    if (pending) {
+      if (urgent && this.queue.has(hash)) this.schedule(true);
+      return pending;
+    }
+    let queued = this.queue.get(hash);
+    if (!queued) {
+      queued = waiting();
+      this.queue.set(hash, queued);
+    }
+    this.schedule(urgent);
+    const promise = queued.promise;
+    this.loading.set(hash, promise);
+    const done = () => {
+      if (this.loading.get(hash) === promise) this.loading.delete(hash);
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  private schedule(urgent: boolean): void {
+    if (urgent) {
+      if (this.immediate) return;
+      this.immediate = true;
+      setImmediate(() => {
+        this.immediate = false;
+        void this.loadQueued();
+      });
+    } else if (!this.refreshTimer) {
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = null;
+        void this.loadQueued();
+      }, REFRESH_WINDOW_MS);
+      this.refreshTimer.unref();
+    }
+  }
+
+  /** Looks up what is queued now; what arrives meanwhile is scheduled by its own request. */
+  private async loadQueued(): Promise<void> {
+    if (this.queue.size === 0) return;
+    const batch = [...this.queue].slice(0, MAX_BATCH);
+    for (const [hash] of batch) this.queue.delete(hash);
+    if (this.queue.size > 0) this.schedule(true);
+    try {
+      const entries = await this.load(batch.map(([hash]) => hash), this.options.clock().getTime());
+      for (const [hash, queued] of batch) queued.resolve(entries.get(hash)!);
+    } catch (error) {
+      for (const [, queued] of batch) queued.reject(error);
+    }
   }
 
   private decide(entry: CacheEntry, ip: string | undefined, now: number): VerifyResult {
@@ -159,42 +280,61 @@ export class TokenVerifier {
     return { ok: true, token: snapshot.token };
   }
 
-  private async load(hash: string, now: number): Promise<CacheEntry> {
+  /** Loads the tokens of these hashes (current or previous secret) with their roles' scopes. */
+  private async load(hashes: string[], now: number): Promise<Map<string, CacheEntry>> {
     const generation = this.generation;
     let rows: TokenRoleRow[];
     try {
-      // One statement for the token and its roles' scopes: a cache miss costs one round trip
-      // (Prisma's findFirst with the nested roles sends three). Standard SQL for SQLite and PostgreSQL.
-      rows = await this.options.prisma.$queryRaw<TokenRoleRow[]>`
+      // One statement for the tokens and their roles' scopes (Prisma's findFirst with the nested
+      // roles sends three per token). Standard SQL for SQLite and PostgreSQL, built as one
+      // Prisma.sql and passed as an argument: PostgreSQL's separately generated client has its
+      // own Sql class and would bind a fragment of this one as a value.
+      const list = Prisma.join(hashes);
+      rows = await this.options.prisma.$queryRaw<TokenRoleRow[]>(Prisma.sql`
         SELECT t."id", t."name", t."ownerId", t."ownerEmail", t."enabled", t."expiresAt", t."allowedIps",
-               t."secretHash", t."previousSecretExpiresAt", r."scopes"
+               t."secretHash", t."previousSecretHash", t."previousSecretExpiresAt", r."scopes"
         FROM "ApiToken" t
         LEFT JOIN "ApiTokenRole" a ON a."tokenId" = t."id"
         LEFT JOIN "ApiRole" r ON r."id" = a."roleId"
-        WHERE t."secretHash" = ${hash} OR t."previousSecretHash" = ${hash}`;
+        WHERE t."secretHash" IN (${list}) OR t."previousSecretHash" IN (${list})`);
     } catch (cause) {
       throw new ApiAccessError('DATABASE_UNAVAILABLE', 'The token store cannot be reached; the request was refused.', {});
     }
-    const row = rows[0];
-    const roleRows = row ? rows.filter((r) => r.id === row.id) : [];
-    const snapshot: Snapshot | null = row
-      ? {
-          token: Object.freeze({
-            id: row.id,
-            name: row.name,
-            ownerId: row.ownerId,
-            ownerEmail: row.ownerEmail,
-            scopes: Object.freeze([...new Set(roleRows.flatMap((r) => jsonStringArray(rawJson(r.scopes))))].sort()),
-          }),
-          enabled: rawBoolean(row.enabled),
-          expiresAt: rawTime(row.expiresAt),
-          graceUntil: row.secretHash === hash ? null : (rawTime(row.previousSecretExpiresAt) ?? 0),
-          ranges: parseCidrs(jsonStringArray(rawJson(row.allowedIps))),
-        }
-      : null;
-    const entry: CacheEntry = { snapshot, loadedAt: now };
-    if (generation === this.generation) this.remember(hash, entry);
-    return entry;
+    const byToken = new Map<string, TokenRoleRow[]>();
+    for (const row of rows) {
+      const same = byToken.get(row.id);
+      if (same) same.push(row);
+      else byToken.set(row.id, [row]);
+    }
+    const byHash = new Map<string, { row: TokenRoleRow; roleRows: TokenRoleRow[] }>();
+    for (const roleRows of byToken.values()) {
+      const row = roleRows[0]!;
+      byHash.set(row.secretHash, { row, roleRows });
+      if (row.previousSecretHash !== null && !byHash.has(row.previousSecretHash)) byHash.set(row.previousSecretHash, { row, roleRows });
+    }
+    const entries = new Map<string, CacheEntry>();
+    for (const hash of hashes) {
+      const found = byHash.get(hash);
+      const snapshot: Snapshot | null = found
+        ? {
+            token: Object.freeze({
+              id: found.row.id,
+              name: found.row.name,
+              ownerId: found.row.ownerId,
+              ownerEmail: found.row.ownerEmail,
+              scopes: Object.freeze([...new Set(found.roleRows.flatMap((r) => jsonStringArray(rawJson(r.scopes))))].sort()),
+            }),
+            enabled: rawBoolean(found.row.enabled),
+            expiresAt: rawTime(found.row.expiresAt),
+            graceUntil: found.row.secretHash === hash ? null : (rawTime(found.row.previousSecretExpiresAt) ?? 0),
+            ranges: parseCidrs(jsonStringArray(rawJson(found.row.allowedIps))),
+          }
+        : null;
+      const entry: CacheEntry = { snapshot, loadedAt: now, refreshAfter: this.options.cacheTtlMs * (0.6 + 0.3 * Math.random()), usedAt: now };
+      if (generation === this.generation) this.remember(hash, entry);
+      entries.set(hash, entry);
+    }
+    return entries;
   }
 
   private remember(hash: string, entry: CacheEntry): void {
