@@ -3,7 +3,7 @@ import * as crypto from 'node:crypto';
 export const MIN_PEPPER_LENGTH = 32;
 
 /** crypto.hash (Node 20.12+, 21.7+): a one-shot digest with no Hash object to create and collect. */
-type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'buffer' | 'hex') => Buffer | string;
+type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'buffer' | 'hex' | 'latin1') => Buffer | string;
 const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
 
 const BLOCK = 64; // SHA-256's block size
@@ -11,6 +11,9 @@ const BLOCK = 64; // SHA-256's block size
 interface Pads {
   /** (K ⊕ ipad), followed by room for the message. */
   inner: Buffer;
+  /** inner's first BLOCK + viewLength bytes: tokens of one deployment all have the same length. */
+  view: Buffer;
+  viewLength: number;
   /** (K ⊕ opad), followed by the inner digest. */
   outer: Buffer;
 }
@@ -28,7 +31,7 @@ function padsOf(pepper: string): Pads {
     inner[i] = k ^ 0x36;
     outer[i] = k ^ 0x5c;
   }
-  padsFor = { pepper, pads: { inner, outer } };
+  padsFor = { pepper, pads: { inner, outer, view: inner.subarray(0, BLOCK), viewLength: 0 } };
   return padsFor.pads;
 }
 
@@ -51,8 +54,15 @@ export function hashToken(pepper: string, token: string): string {
     const grown = Buffer.alloc(BLOCK + length);
     pads.inner.copy(grown, 0, 0, BLOCK);
     pads.inner = grown;
+    pads.viewLength = -1;
+  }
+  if (length !== pads.viewLength) {
+    pads.view = pads.inner.subarray(0, BLOCK + length);
+    pads.viewLength = length;
   }
   pads.inner.write(token, BLOCK, 'utf8');
-  (oneShot('sha256', pads.inner.subarray(0, BLOCK + length), 'buffer') as Buffer).copy(pads.outer, BLOCK);
+  // The inner digest as a latin1 string (one byte a character): a short string is cheaper for
+  // the garbage collector than a Buffer, which owns native memory.
+  pads.outer.write(oneShot('sha256', pads.view, 'latin1') as string, BLOCK, 'latin1');
   return oneShot('sha256', pads.outer, 'hex') as string;
 }

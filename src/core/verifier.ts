@@ -29,6 +29,8 @@ interface Snapshot {
   /** Set when this hash is a rotated-out secret in its grace period: it stops working then. */
   graceUntil: number | null;
   ranges: ParsedCidr[];
+  /** The answer for an admitted request, made once: nothing is allocated on the hot path. */
+  admitted: VerifyResult;
 }
 
 interface CacheEntry {
@@ -194,7 +196,7 @@ export class TokenVerifier {
     const hash = hashToken(this.options.pepper, secret);
     const now = this.options.clock().getTime();
     const entry = this.cache.get(hash);
-    if (entry === undefined || now - entry.loadedAt > this.options.cacheTtlMs) {
+    if (entry === undefined || now - entry.loadedAt >= this.options.cacheTtlMs) {
       return this.loadShared(hash, true).then((loaded) => this.decide(loaded, ip, now));
     }
     // Refresh ahead: a token in use is reloaded in the background before its entry expires, so
@@ -277,7 +279,7 @@ export class TokenVerifier {
     if (!snapshot.enabled) return { ok: false, reason: 'disabled', tokenId };
     if (snapshot.expiresAt !== null && snapshot.expiresAt <= now) return { ok: false, reason: 'expired', tokenId };
     if (!ipAllowed(ip, snapshot.ranges)) return { ok: false, reason: 'ip_not_allowed', tokenId };
-    return { ok: true, token: snapshot.token };
+    return snapshot.admitted;
   }
 
   /** Loads the tokens of these hashes (current or previous secret) with their roles' scopes. */
@@ -315,21 +317,24 @@ export class TokenVerifier {
     const entries = new Map<string, CacheEntry>();
     for (const hash of hashes) {
       const found = byHash.get(hash);
-      const snapshot: Snapshot | null = found
-        ? {
-            token: Object.freeze({
+      let snapshot: Snapshot | null = null;
+      if (found) {
+        const token: VerifiedToken = Object.freeze({
               id: found.row.id,
               name: found.row.name,
               ownerId: found.row.ownerId,
               ownerEmail: found.row.ownerEmail,
-              scopes: Object.freeze([...new Set(found.roleRows.flatMap((r) => jsonStringArray(rawJson(r.scopes))))].sort()),
-            }),
-            enabled: rawBoolean(found.row.enabled),
-            expiresAt: rawTime(found.row.expiresAt),
-            graceUntil: found.row.secretHash === hash ? null : (rawTime(found.row.previousSecretExpiresAt) ?? 0),
-            ranges: parseCidrs(jsonStringArray(rawJson(found.row.allowedIps))),
-          }
-        : null;
+          scopes: Object.freeze([...new Set(found.roleRows.flatMap((r) => jsonStringArray(rawJson(r.scopes))))].sort()),
+        });
+        snapshot = {
+          token,
+          enabled: rawBoolean(found.row.enabled),
+          expiresAt: rawTime(found.row.expiresAt),
+          graceUntil: found.row.secretHash === hash ? null : (rawTime(found.row.previousSecretExpiresAt) ?? 0),
+          ranges: parseCidrs(jsonStringArray(rawJson(found.row.allowedIps))),
+          admitted: Object.freeze({ ok: true, token }),
+        };
+      }
       const entry: CacheEntry = { snapshot, loadedAt: now, refreshAfter: this.options.cacheTtlMs * (0.6 + 0.3 * Math.random()), usedAt: now };
       if (generation === this.generation) this.remember(hash, entry);
       entries.set(hash, entry);

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import supertest from 'supertest';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { generateToken } from '../../src/core/token-format.js';
-import { startTestHost, type TestHost } from '../helpers/host.js';
+import { startTestHost, TEST_PEPPER, type TestHost } from '../helpers/host.js';
+import { createApiAccess } from 'adminjs-api-access';
 import { onPostgres } from '../helpers/database.js';
 
 const DAY_MS = 86_400_000;
@@ -494,6 +495,29 @@ describe('requireApiToken on the sample API', () => {
       await t.host.apiAccess.flush();
       assert.equal(await lastUsedWrites(token.id), 2);
     });
+  });
+});
+
+describe('verification with cacheTtlMs 0', () => {
+  let t: TestHost;
+  before(async () => {
+    t = await startTestHost();
+  });
+  after(async () => t?.close());
+
+  it('asks the database on every call, even within the same millisecond', async () => {
+    const { token, secret } = await t.host.apiAccess.service.create(t.superAdmin, { name: 'no cache', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+    // A clock that stands still: every call happens "in the same millisecond" as the load before it.
+    const instant = new Date();
+    const access = createApiAccess({ prisma: t.host.prisma, pepper: TEST_PEPPER, users: { findById: async () => null }, clock: () => instant, requestLog: { enabled: false }, verification: { cacheTtlMs: 0 } });
+    try {
+      assert.equal((await access.verifier.verify(secret, '127.0.0.1')).ok, true);
+      // Changed behind this instance's back (as another host without a change feed would).
+      await t.host.prisma.apiToken.update({ where: { id: token.id }, data: { enabled: false } });
+      assert.deepEqual(await access.verifier.verify(secret, '127.0.0.1'), { ok: false, reason: 'disabled', tokenId: token.id });
+    } finally {
+      await access.close();
+    }
   });
 });
 
