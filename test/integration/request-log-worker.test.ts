@@ -76,6 +76,37 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
     }
   });
 
+  it('writes batches of several statements (full chunks and a remainder) with every value in place', async () => {
+    const db = createTestDatabase();
+    const prisma = createPrismaClient(db.url);
+    const writer = new RequestLogWriter(prisma, {
+      batchSize: 1_000,
+      flushIntervalMs: 60_000,
+      maxBuffered: 10_000,
+      onError: (error) => assert.fail(String(error)),
+      sqliteWorker: { file: db.file, timestampFormat: 'iso8601' },
+    });
+    const base = Date.UTC(2026, 10, 23, 12, 0, 0, 7);
+    try {
+      // 257 rows: two chunks of one statement each and 57 single-row statements, in one batch.
+      for (let i = 0; i < 257; i++) writer.write({ ...entry(i), status: 200 + (i % 5), ip: `203.0.113.${i % 250}`, createdAt: new Date(base + i) });
+      await writer.flush();
+      assert.deepEqual(writer.stats, { buffered: 0, written: 257, dropped: 0 });
+      const rows = await prisma.apiRequestLog.findMany({ orderBy: { durationMs: 'asc' } });
+      assert.equal(rows.length, 257);
+      rows.forEach((row, i) => {
+        assert.deepEqual(
+          { tokenId: row.tokenId, tokenName: row.tokenName, status: row.status, ip: row.ip, durationMs: row.durationMs, createdAt: row.createdAt.getTime() },
+          { tokenId: `t${i}`, tokenName: `token ${i}`, status: 200 + (i % 5), ip: `203.0.113.${i % 250}`, durationMs: i, createdAt: base + i },
+        );
+      });
+    } finally {
+      await writer.close();
+      await prisma.$disconnect();
+      db.remove();
+    }
+  });
+
   it('refuses an in-memory database at start-up', () => {
     const prisma = createPrismaClient('file::memory:');
     for (const file of [':memory:', 'file::memory:']) {
