@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import express from 'express';
 import supertest from 'supertest';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { generateToken } from '../../src/core/token-format.js';
@@ -149,6 +150,19 @@ describe('requireApiToken on the sample API', () => {
       const row = await t.host.prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } });
       assert.ok(!whoami.text.includes(token.secret), 'whoami must not echo the secret');
       assert.ok(!whoami.text.includes(row.secretHash), 'whoami must not reveal the secret hash');
+    });
+
+    it('hands req.apiToken to later handlers without adding a property to the request (its hidden class stays put)', async () => {
+      const token = await issue(t);
+      const app = express();
+      app.get('/probe', t.host.apiAccess.requireApiToken({ scopes: ['vault-summary:read'] }), (req, res) => {
+        res.json({ own: Object.hasOwn(req, 'apiToken'), keys: Object.keys(req).filter((k) => k === 'apiToken'), id: req.apiToken?.id });
+      });
+      app.get('/plain', (req, res) => res.json({ token: req.apiToken ?? null }));
+      const probe = await supertest(app).get('/probe').set('Authorization', `Bearer ${token.secret}`).expect(200);
+      assert.deepEqual(probe.body, { own: false, keys: [], id: token.id });
+      // A request that never met the middleware has no token, and one request's token is not another's.
+      assert.deepEqual((await supertest(app).get('/plain').expect(200)).body, { token: null });
     });
 
     it('unions the scopes of every role, sorted, and accepts the scheme name in any case', async () => {
