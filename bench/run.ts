@@ -1,0 +1,58 @@
+// `npm run bench`: the figures of issue 6, each beside its baseline, measured in one run on
+// loopback. Exits non-zero when a target is missed. `npm run bench -- throughput churn` runs some.
+import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import { failedFigure, log, markdownTable, textTable, type Figure } from './lib/report.js';
+
+interface Module {
+  key: string;
+  name: string;
+  target: string;
+  load: () => Promise<{ run: () => Promise<Figure[]> }>;
+}
+
+const MODULES: Module[] = [
+  { key: 'throughput', name: '1 API throughput', target: 'ratio ≥ 0.90', load: () => import('./throughput.js') },
+  { key: 'churn', name: '3 churn', target: 'ratio ≥ 0.80', load: () => import('./churn.js') },
+  { key: 'logs', name: '4 request-log rows', target: 'rows = requests', load: () => import('./log-loss.js') },
+  { key: 'admin', name: '5 admin screens at scale', target: 'p95 < 300 ms', load: () => import('./admin-scale.js') },
+  { key: 'verification', name: '2 verification in-process', target: 'warm p99 < 50 µs, cold p99 < 2 ms, 0 statements', load: () => import('./verification.js') },
+];
+
+function machine(): string {
+  let cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  try {
+    cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
+  } catch {
+    // not Linux: keep os.cpus()
+  }
+  return `${os.availableParallelism()} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
+}
+
+const only = process.argv.slice(2);
+const unknown = only.filter((key) => !MODULES.some((m) => m.key === key));
+if (unknown.length > 0) {
+  console.error(`Unknown bench ${unknown.join(', ')}; choose from ${MODULES.map((m) => m.key).join(', ')}.`);
+  process.exit(2);
+}
+const started = performance.now();
+log(`machine: ${machine()}`);
+const figures: Figure[] = [];
+for (const module of MODULES) {
+  if (only.length > 0 && !only.includes(module.key)) continue;
+  log(`--- ${module.name}`);
+  try {
+    const { run } = await module.load();
+    figures.push(...(await run()));
+  } catch (error) {
+    figures.push(failedFigure(module.name, module.target, error));
+  }
+}
+const minutes = (performance.now() - started) / 60_000;
+console.log(`\n${textTable(figures)}\n`);
+for (const note of figures.flatMap((f) => f.notes ?? [])) console.log(`  ${note}`);
+console.log(`\nMarkdown:\n\n${markdownTable(figures)}\n`);
+const failed = figures.filter((f) => !f.pass);
+log(`machine: ${machine()}`);
+log(`finished in ${minutes.toFixed(1)} min; ${failed.length === 0 ? 'every target met' : `${failed.length} target(s) missed: ${failed.map((f) => f.name).join('; ')}`}`);
+process.exit(failed.length === 0 && minutes < 10 ? 0 : 1);
