@@ -190,11 +190,12 @@ export class TokenVerifier {
   /**
    * verify() without a Promise when memory can answer (a malformed secret or a cached hash), so
    * that the middleware admits a cached token synchronously; a Promise when the database must be asked.
+   * `at` is the time of the request, read once by a caller that also needs it.
    */
-  check(secret: string, ip: string | undefined): VerifyResult | Promise<VerifyResult> {
+  check(secret: string, ip: string | undefined, at: Date = this.options.clock()): VerifyResult | Promise<VerifyResult> {
     if (!isWellFormedToken(secret, this.options.tokenPrefix)) return { ok: false, reason: 'malformed' };
     const hash = hashToken(this.options.pepper, secret);
-    const now = this.options.clock().getTime();
+    const now = at.getTime();
     const entry = this.cache.get(hash);
     if (entry === undefined || now - entry.loadedAt >= this.options.cacheTtlMs) {
       return this.loadShared(hash, true).then((loaded) => this.decide(loaded, ip, now));

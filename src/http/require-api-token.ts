@@ -72,13 +72,12 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
   }
 
   /** Everything after verification: usage, the request-log row, scopes, then the route. */
-  function admit(required: readonly string[], req: Request, res: Response, next: NextFunction, result: VerifyResult, ip: string | undefined, started: number): void {
+  function admit(required: readonly string[], req: Request, res: Response, next: NextFunction, result: VerifyResult, ip: string | undefined, now: Date, started: number): void {
     if (!result.ok) {
       refuse(res, result.reason);
       return;
     }
     const token = result.token;
-    const now = deps.clock();
     deps.usage.record(token.id, now, ip);
     if (log) {
       const url = req.originalUrl;
@@ -137,20 +136,21 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
         return;
       }
       const ip = req.ip; // a getter that parses proxy headers: read it once
+      const now = deps.clock(); // verification, last use and the log row share one reading
       let result: VerifyResult | Promise<VerifyResult>;
       try {
-        result = deps.verifier.check(match[1]!, ip);
+        result = deps.verifier.check(match[1]!, ip, now);
       } catch (error) {
         unavailable(res, error);
         return;
       }
       if (result instanceof Promise) {
         result.then(
-          (loaded) => admit(required, req, res, next, loaded, ip, started),
+          (loaded) => admit(required, req, res, next, loaded, ip, now, started),
           (error: unknown) => unavailable(res, error),
         );
       } else {
-        admit(required, req, res, next, result, ip, started);
+        admit(required, req, res, next, result, ip, now, started);
       }
     };
   };
