@@ -156,11 +156,11 @@ describe('requireApiToken on the sample API', () => {
       const token = await issue(t);
       const app = express();
       app.get('/probe', t.host.apiAccess.requireApiToken({ scopes: ['vault-summary:read'] }), (req, res) => {
-        res.json({ own: Object.hasOwn(req, 'apiToken'), keys: Object.keys(req).filter((k) => k === 'apiToken'), id: req.apiToken?.id });
+        res.json({ own: Object.hasOwn(req, 'apiToken'), keys: Object.keys(req).filter((k) => k === 'apiToken'), locals: Object.keys(res.locals), id: req.apiToken?.id });
       });
       app.get('/plain', (req, res) => res.json({ token: req.apiToken ?? null }));
       const probe = await supertest(app).get('/probe').set('Authorization', `Bearer ${token.secret}`).expect(200);
-      assert.deepEqual(probe.body, { own: false, keys: [], id: token.id });
+      assert.deepEqual(probe.body, { own: false, keys: [], locals: [], id: token.id });
       // A request that never met the middleware has no token, and one request's token is not another's.
       assert.deepEqual((await supertest(app).get('/plain').expect(200)).body, { token: null });
     });
