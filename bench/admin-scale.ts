@@ -6,7 +6,7 @@ import { createApiAccess } from 'adminjs-api-access';
 import { createPrismaClient } from '../example-app/src/prisma.js';
 import { seed, SEEDED_SIGN_INS } from '../example-app/src/seed.js';
 import { AdminUsers } from '../example-app/src/users.js';
-import { BENCH_PEPPER, freshDatabase, insertTokens, sqliteDate } from './lib/dataset.js';
+import { BENCH_PEPPER, freshDatabase, insertTokens } from './lib/dataset.js';
 import { log, percentile, type Figure } from './lib/report.js';
 import { ServerProcess } from './lib/server-process.js';
 

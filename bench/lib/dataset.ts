@@ -11,16 +11,8 @@ export function sqliteDate(date: Date): string {
   return date.toISOString().replace('Z', '+00:00');
 }
 
-export function openDatabase(file: string): Database.Database {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  return db;
-}
-
-/** A fresh SQLite file with the project's real migrations applied. */
-export function freshDatabase(): TestDatabase {
-  return createTestDatabase();
-}
+/** A fresh SQLite file (WAL) with the project's real migrations applied. */
+export const freshDatabase = createTestDatabase;
 
 export function insertRole(db: Database.Database, role: { id: string; name: string; scopes: string[] }): void {
   const now = sqliteDate(new Date());
@@ -110,7 +102,7 @@ export function insertTokens(db: Database.Database, spec: TokenSpec): InsertedTo
 /** A database for the API benchmarks: one role with the sample route's scope and `count` valid tokens. */
 export function apiDatabase(count: number): { db: TestDatabase; secrets: string[]; ids: string[] } {
   const db = freshDatabase();
-  const sqlite = openDatabase(db.file);
+  const sqlite = new Database(db.file);
   insertRole(sqlite, { id: 'bench-role', name: 'Bench vault summary', scopes: [BENCH_SCOPE] });
   const { secrets, ids } = insertTokens(sqlite, {
     count,
