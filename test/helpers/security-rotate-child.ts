@@ -2,8 +2,9 @@
 // against a shared database until it is killed. Two loops run at once (the service serialises
 // them on the owner's lock row), so that a kill lands inside a rotation's transaction more often.
 // After each rotation commits it tells the parent the new secret over IPC (test-only), so that
-// the parent knows every secret that was ever current; a kill between the commit and that message
-// leaves one committed rotation the parent never heard of, which the test allows for.
+// the parent knows the secrets that were current; a kill between a commit and the arrival of its
+// message (IPC is asynchronous, and both loops may have one in flight) leaves committed rotations
+// the parent never heard of, at any kill: the test finds them in the audit chain.
 // argv: <database url> <token id> <actor id> <actor email>
 import { createApiAccess } from '../../src/api-access.js';
 import { createPrismaClient } from '../../example-app/src/prisma.js';

@@ -116,25 +116,25 @@ describe('a host killed during a rotation', { timeout: 120_000 }, () => {
     assert.equal(row.previousSecretHash, null, 'no grace was asked for: no second secret');
     assert.equal(row.previousSecretExpiresAt, null);
 
-    // A fresh verifier, without cache: exactly one secret is accepted at most among those the test
-    // heard of, and it is the stored one.
+    // A fresh verifier, without cache: at most one secret is accepted among those the test heard
+    // of, and only the stored one.
     const verifier = apiAccess.verifier;
     verifier.clear();
     const accepted: number[] = [];
     for (const [i, secret] of secrets.entries()) if ((await verifier.verify(secret, '127.0.0.1')).ok) accepted.push(i);
     const storedIndex = secrets.findIndex((secret) => hashToken(TEST_PEPPER, secret) === row.secretHash);
-    // Killed between a commit and its report, the last committed secret is one the test never heard of.
-    const unreported = storedIndex < 0 ? 1 : 0;
     assert.deepEqual(accepted, storedIndex < 0 ? [] : [storedIndex], 'only the stored secret is accepted');
     assert.equal(new Set(secrets.map((s) => hashToken(TEST_PEPPER, s))).size, secrets.length, 'every secret was distinct');
     assert.equal(await prisma.apiToken.count({ where: { OR: [{ secretHash: row.secretHash }, { previousSecretHash: row.secretHash }] } }), 1);
 
     // The audit trail: one token.rotated per committed rotation, chained by last four characters
     // from the first secret to the stored one. A rotation that did not commit left no event (it
-    // would break the chain), and no committed rotation lacks one (the chain would not reach).
+    // would fork or break the chain), and no committed rotation lacks one (the chain would not
+    // reach the stored secret). A kill can land after a commit and before its report reached the
+    // test (IPC is asynchronous; two loops rotate at once), at any of the kills, not only the last:
+    // so the chain may hold rotations the test never heard of, at most two a kill.
     const events = await prisma.apiAuditEvent.findMany({ where: { tokenId, action: 'token.rotated' } });
-    const committed = secrets.length - 1 + unreported;
-    assert.equal(events.length, committed, `${events.length} audit events for ${committed} committed rotations`);
+    const reported = secrets.length - 1;
     const next = new Map<string, number>();
     for (const event of events) {
       const { previousLastFour, lastFour } = event.details as { previousLastFour: string; lastFour: string };
@@ -142,13 +142,19 @@ describe('a host killed during a rotation', { timeout: 120_000 }, () => {
       assert.equal(typeof lastFour, 'string');
     }
     let at = secrets[0]!.slice(-4);
+    const chain = [at];
     const byPrevious = new Map(events.map((e) => [(e.details as { previousLastFour: string }).previousLastFour, (e.details as { lastFour: string }).lastFour]));
     for (let i = 0; i < events.length; i++) {
       assert.equal(next.get(at), 1, `exactly one rotation follows the secret ending ${at}`);
       at = byPrevious.get(at)!;
+      chain.push(at);
     }
     assert.equal(at, row.lastFour, 'the chain of rotations ends at the stored secret');
-    for (const secret of secrets.slice(1)) assert.ok(events.some((e) => (e.details as { lastFour: string }).lastFour === secret.slice(-4)), 'every reported rotation was audited');
+    const committed = events.length;
+    const unreported = committed - reported;
+    assert.ok(unreported >= 0 && unreported <= 2 * KILLS, `${committed} audited rotations for ${reported} reported ones (${KILLS} kills)`);
+    if (storedIndex < 0) assert.ok(unreported >= 1, 'the stored secret is one the test never heard of only if a rotation went unreported');
+    for (const secret of secrets.slice(1)) assert.ok(chain.includes(secret.slice(-4)), 'every reported rotation is in the chain');
     const latest = events.reduce((a, b) => (a.createdAt >= b.createdAt ? a : b));
     assert.equal(row.secretIssuedAt.getTime(), latest.createdAt.getTime(), 'the token and its last audit event were written together');
 
@@ -161,6 +167,6 @@ describe('a host killed during a rotation', { timeout: 120_000 }, () => {
     verifier.clear();
     assert.ok((await verifier.verify(secret, '127.0.0.1')).ok);
     for (const old of secrets) assert.equal((await verifier.verify(old, '127.0.0.1')).ok, false);
-    t.diagnostic(`${committed} committed rotations (${unreported} committed but killed before reporting it); database: ${onPostgres() ? 'PostgreSQL' : 'SQLite'}`);
+    t.diagnostic(`${committed} committed rotations (${unreported} committed but killed before reporting them); database: ${onPostgres() ? 'PostgreSQL' : 'SQLite'}`);
   });
 });
