@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 
 /**
  * Token string: `<prefix>_<22 random base62 chars><6 base62 chars of CRC32>`.
@@ -30,6 +29,29 @@ export function tokenScanPattern(prefix: string): RegExp {
   return new RegExp(`\\b${prefix}_[0-9A-Za-z]{${RANDOM_LENGTH + CHECKSUM_LENGTH}}\\b`, 'g');
 }
 
+/** Each character's base62 value by char code, -1 outside the alphabet (codes 0-127). */
+const DIGIT = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
+
+/** CRC-32 (IEEE 802.3, zlib's), one table entry per byte value. */
+const CRC_TABLE = new Int32Array(256);
+for (let n = 0; n < 256; n++) {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  CRC_TABLE[n] = c;
+}
+
+/**
+ * CRC-32 of the first `length` characters of an ASCII string, read as bytes. Written out in JS
+ * rather than zlib.crc32: it runs on every API request, and this needs no string-to-bytes
+ * conversion, no native call and no allocation. The caller makes sure every character is ASCII.
+ */
+function crc32Ascii(text: string, length: number): number {
+  let crc = -1;
+  for (let i = 0; i < length; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
 function encodeChecksum(value: number): string {
   let out = '';
   for (let i = 0; i < CHECKSUM_LENGTH; i++) {
@@ -40,7 +62,7 @@ function encodeChecksum(value: number): string {
 }
 
 function checksumOf(body: string): string {
-  return encodeChecksum(crc32(body) >>> 0);
+  return encodeChecksum(crc32Ascii(body, body.length));
 }
 
 function randomBase62(length: number): string {
@@ -61,17 +83,31 @@ export function generateToken(prefix: string): string {
   return body + checksumOf(body);
 }
 
-const CHARSET = /^[0-9A-Za-z]+$/;
-
-/** True when the string has this prefix, the right length and alphabet, and a matching checksum. */
+/**
+ * True when the string has this prefix, the right length and alphabet, and a matching checksum.
+ * One pass over the characters with no allocation: malformed and made-up tokens are refused here,
+ * before any hashing or query, on every API request.
+ */
 export function isWellFormedToken(candidate: string, prefix: string): boolean {
   const expectedLength = prefix.length + 1 + RANDOM_LENGTH + CHECKSUM_LENGTH;
   if (candidate.length !== expectedLength) return false;
   if (!candidate.startsWith(prefix) || candidate.charCodeAt(prefix.length) !== 95 /* _ */) return false;
-  const rest = candidate.slice(prefix.length + 1);
-  if (!CHARSET.test(rest)) return false;
-  const body = candidate.slice(0, expectedLength - CHECKSUM_LENGTH);
-  return checksumOf(body) === candidate.slice(expectedLength - CHECKSUM_LENGTH);
+  const bodyLength = expectedLength - CHECKSUM_LENGTH;
+  // The body must be ASCII, as crc32Ascii requires (a character's low byte alone must never stand
+  // in for it), and base62 after the separator.
+  const separator = prefix.length;
+  for (let i = 0; i < bodyLength; i++) {
+    const code = candidate.charCodeAt(i);
+    if (code > 127 || (i > separator && DIGIT[code]! < 0)) return false;
+  }
+  let checksum = 0;
+  for (let i = bodyLength; i < expectedLength; i++) {
+    const code = candidate.charCodeAt(i);
+    const digit = code > 127 ? -1 : DIGIT[code]!;
+    if (digit < 0) return false;
+    checksum = checksum * 62 + digit;
+  }
+  return checksum === crc32Ascii(candidate, bodyLength);
 }
 
 export function lastFourOf(token: string): string {

@@ -241,6 +241,24 @@ describe('isWellFormedToken', () => {
     }
   });
 
+  it('never takes a character for the alphabet letter that shares its low byte (the checksum reads bytes)', () => {
+    const start = PREFIX.length + 1;
+    for (const c of ALPHABET) {
+      for (const high of [0x100, 0x4100, 0xff00]) {
+        const alias = String.fromCharCode(high + c.charCodeAt(0));
+        // The checksum a CRC over each character's low byte would expect for the aliased body.
+        const honest = replaceAt(token.slice(0, -CHECKSUM_LENGTH), start + 7, c);
+        const forged = replaceAt(honest, start + 7, alias);
+        assert.equal(isWellFormedToken(forged + referenceChecksum(honest), PREFIX), false, `random part ${JSON.stringify(alias)}`);
+        assert.equal(isWellFormedToken(replaceAt(token, token.length - 3, alias), PREFIX), false, `checksum ${JSON.stringify(alias)}`);
+      }
+    }
+    // The same in the prefix, for a caller that passes a prefix of its own.
+    const body = `${PREFIX}_${token.slice(start, -CHECKSUM_LENGTH)}`;
+    const aliasedPrefix = String.fromCharCode(0x100 + PREFIX.charCodeAt(0)) + PREFIX.slice(1);
+    assert.equal(isWellFormedToken(aliasedPrefix + body.slice(PREFIX.length) + referenceChecksum(body), aliasedPrefix), false);
+  });
+
   it('rejects unicode look-alikes and multi-unit characters', () => {
     const start = PREFIX.length + 1;
     // Same UTF-16 length: Latin-1 letters, Cyrillic and full-width homoglyphs.
