@@ -135,7 +135,10 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
           .json({ error: 'invalid_request', message: 'Send the access token as "Authorization: Bearer <token>".' });
         return;
       }
-      const ip = req.ip; // a getter that parses proxy headers: read it once
+      // Express's req.ip runs proxy-addr over X-Forwarded-For on every read; with no proxy
+      // trusted (Express's default, `trust proxy` false, inherited by mounted apps) its answer is
+      // the connection's address, read here directly.
+      const ip = req.app?.settings['trust proxy'] === false ? req.socket.remoteAddress : req.ip;
       const now = deps.clock(); // verification, last use and the log row share one reading
       let result: VerifyResult | Promise<VerifyResult>;
       try {

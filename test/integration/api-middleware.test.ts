@@ -430,6 +430,36 @@ describe('requireApiToken on the sample API', () => {
     });
   });
 
+  describe('the client address under "trust proxy"', () => {
+    it('follows the settings of the app the route is mounted in: a sub-app inherits its parent\'s trust, or sets its own', async () => {
+      // The middleware reads the connection's address itself when the app trusts no proxy, and
+      // Express's req.ip otherwise: a sub-app mounted under a trusting parent must still honour
+      // X-Forwarded-For, and one that turns trust off must ignore it.
+      const limited = await issue(t, { allowedIps: ['203.0.113.0/24'] });
+      const vaults = (_req: express.Request, res: express.Response) => res.json({ ok: true });
+      // A sub-app takes its parent's settings when mounted: one sub-app per parent.
+      const subApp = (trust?: false) => {
+        const app = express();
+        if (trust === false) app.set('trust proxy', false);
+        app.get('/vaults', t.host.apiAccess.requireApiToken({ scopes: ['vault-summary:read'] }), vaults);
+        return app;
+      };
+      const parent = express();
+      parent.set('trust proxy', 'loopback');
+      parent.use('/inheriting', subApp());
+      parent.use('/distrusting', subApp(false));
+      const plain = express();
+      plain.use('/inheriting', subApp());
+      const call = (app: express.Express, path: string) => supertest(app).get(path).set('Authorization', `Bearer ${limited.secret}`).set('X-Forwarded-For', '203.0.113.7');
+      assert.equal((await call(parent, '/inheriting/vaults')).status, 200, 'trust inherited from the parent: the forwarded address is the client');
+      assert.equal((await call(parent, '/distrusting/vaults')).status, 403, 'trust turned off in the sub-app: the header is ignored');
+      assert.equal((await call(plain, '/inheriting/vaults')).status, 403, 'no trust anywhere: the header is ignored');
+      await t.host.apiAccess.flush();
+      const ips = (await t.host.prisma.apiRequestLog.findMany({ where: { tokenId: limited.id }, orderBy: { id: 'asc' } })).map((row) => row.ip);
+      assert.deepEqual(ips, ['203.0.113.7'], 'only the admitted request is logged, with the forwarded address');
+    });
+  });
+
   describe('request logs', () => {
     it('writes one row per authenticated request, without the query string, and none for 401s', async () => {
       await t.host.apiAccess.flush();
