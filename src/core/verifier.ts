@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from '@prisma/client';
 import { ipAllowed, parseCidrs, type ParsedCidr } from './cidr.js';
 import { ApiAccessError } from './errors.js';
 import type { TokenEvents } from './events.js';
-import { hashToken } from './hashing.js';
+import { innerDigest, outerDigest } from './hashing.js';
 import { isWellFormedToken } from './token-format.js';
 import { jsonStringArray } from './token-view.js';
 import type { Clock } from './types.js';
@@ -33,6 +33,10 @@ interface Snapshot {
   admitted: VerifyResult;
 }
 
+/**
+ * The cache is keyed by innerDigest(secret), half of the stored HMAC: one SHA-256 a request for a
+ * cached token. The stored hash (the whole HMAC) is computed only to ask the database.
+ */
 interface CacheEntry {
   snapshot: Snapshot | null;
   loadedAt: number;
@@ -120,9 +124,10 @@ function rawJson(value: unknown): Prisma.JsonValue {
  */
 export class TokenVerifier {
   private readonly cache = new Map<string, CacheEntry>();
-  private readonly hashesByToken = new Map<string, Set<string>>();
+  /** The cache keys of each token's current and previous secrets. */
+  private readonly keysByToken = new Map<string, Set<string>>();
   /** Loads in flight: concurrent misses for one hash share a single query. */
-  private readonly loading = new Map<string, Promise<CacheEntry>>();
+  private readonly loading = new Map<string, Promise<CacheEntry>>(); // by cache key
   /** Hashes waiting for the next query, which looks them all up at once. */
   private queue = new Map<string, Waiting>();
   private immediate = false;
@@ -142,10 +147,10 @@ export class TokenVerifier {
 
   private refreshRecent(): void {
     const now = this.options.clock().getTime();
-    for (const [hash, entry] of this.cache) {
+    for (const [key, entry] of this.cache) {
       const age = now - entry.loadedAt;
-      if (now - entry.usedAt < this.options.cacheTtlMs && age > entry.refreshAfter && age <= this.options.cacheTtlMs && !this.loading.has(hash)) {
-        this.loadShared(hash, false).catch(() => {
+      if (now - entry.usedAt < this.options.cacheTtlMs && age > entry.refreshAfter && age <= this.options.cacheTtlMs && !this.loading.has(key)) {
+        this.loadShared(key, false).catch(() => {
           // Served until its TTL; then a request waits for the database (or gets 503).
         });
       }
@@ -157,10 +162,10 @@ export class TokenVerifier {
     this.generation++;
     // A load that started before the change must not answer a request that comes after it.
     this.loading.clear();
-    const hashes = this.hashesByToken.get(tokenId);
-    if (!hashes) return;
-    for (const hash of hashes) this.cache.delete(hash);
-    this.hashesByToken.delete(tokenId);
+    const keys = this.keysByToken.get(tokenId);
+    if (!keys) return;
+    for (const key of keys) this.cache.delete(key);
+    this.keysByToken.delete(tokenId);
   }
 
   /** Drops the whole cache, e.g. after losing the cross-process change feed. */
@@ -168,7 +173,7 @@ export class TokenVerifier {
     this.generation++;
     this.loading.clear();
     this.cache.clear();
-    this.hashesByToken.clear();
+    this.keysByToken.clear();
   }
 
   get cacheSize(): number {
@@ -194,18 +199,18 @@ export class TokenVerifier {
    */
   check(secret: string, ip: string | undefined, at: Date = this.options.clock()): VerifyResult | Promise<VerifyResult> {
     if (!isWellFormedToken(secret, this.options.tokenPrefix)) return { ok: false, reason: 'malformed' };
-    const hash = hashToken(this.options.pepper, secret);
+    const key = innerDigest(this.options.pepper, secret);
     const now = at.getTime();
-    const entry = this.cache.get(hash);
+    const entry = this.cache.get(key);
     if (entry === undefined || now - entry.loadedAt >= this.options.cacheTtlMs) {
-      return this.loadShared(hash, true).then((loaded) => this.decide(loaded, ip, now));
+      return this.loadShared(key, true).then((loaded) => this.decide(loaded, ip, now));
     }
     // Refresh ahead: a token in use is reloaded in the background before its entry expires, so
     // its requests never wait for the database and the entries loaded together do not all expire
     // together. The entry served is never older than the TTL.
     entry.usedAt = now;
-    if (now - entry.loadedAt > entry.refreshAfter && !this.loading.has(hash)) {
-      this.loadShared(hash, false).catch(() => {
+    if (now - entry.loadedAt > entry.refreshAfter && !this.loading.has(key)) {
+      this.loadShared(key, false).catch(() => {
         // The entry keeps serving until its TTL; then a request waits for the database (or gets 503).
       });
     }
@@ -213,26 +218,26 @@ export class TokenVerifier {
   }
 
   /**
-   * One query per hash at a time: requests that miss together wait for the same load, and the
-   * hashes that miss in one turn of the event loop are looked up together. A background
+   * One query per key at a time: requests that miss together wait for the same load, and the
+   * keys that miss in one turn of the event loop are looked up together. A background
    * refresh (`urgent` false) waits up to REFRESH_WINDOW_MS to share its query with others.
    */
-  private loadShared(hash: string, urgent: boolean): Promise<CacheEntry> {
-    const pending = this.loading.get(hash);
+  private loadShared(key: string, urgent: boolean): Promise<CacheEntry> {
+    const pending = this.loading.get(key);
     if (pending) {
-      if (urgent && this.queue.has(hash)) this.schedule(true);
+      if (urgent && this.queue.has(key)) this.schedule(true);
       return pending;
     }
-    let queued = this.queue.get(hash);
+    let queued = this.queue.get(key);
     if (!queued) {
       queued = waiting();
-      this.queue.set(hash, queued);
+      this.queue.set(key, queued);
     }
     this.schedule(urgent);
     const promise = queued.promise;
-    this.loading.set(hash, promise);
+    this.loading.set(key, promise);
     const done = () => {
-      if (this.loading.get(hash) === promise) this.loading.delete(hash);
+      if (this.loading.get(key) === promise) this.loading.delete(key);
     };
     promise.then(done, done);
     return promise;
@@ -259,11 +264,11 @@ export class TokenVerifier {
   private async loadQueued(): Promise<void> {
     if (this.queue.size === 0) return;
     const batch = [...this.queue].slice(0, MAX_BATCH);
-    for (const [hash] of batch) this.queue.delete(hash);
+    for (const [key] of batch) this.queue.delete(key);
     if (this.queue.size > 0) this.schedule(true);
     try {
-      const entries = await this.load(batch.map(([hash]) => hash), this.options.clock().getTime());
-      for (const [hash, queued] of batch) queued.resolve(entries.get(hash)!);
+      const entries = await this.load(batch.map(([key]) => key), this.options.clock().getTime());
+      for (const [key, queued] of batch) queued.resolve(entries.get(key)!);
     } catch (error) {
       for (const [, queued] of batch) queued.reject(error);
     }
@@ -283,9 +288,10 @@ export class TokenVerifier {
     return snapshot.admitted;
   }
 
-  /** Loads the tokens of these hashes (current or previous secret) with their roles' scopes. */
-  private async load(hashes: string[], now: number): Promise<Map<string, CacheEntry>> {
+  /** Loads the tokens of these cache keys (current or previous secret) with their roles' scopes. */
+  private async load(keys: string[], now: number): Promise<Map<string, CacheEntry>> {
     const generation = this.generation;
+    const hashes = keys.map((key) => outerDigest(this.options.pepper, key));
     let rows: TokenRoleRow[];
     try {
       // One statement for the tokens and their roles' scopes (Prisma's findFirst with the nested
@@ -316,7 +322,8 @@ export class TokenVerifier {
       if (row.previousSecretHash !== null && !byHash.has(row.previousSecretHash)) byHash.set(row.previousSecretHash, { row, roleRows });
     }
     const entries = new Map<string, CacheEntry>();
-    for (const hash of hashes) {
+    for (const [i, key] of keys.entries()) {
+      const hash = hashes[i]!;
       const found = byHash.get(hash);
       let snapshot: Snapshot | null = null;
       if (found) {
@@ -337,25 +344,25 @@ export class TokenVerifier {
         };
       }
       const entry: CacheEntry = { snapshot, loadedAt: now, refreshAfter: this.options.cacheTtlMs * (0.6 + 0.3 * Math.random()), usedAt: now };
-      if (generation === this.generation) this.remember(hash, entry);
-      entries.set(hash, entry);
+      if (generation === this.generation) this.remember(key, entry);
+      entries.set(key, entry);
     }
     return entries;
   }
 
-  private remember(hash: string, entry: CacheEntry): void {
+  private remember(key: string, entry: CacheEntry): void {
     if (this.cache.size >= this.options.maxCacheEntries) {
       // Map keeps insertion order: the first key is the oldest load.
       const oldest = this.cache.keys().next().value as string;
       this.cache.delete(oldest);
     }
-    this.cache.delete(hash);
-    this.cache.set(hash, entry);
+    this.cache.delete(key);
+    this.cache.set(key, entry);
     if (entry.snapshot) {
       const id = entry.snapshot.token.id;
-      let hashes = this.hashesByToken.get(id);
-      if (!hashes) this.hashesByToken.set(id, (hashes = new Set()));
-      hashes.add(hash);
+      let keys = this.keysByToken.get(id);
+      if (!keys) this.keysByToken.set(id, (keys = new Set()));
+      keys.add(key);
     }
   }
 }

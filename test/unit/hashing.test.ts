@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MIN_PEPPER_LENGTH, hashToken } from '../../src/core/hashing.js';
+import { MIN_PEPPER_LENGTH, hashToken, innerDigest, outerDigest } from '../../src/core/hashing.js';
 import { generateToken } from '../../src/core/token-format.js';
 
 const PEPPER = 'p'.repeat(MIN_PEPPER_LENGTH);
@@ -76,5 +76,30 @@ describe('hashToken against node:crypto createHmac', () => {
       const message = i % 7 === 0 ? 'w'.repeat(3000 + i) : generateToken('aat');
       assert.equal(hashToken(pepper, message), createHmac('sha256', pepper).update(message).digest('hex'));
     }
+  });
+});
+
+describe('innerDigest and outerDigest (the verifier\'s cache key, and the way from it to the stored hash)', () => {
+  it('innerDigest is SHA-256((K xor ipad) || token), and outerDigest of it is the whole HMAC', async () => {
+    const { createHash } = await import('node:crypto');
+    for (const pepper of [PEPPER, 'k'.repeat(65)]) {
+      let key = Buffer.from(pepper, 'utf8');
+      if (key.length > 64) key = createHash('sha256').update(key).digest();
+      const ipad = Buffer.alloc(64);
+      for (let i = 0; i < 64; i++) ipad[i] = (key[i] ?? 0) ^ 0x36;
+      for (const token of [generateToken('aat'), 'ünïcødé', 'z'.repeat(500)]) {
+        const inner = innerDigest(pepper, token);
+        assert.equal(Buffer.from(inner, 'latin1').toString('hex'), createHash('sha256').update(ipad).update(token, 'utf8').digest('hex'));
+        assert.equal(outerDigest(pepper, inner), hashToken(pepper, token));
+      }
+    }
+  });
+
+  it('differs from the stored hash, so a cache key never equals anything stored or shown', () => {
+    const token = generateToken('aat');
+    const inner = innerDigest(PEPPER, token);
+    assert.equal(inner.length, 32);
+    assert.notEqual(Buffer.from(inner, 'latin1').toString('hex'), hashToken(PEPPER, token));
+    assert.notEqual(innerDigest(PEPPER, token), innerDigest(`${PEPPER}x`, token), 'keyed by the pepper');
   });
 });
