@@ -1,7 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import { Prisma, type PrismaClient } from '@prisma/client';
 import type { RequestLogView } from '../core/types.js';
-import type { SqliteLogBatch, SqliteLogReply, SqliteLogWorkerData } from './sqlite-log-worker.js';
+import { SqliteWorkerTransport } from './sqlite-worker-transport.js';
 
 /** A request-log row before the database gives it an id. */
 export type RequestLogEntry = Omit<RequestLogView, 'id'>;
@@ -64,62 +63,57 @@ function insertStatement(batch: readonly RequestLogEntry[]): Prisma.Sql {
   return Prisma.sql(insertTemplate(batch.length), ...values);
 }
 
-/**
- * Sends batches to a worker thread that inserts them through its own SQLite connection: on
- * SQLite the insert work runs in the calling thread, and on the event loop that serves the API
- * it costs more than the request it logs. The worker is started on the first batch and again
- * after it fails; it does not keep the process alive while it has nothing to write.
- */
-class SqliteWorkerSink {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  private nextId = 0;
+/** Where rows wait and how a batch of them is inserted: through Prisma, or a SQLite worker thread. */
+export interface LogTransport {
+  /** Rows waiting (not those of a batch on its way). */
+  readonly buffered: number;
+  push(entry: RequestLogEntry): void;
+  /** Drops the `count` oldest waiting rows. */
+  dropOldest(count: number): void;
+  /**
+   * Inserts the oldest waiting rows, up to one batch, and resolves to how many (0 when none wait).
+   * On failure the rows are back at the front and the error is thrown.
+   */
+  writeBatch(): Promise<number>;
+  close(): Promise<void>;
+}
 
-  constructor(private readonly data: SqliteLogWorkerData) {}
+/** Rows as objects, each batch one multi-row INSERT through the host's Prisma client (any database). */
+class PrismaTransport implements LogTransport {
+  private rows: RequestLogEntry[] = [];
 
-  private start(): Worker {
-    // Compiled, the worker is the .js beside this file; run from source (tsx), the .ts.
-    const file = new URL(import.meta.url.endsWith('.ts') ? './sqlite-log-worker.ts' : './sqlite-log-worker.js', import.meta.url);
-    const worker = new Worker(file, { workerData: this.data });
-    worker.unref();
-    worker.on('message', (reply: SqliteLogReply) => {
-      const waiting = this.pending.get(reply.id);
-      if (!waiting) return;
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
-      if (reply.ok) waiting.resolve();
-      else waiting.reject(new Error(reply.message));
-    });
-    const fail = (error: Error) => {
-      if (this.worker !== worker) return;
-      this.worker = null;
-      for (const waiting of this.pending.values()) waiting.reject(error);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`The request-log worker stopped (exit code ${code}).`)));
-    return worker;
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly batchSize: number,
+  ) {}
+
+  get buffered(): number {
+    return this.rows.length;
   }
 
-  insert(batch: readonly RequestLogEntry[]): Promise<void> {
-    const worker = (this.worker ??= this.start());
-    // Plain JSON crosses the thread boundary as one string: cheaper here than a structured clone.
-    const rows = JSON.stringify(
-      batch.map((e) => [e.tokenId, e.tokenName, e.method, e.path, e.status, e.ip, e.userAgent, e.durationMs, e.createdAt.getTime()]),
-    );
-    return new Promise((resolve, reject) => {
-      const id = ++this.nextId;
-      this.pending.set(id, { resolve, reject });
-      if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, rows } satisfies SqliteLogBatch);
-    });
+  push(entry: RequestLogEntry): void {
+    this.rows.push(entry);
   }
 
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
+  dropOldest(count: number): void {
+    this.rows.splice(0, count);
   }
+
+  async writeBatch(): Promise<number> {
+    if (this.rows.length === 0) return 0;
+    const batch = this.rows.splice(0, Math.min(this.batchSize, ROWS_PER_STATEMENT));
+    try {
+      // In its own transaction: on the SQLite adapter a lone write issued while another
+      // transaction is open joins it, and would be undone if that one rolled back.
+      await this.prisma.$transaction([this.prisma.$executeRaw(insertStatement(batch))]);
+    } catch (error) {
+      this.rows.unshift(...batch);
+      throw error;
+    }
+    return batch.length;
+  }
+
+  async close(): Promise<void> {}
 }
 
 /**
@@ -127,48 +121,47 @@ class SqliteWorkerSink {
  * row. Rows that fail to write are kept and retried; close() writes everything still buffered.
  */
 export class RequestLogWriter {
-  private buffer: RequestLogEntry[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
   /** Set when the write loop in progress must also write a last, partial batch. */
   private writeAll = false;
   private dropped = 0;
   private written = 0;
-  private readonly worker: SqliteWorkerSink | null;
+  private readonly transport: LogTransport;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    prisma: PrismaClient,
     private readonly options: RequestLogWriterOptions,
   ) {
     const sqlite = options.sqliteWorker;
-    this.worker = sqlite ? new SqliteWorkerSink({ file: sqlite.file.replace(/^file:/, ''), timestampFormat: sqlite.timestampFormat, busyTimeoutMs: 5_000 }) : null;
-  }
-
-  private insert(batch: RequestLogEntry[]): Promise<unknown> {
-    if (this.worker) return this.worker.insert(batch);
-    // In its own transaction: on the SQLite adapter a lone write issued while another
-    // transaction is open joins it, and would be undone if that one rolled back.
-    return this.prisma.$transaction([this.prisma.$executeRaw(insertStatement(batch))]);
+    this.transport = sqlite
+      ? new SqliteWorkerTransport({ file: sqlite.file.replace(/^file:/, ''), timestampFormat: sqlite.timestampFormat, busyTimeoutMs: 5_000 }, options.batchSize)
+      : new PrismaTransport(prisma, options.batchSize);
   }
 
   get stats(): { buffered: number; written: number; dropped: number } {
-    return { buffered: this.buffer.length, written: this.written, dropped: this.dropped };
+    return { buffered: this.transport.buffered, written: this.written, dropped: this.dropped };
   }
 
   write(entry: RequestLogEntry): void {
-    this.buffer.push(entry);
-    if (this.buffer.length > this.options.maxBuffered) {
-      // Down to nine tenths at once: dropping one row per request would copy the whole buffer on
-      // every request for as long as the database stays out of reach.
-      const excess = this.buffer.length - this.options.maxBuffered + Math.floor(this.options.maxBuffered / 10);
-      this.buffer.splice(0, excess);
-      this.dropped += excess;
-    }
-    if (this.buffer.length >= this.options.batchSize) {
+    const transport = this.transport;
+    transport.push(entry);
+    if (transport.buffered > this.options.maxBuffered) this.shed();
+    if (transport.buffered >= this.options.batchSize) {
       void this.startWriting(false);
     } else {
       this.schedule();
     }
+  }
+
+  /**
+   * Down to nine tenths of maxBuffered at once, the oldest rows first: dropping one row per request
+   * would copy the whole buffer on every request for as long as the database stays out of reach.
+   */
+  private shed(): void {
+    const excess = this.transport.buffered - this.options.maxBuffered + Math.floor(this.options.maxBuffered / 10);
+    this.transport.dropOldest(excess);
+    this.dropped += excess;
   }
 
   private schedule(): void {
@@ -201,33 +194,35 @@ export class RequestLogWriter {
   }
 
   private async drain(): Promise<void> {
-    while (this.buffer.length >= (this.writeAll ? 1 : this.options.batchSize)) {
-      const batch = this.buffer.splice(0, Math.min(this.options.batchSize, ROWS_PER_STATEMENT));
+    while (this.transport.buffered >= (this.writeAll ? 1 : this.options.batchSize)) {
       try {
-        await this.insert(batch);
-        this.written += batch.length;
+        const rows = await this.transport.writeBatch();
+        if (rows === 0) break;
+        this.written += rows;
       } catch (error) {
-        this.buffer.unshift(...batch);
+        // The failed batch is back in the buffer, which may have filled meanwhile.
+        if (this.transport.buffered > this.options.maxBuffered) this.shed();
         this.options.onError(error);
         this.schedule();
         return;
       }
     }
-    if (this.buffer.length > 0) this.schedule();
+    if (this.transport.buffered > 0) this.schedule();
   }
 
   /** Flushes, retrying a few times, so a graceful shutdown loses no row. */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (let attempt = 0; attempt < 5 && this.buffer.length > 0; attempt++) {
+    for (let attempt = 0; attempt < 5 && this.transport.buffered > 0; attempt++) {
       await this.flush();
-      if (this.buffer.length > 0) await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+      if (this.transport.buffered > 0) await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
     }
     await this.writing;
-    if (this.buffer.length > 0) this.options.onError(new Error(`${this.buffer.length} request-log rows could not be written at shutdown.`));
-    await this.worker?.close();
+    const left = this.transport.buffered;
+    if (left > 0) this.options.onError(new Error(`${left} request-log rows could not be written at shutdown.`));
+    await this.transport.close();
   }
 }

@@ -3,6 +3,7 @@
 // caller's thread) never runs on the event loop that serves the API.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { decodeRows, type LogRow } from './log-row-codec.js';
 
 export interface SqliteLogWorkerData {
   file: string;
@@ -10,15 +11,13 @@ export interface SqliteLogWorkerData {
   busyTimeoutMs: number;
 }
 
-/** A batch: JSON of [tokenId, tokenName, method, path, status, ip, userAgent, durationMs, createdAt (ms)] rows. */
+/** A batch: rows encoded by log-row-codec. */
 export interface SqliteLogBatch {
   id: number;
-  rows: string;
+  rows: Uint8Array;
 }
 
 export type SqliteLogReply = { id: number; ok: true } | { id: number; ok: false; message: string };
-
-type Row = [string, string, string, string, number, string, string, number, number | string];
 
 const { file, timestampFormat, busyTimeoutMs } = workerData as SqliteLogWorkerData;
 const port = parentPort!;
@@ -33,28 +32,27 @@ const insertChunk = db.prepare(`INSERT INTO "ApiRequestLog" ${COLUMNS} VALUES ${
 const toDate =
   timestampFormat === 'unixepoch-ms' ? (ms: number) => ms : (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
 const chunkValues: unknown[] = new Array(CHUNK * 9);
-const insertAll = db.transaction((rows: Row[]) => {
+const insertAll = db.transaction((rows: LogRow[]) => {
   let start = 0;
   for (; start + CHUNK <= rows.length; start += CHUNK) {
     let i = 0;
     for (let r = start; r < start + CHUNK; r++) {
       const row = rows[r]!;
       for (let c = 0; c < 8; c++) chunkValues[i++] = row[c];
-      chunkValues[i++] = toDate(row[8] as number);
+      chunkValues[i++] = toDate(row[8]);
     }
     insertChunk.run(chunkValues);
   }
   for (let r = start; r < rows.length; r++) {
     const row = rows[r]!;
-    row[8] = toDate(row[8] as number);
-    insertOne.run(row);
+    insertOne.run(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], toDate(row[8]));
   }
 });
 
 port.on('message', (batch: SqliteLogBatch) => {
   let reply: SqliteLogReply;
   try {
-    insertAll(JSON.parse(batch.rows) as Row[]);
+    insertAll(decodeRows(batch.rows));
     reply = { id: batch.id, ok: true };
   } catch (error) {
     reply = { id: batch.id, ok: false, message: error instanceof Error ? error.message : String(error) };

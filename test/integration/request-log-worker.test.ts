@@ -13,6 +13,28 @@ function entry(i: number): RequestLogEntry {
   return { tokenId: `t${i}`, tokenName: `token ${i}`, method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', userAgent: 'test', durationMs: i, createdAt: new Date() };
 }
 
+/**
+ * A writer whose worker points at a database file that does not exist yet (the database out of
+ * reach); `arrive()` puts a migrated file there.
+ */
+async function withDatabaseLater(
+  options: { batchSize: number; maxBuffered: number },
+  run: (writer: RequestLogWriter, errors: unknown[], arrive: () => void, later: string) => Promise<void>,
+): Promise<void> {
+  const db = createTestDatabase();
+  const later = path.join(db.dir, 'later.db');
+  const prisma = createPrismaClient(db.url);
+  const errors: unknown[] = [];
+  const writer = new RequestLogWriter(prisma, { ...options, flushIntervalMs: 60_000, onError: (error) => errors.push(error), sqliteWorker: { file: later, timestampFormat: 'iso8601' } });
+  try {
+    await run(writer, errors, () => copyFileSync(db.file, later), later);
+  } finally {
+    await writer.close();
+    await prisma.$disconnect();
+    db.remove();
+  }
+}
+
 describe('request logs written from a worker thread (requestLog.sqliteWorker)', () => {
   let t: TestHost;
   before(async () => {
@@ -47,33 +69,41 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
   });
 
   it('keeps the rows when the worker cannot open the database, and writes them once it can', async () => {
-    const db = createTestDatabase();
-    const later = path.join(db.dir, 'later.db');
-    const prisma = createPrismaClient(db.url);
-    const errors: unknown[] = [];
-    const writer = new RequestLogWriter(prisma, {
-      batchSize: 100,
-      flushIntervalMs: 60_000,
-      maxBuffered: 1_000,
-      onError: (error) => errors.push(error),
-      sqliteWorker: { file: later, timestampFormat: 'iso8601' },
-    });
-    try {
+    await withDatabaseLater({ batchSize: 100, maxBuffered: 1_000 }, async (writer, errors, arrive, later) => {
       for (let i = 0; i < 3; i++) writer.write(entry(i));
       await writer.flush();
       assert.deepEqual(writer.stats, { buffered: 3, written: 0, dropped: 0 });
       assert.ok(errors.length > 0, 'the failure is reported');
-      copyFileSync(db.file, later);
+      arrive();
       await writer.flush();
       assert.deepEqual(writer.stats, { buffered: 0, written: 3, dropped: 0 });
       const raw = new Database(later, { readonly: true });
       assert.equal((raw.prepare('SELECT COUNT(*) AS n FROM "ApiRequestLog"').get() as { n: number }).n, 3);
       raw.close();
-    } finally {
-      await writer.close();
-      await prisma.$disconnect();
-      db.remove();
-    }
+    });
+  });
+
+  it('while the database is out of reach, keeps the newest rows across batches in order, sheds the oldest, and writes the rest once it can', async () => {
+    await withDatabaseLater({ batchSize: 10, maxBuffered: 100 }, async (writer, errors, arrive, later) => {
+      // Full batches go out as they fill and fail (no file yet), so they come back to the front
+      // while newer rows keep arriving behind them.
+      for (let i = 0; i < 95; i++) writer.write(entry(i));
+      await writer.flush();
+      assert.ok(errors.length > 0, 'the failures are reported');
+      assert.deepEqual(writer.stats, { buffered: 95, written: 0, dropped: 0 });
+      for (let i = 95; i < 250; i++) writer.write(entry(i));
+      await writer.flush();
+      const { buffered, dropped } = writer.stats;
+      assert.ok(buffered <= 100, `at most maxBuffered rows kept (${buffered})`);
+      assert.equal(buffered + dropped, 250);
+      arrive();
+      await writer.flush();
+      assert.deepEqual(writer.stats, { buffered: 0, written: buffered, dropped });
+      const raw = new Database(later, { readonly: true });
+      const kept = (raw.prepare('SELECT "durationMs" FROM "ApiRequestLog" ORDER BY "id"').all() as { durationMs: number }[]).map((r) => r.durationMs);
+      raw.close();
+      assert.deepEqual(kept, Array.from({ length: buffered }, (_, i) => 250 - buffered + i), 'the newest rows, in the order they came');
+    });
   });
 
   it('writes batches of several statements (full chunks and a remainder) with every value in place', async () => {

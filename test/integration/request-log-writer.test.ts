@@ -3,17 +3,22 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestLogWriter, type RequestLogEntry } from 'adminjs-api-access';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
-import { createHostDatabase } from '../helpers/database.js';
+import { createHostDatabase, onPostgres } from '../helpers/database.js';
 
 function entry(i: number): RequestLogEntry {
   return { tokenId: `t${i}`, tokenName: `token ${i}`, method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', userAgent: 'test', durationMs: i, createdAt: new Date() };
 }
 
-async function withWriter(options: { batchSize: number; flushIntervalMs: number; maxBuffered: number }, run: (writer: RequestLogWriter, rows: () => Promise<number[]>) => Promise<void>): Promise<void> {
+/** Both ways rows reach the database: Prisma (any database), and the SQLite worker thread (SQLite only). */
+type Transport = 'prisma' | 'sqlite worker';
+const transports: Transport[] = onPostgres() ? ['prisma'] : ['prisma', 'sqlite worker'];
+
+async function withWriter(transport: Transport, options: { batchSize: number; flushIntervalMs: number; maxBuffered: number }, run: (writer: RequestLogWriter, rows: () => Promise<number[]>) => Promise<void>): Promise<void> {
   const db = await createHostDatabase();
   const prisma = createPrismaClient(db.url);
   const errors: unknown[] = [];
-  const writer = new RequestLogWriter(prisma, { ...options, onError: (error) => errors.push(error) });
+  const sqliteWorker = transport === 'sqlite worker' ? { file: db.file, timestampFormat: 'iso8601' as const } : undefined;
+  const writer = new RequestLogWriter(prisma, { ...options, sqliteWorker, onError: (error) => errors.push(error) });
   try {
     await run(writer, async () => (await prisma.apiRequestLog.findMany({ orderBy: { durationMs: 'asc' }, select: { durationMs: true } })).map((r) => r.durationMs));
     assert.deepEqual(errors, []);
@@ -31,9 +36,9 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe('request-log writer batching', () => {
+for (const transport of transports) describe(`request-log writer batching (${transport})`, () => {
   it('writes full batches as rows arrive and keeps a partial one for the flush interval, instead of a stream of small batches', async () => {
-    await withWriter({ batchSize: 10, flushIntervalMs: 60_000, maxBuffered: 1_000 }, async (writer, rows) => {
+    await withWriter(transport, { batchSize: 10, flushIntervalMs: 60_000, maxBuffered: 1_000 }, async (writer, rows) => {
       for (let i = 0; i < 25; i++) writer.write(entry(i));
       await until(() => writer.stats.written >= 20, 'two full batches');
       // Time enough for a third insert, had the loop gone on with the 5 rows left.
@@ -47,7 +52,7 @@ describe('request-log writer batching', () => {
   });
 
   it('writes a partial batch once the flush interval has passed', async () => {
-    await withWriter({ batchSize: 100, flushIntervalMs: 50, maxBuffered: 1_000 }, async (writer, rows) => {
+    await withWriter(transport, { batchSize: 100, flushIntervalMs: 50, maxBuffered: 1_000 }, async (writer, rows) => {
       for (let i = 0; i < 3; i++) writer.write(entry(i));
       assert.equal(writer.stats.written, 0);
       await until(() => writer.stats.written === 3, 'the interval flush');
@@ -56,7 +61,7 @@ describe('request-log writer batching', () => {
   });
 
   it('when the buffer is full, drops its oldest tenth at once, counts the drop, and keeps the newest rows', async () => {
-    await withWriter({ batchSize: 10_000, flushIntervalMs: 60_000, maxBuffered: 100 }, async (writer, rows) => {
+    await withWriter(transport, { batchSize: 10_000, flushIntervalMs: 60_000, maxBuffered: 100 }, async (writer, rows) => {
       for (let i = 0; i < 100; i++) writer.write(entry(i));
       assert.deepEqual(writer.stats, { buffered: 100, written: 0, dropped: 0 });
       writer.write(entry(100));
