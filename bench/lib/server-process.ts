@@ -41,7 +41,9 @@ export class ServerProcess {
 
   static async start(script: string, env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
     const child = fork(path.join(benchDir, script), [], {
-      execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+      // BENCH_NODE_ARGS: Node flags for the server under test, to look inside a run, e.g.
+      // "--trace-gc" or "--cpu-prof --cpu-prof-dir=/tmp/prof --cpu-prof-interval=200".
+      execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
       env: { ...process.env, ...env, NODE_ENV: 'production' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
