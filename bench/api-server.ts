@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import express from 'express';
 import { PrismaClient } from '@prisma/client';
 import type * as Package from 'adminjs-api-access';
-import { countingSqliteAdapter, type QueryCounter } from './lib/counting-adapter.js';
+import { countingSqliteAdapter, type QueryCounter } from '../test/helpers/counting-adapter.js';
 import { BENCH_PEPPER, BENCH_SCOPE } from './lib/dataset.js';
 import type { ServerMessage, ServerStats } from './lib/server-process.js';
 

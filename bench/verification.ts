@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { PrismaClient } from '@prisma/client';
 import { createApiAccess, hashToken, type VerifyResult } from 'adminjs-api-access';
-import { countingSqliteAdapter, type QueryCounter } from './lib/counting-adapter.js';
+import { countingSqliteAdapter, type QueryCounter } from '../test/helpers/counting-adapter.js';
 import { apiDatabase, BENCH_PEPPER, malformedTokens, unknownTokens, wrongChecksumTokens } from './lib/dataset.js';
 import { log, percentile, type Figure } from './lib/report.js';
 

@@ -1,5 +1,8 @@
 import type { PrismaClient } from '@prisma/client';
 
+/** Tokens whose last use one transaction writes: a bound on how long it holds the write lock. */
+export const TOKENS_PER_TRANSACTION = 500;
+
 interface Usage {
   at: Date;
   ip: string | null;
@@ -44,18 +47,20 @@ export class UsageTracker {
 
   private async write(): Promise<void> {
     if (this.pending.size === 0) return;
-    const batch = this.pending;
+    const batch = [...this.pending];
     this.pending = new Map();
-    for (const [tokenId, usage] of batch) {
+    for (let start = 0; start < batch.length; start += TOKENS_PER_TRANSACTION) {
+      const chunk = batch.slice(start, start + TOKENS_PER_TRANSACTION);
       try {
-        // updateMany: a token deleted meanwhile is simply skipped. Its own transaction: on the
-        // SQLite adapter a lone write issued while another transaction is open joins that
-        // transaction and is undone if it rolls back.
-        await this.prisma.$transaction([
-          this.prisma.apiToken.updateMany({ where: { id: tokenId }, data: { lastUsedAt: usage.at, lastUsedIp: usage.ip } }),
-        ]);
+        // updateMany: a token deleted meanwhile is simply skipped. One transaction for many
+        // tokens (one commit; a transaction each cost 1,000 commits a minute for 1,000 tokens in
+        // use), and always a transaction of its own: on the SQLite adapter a lone write issued
+        // while another transaction is open joins that transaction and is undone if it rolls back.
+        await this.prisma.$transaction(
+          chunk.map(([tokenId, usage]) => this.prisma.apiToken.updateMany({ where: { id: tokenId }, data: { lastUsedAt: usage.at, lastUsedIp: usage.ip } })),
+        );
       } catch (error) {
-        if (!this.pending.has(tokenId)) this.pending.set(tokenId, usage);
+        for (const [tokenId, usage] of chunk) if (!this.pending.has(tokenId)) this.pending.set(tokenId, usage);
         this.onError(error);
       }
     }

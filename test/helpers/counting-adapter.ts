@@ -1,8 +1,9 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 
-/** Statements sent to SQLite, counted below Prisma, where no query can slip past. */
+/** Statements (and, of those, transactions begun) sent to SQLite, counted below Prisma, where none can slip past. */
 export interface QueryCounter {
   count: number;
+  transactions?: number;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -23,6 +24,7 @@ function counted<T extends object>(target: T, counter: QueryCounter): T {
       if (property === 'startTransaction') {
         return async (...args: unknown[]) => {
           counter.count++;
+          if (counter.transactions !== undefined) counter.transactions++;
           return counted((await fn.apply(object, args)) as object, counter);
         };
       }
@@ -32,7 +34,8 @@ function counted<T extends object>(target: T, counter: QueryCounter): T {
 }
 
 /**
- * The SQLite driver adapter the example host uses, with a statement counter: Prisma's
+ * The SQLite driver adapter the example host uses, with a statement counter (used by the
+ * benchmarks and tests): Prisma's
  * `$on('query')` is not available with driver adapters, so the count is taken at the adapter.
  */
 export function countingSqliteAdapter(url: string, counter: QueryCounter): PrismaBetterSQLite3 {
