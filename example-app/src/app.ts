@@ -51,6 +51,10 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
   const users = new AdminUsers(prisma);
   const componentLoader = new ComponentLoader();
   const logFile = sqliteFile(options);
+  // WAL (kept in the file once set): the request-log worker's writes and the admin screens' reads
+  // on the host's connection then go on side by side; with the default rollback journal every log
+  // batch blocks readers, and a long read blocks the log writer.
+  if (logFile) await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   const apiAccess = apiAccessPlugin({
     prisma,
     pepper: options.pepper,

@@ -1,11 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ApiAccessError, createApiAccess, RequestLogWriter, type RequestLogEntry } from 'adminjs-api-access';
+import { createExampleApp } from '../../example-app/src/app.js';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
-import { createTestDatabase } from '../helpers/database.js';
+import { createTestDatabase, migrationSql } from '../helpers/database.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 
 
@@ -134,6 +136,25 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
       await writer.close();
       await prisma.$disconnect();
       db.remove();
+    }
+  });
+
+  it('the example host puts its SQLite file in WAL mode, so the worker\'s writes and the host\'s reads do not block each other', async () => {
+    // A file as `npm run db:migrate` leaves it: the migrations, in SQLite's default rollback-journal mode.
+    const dir = mkdtempSync(path.join(tmpdir(), 'api-access-wal-'));
+    const file = path.join(dir, 'host.db');
+    const fresh = new Database(file);
+    for (const sql of migrationSql()) fresh.exec(sql);
+    assert.equal(fresh.pragma('journal_mode', { simple: true }), 'delete');
+    fresh.close();
+    const host = await createExampleApp({ databaseUrl: `file:${file}`, pepper: 'p'.repeat(32), sessionSecret: 's'.repeat(48) });
+    try {
+      const raw = new Database(file, { readonly: true });
+      assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+      raw.close();
+    } finally {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
