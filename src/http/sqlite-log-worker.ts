@@ -21,7 +21,16 @@ export type SqliteLogReply = { id: number; ok: true } | { id: number; ok: false;
 
 const { file, timestampFormat, busyTimeoutMs } = workerData as SqliteLogWorkerData;
 const port = parentPort!;
-const db = new Database(file, { fileMustExist: true, timeout: busyTimeoutMs });
+function open(): Database.Database {
+  try {
+    return new Database(file, { fileMustExist: true, timeout: busyTimeoutMs });
+  } catch (error) {
+    // better-sqlite3's SqliteError reaches the parent thread as a bare { code }: say what failed here.
+    const { message, code } = error as { message?: string; code?: string };
+    throw new Error(`The request-log worker cannot open the SQLite file ${file}: ${message ?? 'unknown error'}${code ? ` (${code})` : ''}.`);
+  }
+}
+const db = open();
 const COLUMNS = '("tokenId", "tokenName", "method", "path", "status", "ip", "userAgent", "durationMs", "createdAt")';
 const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 /** Rows per statement: one statement runs per chunk, so a batch costs SQLite and the binding fewer calls (measured: 4.4 -> 3.4 µs a row). */

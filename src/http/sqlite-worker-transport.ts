@@ -96,8 +96,10 @@ export class SqliteWorkerTransport implements LogTransport {
       if (reply.ok) waiting.resolve();
       else waiting.reject(new Error(reply.message));
     });
-    const fail = (error: Error) => {
+    const fail = (cause: unknown) => {
       if (this.worker !== worker) return;
+      // An error thrown in the worker arrives as a structured clone: a class of its own comes as a plain object.
+      const error = cause instanceof Error ? cause : new Error(`The request-log worker failed: ${JSON.stringify(cause)}`);
       this.worker = null;
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();

@@ -76,6 +76,9 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
       await writer.flush();
       assert.deepEqual(writer.stats, { buffered: 3, written: 0, dropped: 0 });
       assert.ok(errors.length > 0, 'the failure is reported');
+      const reported = errors[0];
+      assert.ok(reported instanceof Error, `an Error, not ${JSON.stringify(reported)}`);
+      assert.ok(reported.message.includes(later) && reported.message.includes('SQLITE_CANTOPEN'), `names the file and the cause: ${reported.message}`);
       arrive();
       await writer.flush();
       assert.deepEqual(writer.stats, { buffered: 0, written: 3, dropped: 0 });
