@@ -19,7 +19,11 @@ export interface VerifiedToken {
 
 export type VerifyFailure = 'malformed' | 'unknown' | 'disabled' | 'expired' | 'ip_not_allowed';
 
-export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; reason: VerifyFailure; tokenId?: string };
+/**
+ * A refusal names the token when one was found; for ip_not_allowed (a valid token, from an address
+ * its allow-list leaves out) it also gives the token, so that the request can be logged against it.
+ */
+export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; reason: VerifyFailure; tokenId?: string; token?: VerifiedToken };
 
 /** Everything a verification decides on, as loaded from the database. */
 interface Snapshot {
@@ -284,7 +288,7 @@ export class TokenVerifier {
     }
     if (!snapshot.enabled) return { ok: false, reason: 'disabled', tokenId };
     if (snapshot.expiresAt !== null && snapshot.expiresAt <= now) return { ok: false, reason: 'expired', tokenId };
-    if (!ipAllowed(ip, snapshot.ranges)) return { ok: false, reason: 'ip_not_allowed', tokenId };
+    if (!ipAllowed(ip, snapshot.ranges)) return { ok: false, reason: 'ip_not_allowed', tokenId, token: snapshot.token };
     return snapshot.admitted;
   }
 

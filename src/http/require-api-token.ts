@@ -71,39 +71,45 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
     }
   }
 
+  /** Writes the request-log row of a request made with this token once its response has finished. */
+  function logOnFinish(log: RequestLogWriter, token: VerifiedToken, req: Request, res: Response, ip: string | undefined, now: Date, started: number): void {
+    const url = req.originalUrl;
+    const query = url.indexOf('?');
+    const userAgent = req.headers['user-agent'];
+    const entry: RequestLogEntry = {
+      tokenId: token.id,
+      tokenName: token.name,
+      method: req.method,
+      path: (query === -1 ? url : url.slice(0, query)).slice(0, 2048),
+      status: 0, // set when the response finishes
+      ip: ip ?? '',
+      userAgent: userAgent === undefined ? '' : userAgent.slice(0, 512),
+      durationMs: 0, // set when the response finishes
+      createdAt: now,
+    };
+    // A closure, not a property on the response: a property added to every ServerResponse
+    // changes its hidden class and slows down all later work on it (measured: +7 µs a request).
+    // A shared handler on Node's 'http.server.response.finish' diagnostics channel with the
+    // entries in a WeakMap measured no faster, and misses responses Node's server did not create.
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+      entry.durationMs = Math.round(performance.now() - started);
+      log.write(entry);
+    });
+  }
+
   /** Everything after verification: usage, the request-log row, scopes, then the route. */
   function admit(required: readonly string[], req: Request, res: Response, next: NextFunction, result: VerifyResult, ip: string | undefined, now: Date, started: number): void {
     if (!result.ok) {
+      // A valid token used from outside its allow-list is a request made with it: its 403 is
+      // logged, as a missing scope's is. A token that is not valid (401) has no log of its own.
+      if (log && result.token) logOnFinish(log, result.token, req, res, ip, now, started);
       refuse(res, result.reason);
       return;
     }
     const token = result.token;
     deps.usage.record(token.id, now, ip);
-    if (log) {
-      const url = req.originalUrl;
-      const query = url.indexOf('?');
-      const userAgent = req.headers['user-agent'];
-      const entry: RequestLogEntry = {
-        tokenId: token.id,
-        tokenName: token.name,
-        method: req.method,
-        path: (query === -1 ? url : url.slice(0, query)).slice(0, 2048),
-        status: 0, // set when the response finishes
-        ip: ip ?? '',
-        userAgent: userAgent === undefined ? '' : userAgent.slice(0, 512),
-        durationMs: 0, // set when the response finishes
-        createdAt: now,
-      };
-      // A closure, not a property on the response: a property added to every ServerResponse
-      // changes its hidden class and slows down all later work on it (measured: +7 µs a request).
-      // A shared handler on Node's 'http.server.response.finish' diagnostics channel with the
-      // entries in a WeakMap measured no faster, and misses responses Node's server did not create.
-      res.on('finish', () => {
-        entry.status = res.statusCode;
-        entry.durationMs = Math.round(performance.now() - started);
-        log.write(entry);
-      });
-    }
+    if (log) logOnFinish(log, token, req, res, ip, now, started);
     for (const scope of required) {
       if (!token.scopes.includes(scope)) {
         const missing = required.filter((s) => !token.scopes.includes(s));

@@ -356,7 +356,7 @@ describe('requireApiToken on the sample API', () => {
       await get(t, '/api/v1/vaults', single.secret).expect(200);
     });
 
-    it('refuses a token limited to 10.0.0.0/8 with 403 ip_not_allowed', async () => {
+    it('refuses a token limited to 10.0.0.0/8 with 403 ip_not_allowed, and logs the refusal against the token', async () => {
       const token = await issue(t, { allowedIps: ['10.0.0.0/8', '192.168.0.0/16'] });
       const res = await get(t, '/api/v1/vaults', token.secret);
       assert.equal(res.status, 403);
@@ -364,6 +364,15 @@ describe('requireApiToken on the sample API', () => {
       assert.equal(res.headers['www-authenticate'], undefined);
       // The scope-free route too: the allow-list applies before anything else.
       await get(t, '/api/v1/whoami', token.secret).expect(403);
+      // Both refusals are in the token's request log (a request made with it, as a missing
+      // scope's 403 is), and neither counts as a use.
+      await t.host.apiAccess.flush();
+      const logged = await t.host.prisma.apiRequestLog.findMany({ where: { tokenId: token.id }, orderBy: { id: 'asc' } });
+      assert.deepEqual(
+        logged.map((row) => ({ path: row.path, status: row.status, ip: row.ip, tokenName: row.tokenName, userAgent: row.userAgent })),
+        ['/api/v1/vaults', '/api/v1/whoami'].map((path) => ({ path, status: 403, ip: '127.0.0.1', tokenName: token.name, userAgent: UA })),
+      );
+      assert.equal((await t.host.prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt, null);
     });
 
     it('admits a token with an empty allow-list from anywhere', async () => {
@@ -455,8 +464,10 @@ describe('requireApiToken on the sample API', () => {
       assert.equal((await call(parent, '/distrusting/vaults')).status, 403, 'trust turned off in the sub-app: the header is ignored');
       assert.equal((await call(plain, '/inheriting/vaults')).status, 403, 'no trust anywhere: the header is ignored');
       await t.host.apiAccess.flush();
-      const ips = (await t.host.prisma.apiRequestLog.findMany({ where: { tokenId: limited.id }, orderBy: { id: 'asc' } })).map((row) => row.ip);
-      assert.deepEqual(ips, ['203.0.113.7'], 'only the admitted request is logged, with the forwarded address');
+      const logged = await t.host.prisma.apiRequestLog.findMany({ where: { tokenId: limited.id }, orderBy: { id: 'asc' } });
+      assert.deepEqual(logged.map((row) => row.status), [200, 403, 403]);
+      assert.equal(logged[0]!.ip, '203.0.113.7', 'the admitted request is logged with the forwarded address');
+      for (const row of logged.slice(1)) assert.match(row.ip, /^(::ffff:)?127\.0\.0\.1$/, 'the refused ones with the address of the connection');
     });
   });
 
