@@ -236,6 +236,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     clock,
     realm: options.realm,
     onError: (error) => logger.error('[api-access] token verification failed', error),
+    onOutage: (message) => logger.error(message),
   });
   let changeFeed: ChangeFeed | null = null;
   if (options.changeFeed) {

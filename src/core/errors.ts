@@ -38,8 +38,8 @@ export class ApiAccessError extends Error {
   readonly code: ErrorCode;
   readonly fields: Readonly<Record<string, FieldError>>;
 
-  constructor(code: ErrorCode, message: string, fields: Record<string, FieldError> = {}) {
-    super(message);
+  constructor(code: ErrorCode, message: string, fields: Record<string, FieldError> = {}, options?: { cause?: unknown }) {
+    super(message, options);
     this.code = code;
     this.fields = fields;
   }

@@ -311,7 +311,7 @@ export class TokenVerifier {
         LEFT JOIN "ApiRole" r ON r."id" = a."roleId"
         WHERE t."secretHash" IN (${list}) OR t."previousSecretHash" IN (${list})`);
     } catch (cause) {
-      throw new ApiAccessError('DATABASE_UNAVAILABLE', 'The token store cannot be reached; the request was refused.', {});
+      throw new ApiAccessError('DATABASE_UNAVAILABLE', 'The token store cannot be reached; the request was refused.', {}, { cause });
     }
     const byToken = new Map<string, TokenRoleRow[]>();
     for (const row of rows) {

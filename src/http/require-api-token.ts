@@ -25,6 +25,20 @@ export interface MiddlewareDeps {
   clock: Clock;
   realm: string;
   onError: (error: unknown) => void;
+  /** Told that requests are answered 503 because the token store is out of reach, at most once a minute. */
+  onOutage: (message: string) => void;
+}
+
+/** During an outage every request fails alike: the first is reported, then one line a minute with a count. */
+const OUTAGE_REPORT_INTERVAL_MS = 60_000;
+
+/**
+ * What the database said, for the host's log: one line, bounded, and with anything shaped like a
+ * token hash (64 hex characters) blanked out, whatever the driver put in its message.
+ */
+function describeCause(cause: unknown): string {
+  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return text.replace(/[0-9a-f]{64}/gi, '[hash]').replace(/\s+/g, ' ').trim().slice(0, 500);
 }
 
 const FAILURE_TEXT: Record<Exclude<VerifyFailure, 'ip_not_allowed'>, string> = {
@@ -62,8 +76,25 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
     res.set('WWW-Authenticate', challenge(deps.realm, { error: 'invalid_token', error_description: text })).status(401).json({ error: 'invalid_token', message: text });
   }
 
+  let lastOutageReport = -Infinity;
+  let unreported = 0;
+
+  function reportOutage(error: Error): void {
+    // performance.now: monotonic, and apart from the clock a host or a test may freeze.
+    const at = performance.now();
+    if (at - lastOutageReport < OUTAGE_REPORT_INTERVAL_MS) {
+      unreported++;
+      return;
+    }
+    const more = unreported > 0 ? ` (${unreported} more since the last report)` : '';
+    deps.onOutage(`[api-access] the token store cannot be reached: API requests are answered 503${more}. Cause: ${describeCause(error.cause)}`);
+    lastOutageReport = at;
+    unreported = 0;
+  }
+
   function unavailable(res: Response, error: unknown): void {
     if (isApiAccessError(error) && error.code === 'DATABASE_UNAVAILABLE') {
+      reportOutage(error);
       res.set('Retry-After', '5').status(503).json({ error: 'temporarily_unavailable', message: 'Token verification is unavailable. Try again shortly.' });
     } else {
       deps.onError(error);

@@ -10,6 +10,7 @@ import express from 'express';
 import supertest from 'supertest';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { generateToken } from '../../src/core/token-format.js';
+import { hashToken } from '../../src/core/hashing.js';
 import { startTestHost, TEST_PEPPER, type TestHost } from '../helpers/host.js';
 import { createApiAccess } from 'adminjs-api-access';
 import { onPostgres } from '../helpers/database.js';
@@ -615,6 +616,12 @@ describe('requireApiToken fails closed when the token store is unreachable', () 
       // What needs no database still answers as usual.
       assert.equal((await t.request.get('/api/v1/vaults')).status, 401);
       assert.equal((await t.request.get('/api/v1/vaults').set('Authorization', `Bearer ${withWrongChecksum(secret)}`)).status, 401);
+      // The host's log says why, once for the 21 refused requests (then at most once a minute), with
+      // the database's own words and neither the secret nor its hash.
+      const reports = t.logger.lines.filter((line) => line.includes('the token store cannot be reached'));
+      assert.equal(reports.length, 1, reports.join('\n'));
+      assert.match(reports[0]!, /^error .*answered 503.*Cause: .*(no such table|does not exist)/);
+      assert.ok(!reports[0]!.includes(secret) && !reports[0]!.includes(hashToken(TEST_PEPPER, secret)));
     } finally {
       await renameTokenTable(t, false);
     }
