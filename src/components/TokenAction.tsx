@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, FormGroup, Label, Loader, MessageBox, Text } from '@adminjs/design-system';
-import { useNotice, type ActionProps } from 'adminjs';
+import { useNotice, ViewHelpers, type ActionProps } from 'adminjs';
+import { useNavigate } from 'react-router';
 import { api, fieldErrors, graceLabel, type ActionResult, type ExpiryChoice, type FormInfo } from './api';
 import ExpiryPicker from './ExpiryPicker';
 import Guidance from './Guidance';
@@ -24,6 +25,11 @@ const TEXT: Record<string, { question: string; button: string; danger: boolean }
 /**
  * Rotate, regenerate, enable and disable: a confirmation that POSTs (opening the page is a
  * GET and changes nothing), and for new secrets the reveal-once panel.
+ *
+ * AdminJS draws the page's header buttons from the record it loaded when the page opened, and
+ * gives a custom action no way to replace it: after a change the token's show page is opened
+ * (in the app, so the notice stays), whose buttons fit the token's new state. A new secret is
+ * shown first, with a button to go on once it is copied.
  */
 const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
   const addNotice = useNotice();
@@ -34,7 +40,7 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
+  const navigate = useNavigate();
   const recordId = String(record?.id ?? '');
   const name = String(record?.params?.name ?? '');
   const text = TEXT[action.name] ?? { question: `${action.label}?`, button: action.label, danger: false };
@@ -47,18 +53,16 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
     });
   }, [resource.id, recordId, action.name]);
 
+  const showToken = () => navigate(new ViewHelpers().recordActionUrl({ resourceId: resource.id, recordId, actionName: 'show' }));
+
   if (!form) return <Loader />;
   if (secret) {
     return (
       <Box variant="container">
         <RevealSecret secret={secret} tokenName={name} />
-      </Box>
-    );
-  }
-  if (done) {
-    return (
-      <Box variant="container">
-        <MessageBox data-testid="action-done" variant="success" message={message ?? 'Done.'} />
+        <Button mt="lg" data-testid="reveal-done" onClick={showToken}>
+          I have copied it: back to the token
+        </Button>
       </Box>
     );
   }
@@ -78,10 +82,7 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
       }
       if (result.notice) addNotice({ message: result.notice.message, type: 'success' });
       if (result.secret) setSecret(result.secret);
-      else {
-        setMessage(result.notice?.message ?? 'Done.');
-        setDone(true);
-      }
+      else showToken();
     } finally {
       setBusy(false);
     }

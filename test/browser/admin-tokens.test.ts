@@ -229,21 +229,32 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     assert.equal(await apiStatus(rotated), 200);
     assert.equal((await token()).id, tokenId, 'rotation keeps the token id');
     secret = rotated;
+    // Once copied, back to the token's show page, in the app (no reload): the secret is gone from the page.
+    await page.getByTestId('reveal-done').click();
+    await page.waitForURL(`**${showUrl()}`);
+    await page.getByTestId('action-rotate').waitFor();
+    assert.ok(!(await page.content()).includes(rotated), 'the show page does not contain the new secret');
   });
 
   it('disables the token (401), then enables it again (200)', async () => {
     await openRecordAction('disable');
+    await page.evaluate(() => Object.assign(window, { samePage: true }));
     await page.getByTestId('button-confirm').click();
-    await page.getByTestId('action-done').waitFor();
+    // The show page opens by itself, with the notice, and its buttons fit the new state without a reload.
+    await page.waitForURL(`**${showUrl()}`);
+    assert.equal(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage), true, 'opened in the app, not by reloading');
+    await page.getByTestId('notice-wrapper').first().waitFor();
+    await page.getByTestId('action-enable').waitFor();
+    assert.equal(await page.getByTestId('action-disable').count(), 0, 'a disabled token offers enable, not disable');
     assert.equal((await token()).enabled, false);
     assert.equal(await apiStatus(secret), 401);
 
-    await page.goto(showUrl());
-    await page.getByTestId('action-enable').waitFor();
-    assert.equal(await page.getByTestId('action-disable').count(), 0, 'a disabled token offers enable, not disable');
-    await openRecordAction('enable');
+    await page.getByTestId('action-enable').click();
+    await page.waitForURL(`**/records/${tokenId}/enable`);
     await page.getByTestId('button-confirm').click();
-    await page.getByTestId('action-done').waitFor();
+    await page.waitForURL(`**${showUrl()}`);
+    await page.getByTestId('action-disable').waitFor();
+    assert.equal(await page.getByTestId('action-enable').count(), 0, 'an enabled token offers disable, not enable');
     assert.equal((await token()).enabled, true);
     assert.equal(await apiStatus(secret), 200);
   });
