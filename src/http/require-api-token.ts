@@ -34,10 +34,16 @@ const OUTAGE_REPORT_INTERVAL_MS = 60_000;
 
 /**
  * What the database said, for the host's log: one line, bounded, and with anything shaped like a
- * token hash (64 hex characters) blanked out, whatever the driver put in its message.
+ * token hash (64 hex characters) blanked out, whatever the driver put in its message. Prisma's
+ * messages open with the calling code's location and a frame of its (minified) source; the
+ * driver's own words are on their last line.
  */
 function describeCause(cause: unknown): string {
-  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  let text = String(cause);
+  if (cause instanceof Error) {
+    const lines = cause.message.split('\n').map((line) => line.trim()).filter(Boolean);
+    text = `${cause.name}: ${lines[lines.length - 1] ?? ''}`;
+  }
   return text.replace(/[0-9a-f]{64}/gi, '[hash]').replace(/\s+/g, ' ').trim().slice(0, 500);
 }
 
