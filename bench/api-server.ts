@@ -3,6 +3,7 @@
 // open and the same route behind requireApiToken (request logging on, from a worker thread as the
 // example host configures it on SQLite; the package's defaults otherwise).
 import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import express from 'express';
 import { PrismaClient } from '@prisma/client';
 import type * as Package from 'adminjs-api-access';
@@ -78,7 +79,8 @@ function threadCpu(): { main: number; other: number } | undefined {
 function stats(): ServerStats {
   const log = apiAccess.requestLog?.stats ?? { buffered: 0, written: 0, dropped: 0 };
   const cpu = process.cpuUsage();
-  return { cpuMicros: cpu.user + cpu.system, queries: queries.count, handled: { ...handled }, requestLog: log, cacheSize: apiAccess.verifier.cacheSize, warnings: warnings.slice(0, 5), threads: threadCpu() };
+  const { active, idle } = performance.eventLoopUtilization();
+  return { eventLoop: { active, idle }, cpuMicros: cpu.user + cpu.system, queries: queries.count, handled: { ...handled }, requestLog: log, cacheSize: apiAccess.verifier.cacheSize, warnings: warnings.slice(0, 5), threads: threadCpu() };
 }
 const send = (message: ServerMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
 

@@ -22,6 +22,8 @@ export interface LoadResult {
   p99Ms: number;
   /** The server's CPU per response over the run, µs: its event-loop thread and all its other threads. */
   cpu?: { main: number; other: number };
+  /** Share of the run's time the server's event loop was busy: near 1 when the server, not the load generator, sets the pace. */
+  busy?: number;
 }
 
 export const CONNECTIONS = 16;
@@ -50,11 +52,16 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 
 /** Runs a load and adds the server's CPU per response over it (where /proc is available). */
 export async function withServerCpu(server: ServerProcess, run: () => Promise<LoadResult>): Promise<LoadResult> {
-  const before = (await server.stats()).threads;
+  const before = await server.stats();
   const result = await run();
-  const after = (await server.stats()).threads;
-  if (before && after && result.total > 0) {
-    result.cpu = { main: (after.main - before.main) / result.total, other: (after.other - before.other) / result.total };
+  const after = await server.stats();
+  if (before.threads && after.threads && result.total > 0) {
+    result.cpu = { main: (after.threads.main - before.threads.main) / result.total, other: (after.threads.other - before.threads.other) / result.total };
+  }
+  if (before.eventLoop && after.eventLoop) {
+    const active = after.eventLoop.active - before.eventLoop.active;
+    const idle = after.eventLoop.idle - before.eventLoop.idle;
+    if (active + idle > 0) result.busy = active / (active + idle);
   }
   return result;
 }
@@ -63,7 +70,9 @@ export async function withServerCpu(server: ServerProcess, run: () => Promise<Lo
 export function cpuSummary(runs: LoadResult[]): string {
   const measured = runs.flatMap((r) => (r.cpu ? [r.cpu] : []));
   if (measured.length === 0) return '';
-  return `event loop ${median(measured.map((c) => c.main)).toFixed(0)} + other threads ${median(measured.map((c) => c.other)).toFixed(0)} µs`;
+  const busy = runs.flatMap((r) => (r.busy === undefined ? [] : [r.busy]));
+  const utilisation = busy.length > 0 ? `, event loop busy ${(median(busy) * 100).toFixed(0)}% of the time` : '';
+  return `event loop ${median(measured.map((c) => c.main)).toFixed(0)} + other threads ${median(measured.map((c) => c.other)).toFixed(0)} µs${utilisation}`;
 }
 
 export function median(values: number[]): number {

@@ -11,6 +11,8 @@ export interface ServerStats {
   warnings: string[];
   /** CPU time of the event-loop thread and of all others, µs (Linux only). */
   threads?: { main: number; other: number } | undefined;
+  /** Time the event loop has been busy and idle since the server started, ms (performance.eventLoopUtilization). */
+  eventLoop?: { active: number; idle: number } | undefined;
 }
 
 export type ServerMessage =
