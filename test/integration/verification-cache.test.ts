@@ -1,0 +1,74 @@
+// The verification cache's background refresh: tokens in use are reloaded before their entries
+// expire, together, in as few statements as the refresh window allows. On SQLite the statements
+// are counted at the driver adapter, below Prisma; the PostgreSQL run checks the answers.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PrismaClient } from '@prisma/client';
+import { createApiAccess } from 'adminjs-api-access';
+import { createPrismaClient } from '../../example-app/src/prisma.js';
+import { generateToken } from '../../src/core/token-format.js';
+import { hashToken } from '../../src/core/hashing.js';
+import { refreshWindowMs } from '../../src/core/verifier.js';
+import { TestClock } from '../helpers/clock.js';
+import { countingSqliteAdapter, type QueryCounter } from '../helpers/counting-adapter.js';
+import { createHostDatabase } from '../helpers/database.js';
+import { TEST_PEPPER } from '../helpers/host.js';
+
+const TOKENS = 40;
+const TTL = 10_000;
+
+describe('verification cache refresh', () => {
+  it(`reloads ${TOKENS} tokens in use with one statement when their hits spread over less than the refresh window`, async () => {
+    const db = await createHostDatabase();
+    const counter: QueryCounter = { count: 0 };
+    const prisma = db.provider === 'postgres' ? createPrismaClient(db.url) : new PrismaClient({ adapter: countingSqliteAdapter(db.url, counter) });
+    const clock = new TestClock();
+    const access = createApiAccess({ prisma, pepper: TEST_PEPPER, users: { findById: async () => null }, clock: clock.now, requestLog: { enabled: false }, verification: { cacheTtlMs: TTL } });
+    const counted = db.provider !== 'postgres';
+    try {
+      const secrets = Array.from({ length: TOKENS }, () => generateToken('aat'));
+      await prisma.apiToken.createMany({
+        data: secrets.map((secret, i) => ({
+          id: `refresh-${String(i).padStart(3, '0')}`,
+          name: `refresh token ${i}`,
+          secretHash: hashToken(TEST_PEPPER, secret),
+          lastFour: secret.slice(-4),
+          allowedIps: [],
+          ownerId: 'owner',
+          ownerEmail: 'owner@example.com',
+          createdById: 'owner',
+          createdByEmail: 'owner@example.com',
+        })),
+      });
+      const verifyAll = async (group: string[]) => {
+        for (const result of await Promise.all(group.map((secret) => access.verifier.verify(secret, '127.0.0.1')))) assert.equal(result.ok, true);
+      };
+      await verifyAll(secrets);
+
+      // Past the point (at most 80% of the TTL) where every entry asks to be refreshed, still within the TTL.
+      clock.advance(TTL * 0.85);
+      counter.count = 0;
+      // The hits come in four groups over ~150 ms of real time (less than the 1 s window): each is
+      // answered from memory and queues its token for the one background statement.
+      assert.equal(refreshWindowMs(TTL), 1_000);
+      for (let group = 0; group < 4; group++) {
+        if (group > 0) await sleep(50);
+        await verifyAll(secrets.slice(group * 10, group * 10 + 10));
+      }
+      if (counted) assert.equal(counter.count, 0, 'hits within the TTL wait for no statement');
+      await sleep(refreshWindowMs(TTL) + 500);
+      if (counted) assert.equal(counter.count, 1, 'one statement reloads every token used during the window');
+
+      // Reloaded at 85% of the TTL: fresh until then plus a TTL, so these hits need no statement.
+      clock.advance(TTL * 0.5);
+      counter.count = 0;
+      await verifyAll(secrets);
+      if (counted) assert.equal(counter.count, 0, 'refreshed entries answer from memory past the first load\'s TTL');
+    } finally {
+      await access.close();
+      await prisma.$disconnect();
+      await db.remove();
+    }
+  });
+});
