@@ -12,7 +12,7 @@ import { ServerProcess } from './lib/server-process.js';
 
 const TOKENS = 100_000;
 const LOGS = 5_000_000;
-const CALLS = 10;
+const CALLS = 30;
 const TARGET_MS = 300;
 const TAGS = ['prod', 'staging', 'reporting', 'siem', 'grc', 'ci', 'partner', 'internal', 'billing', 'legacy'];
 const DAY = 86_400_000;

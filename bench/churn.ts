@@ -8,7 +8,7 @@ import { log, type Figure } from './lib/report.js';
 import { ServerProcess } from './lib/server-process.js';
 
 const VALID = 1_000;
-const ROUNDS = 12;
+const ROUNDS = 20;
 const ROUND_SECONDS = 2;
 
 export async function run(): Promise<Figure[]> {

@@ -7,7 +7,7 @@ import { ServerProcess } from './lib/server-process.js';
 
 // Many short alternating rounds: on a shared virtual machine the speed drifts by 20% and more
 // within seconds, and the median of many back-to-back pairs is what stays put between runs.
-export const ROUNDS = 12;
+export const ROUNDS = 20;
 export const ROUND_SECONDS = 2;
 
 export async function run(): Promise<Figure[]> {
