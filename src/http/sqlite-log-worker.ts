@@ -1,6 +1,8 @@
 // The worker thread behind RequestLogWriter's `sqliteWorker` option: its own better-sqlite3
 // connection to the host's SQLite file, so that inserting request-log rows (SQLite works in the
 // caller's thread) never runs on the event loop that serves the API.
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { decodeRows, type LogRow } from './log-row-codec.js';
@@ -9,6 +11,8 @@ export interface SqliteLogWorkerData {
   file: string;
   timestampFormat: 'iso8601' | 'unixepoch-ms';
   busyTimeoutMs: number;
+  /** How much lower than the process's this thread's CPU priority is, in nice steps (19 is the floor). */
+  niceness: number;
 }
 
 /** A batch: rows encoded by log-row-codec. */
@@ -19,8 +23,32 @@ export interface SqliteLogBatch {
 
 export type SqliteLogReply = { id: number; ok: true } | { id: number; ok: false; message: string };
 
-const { file, timestampFormat, busyTimeoutMs } = workerData as SqliteLogWorkerData;
+/**
+ * Lowers this thread's CPU priority by `niceness` steps (Linux: setpriority on a thread id changes
+ * that thread only).
+ *
+ * Writing request logs is background work: the rows wait in memory, so the writer can wait for a
+ * core too. At the process's priority it competed with whatever else needed that core: with a
+ * load generator on the other core of a 2-core machine, a thread busy 15% of the time there cost
+ * the API 8% of its throughput (the generator fell behind and the event loop idled); at nice +10,
+ * nothing measurable. At +10 it still gets about a tenth of a contended core (CFS weights), so it
+ * never stops; if it falls behind, rows wait in memory up to maxBuffered.
+ *
+ * Best effort: elsewhere, or without /proc, the worker keeps the process's priority.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid) || tid <= 0) return;
+    setPriority(tid, Math.min(19, getPriority(tid) + niceness));
+  } catch {
+    // Not Linux, or not allowed: keep the process's priority.
+  }
+}
+
+const { file, timestampFormat, busyTimeoutMs, niceness } = workerData as SqliteLogWorkerData;
 const port = parentPort!;
+lowerPriority();
 function open(): Database.Database {
   try {
     return new Database(file, { fileMustExist: true, timeout: busyTimeoutMs });

@@ -3,6 +3,9 @@ import { EncodedRows } from './log-row-codec.js';
 import type { LogTransport, RequestLogEntry } from './request-log-writer.js';
 import type { SqliteLogBatch, SqliteLogReply, SqliteLogWorkerData } from './sqlite-log-worker.js';
 
+/** The worker's CPU priority, this many nice steps below the process's (see sqlite-log-worker). */
+export const WORKER_NICENESS = 10;
+
 /** Emptied batches kept for reuse: steady traffic then allocates no buffers. */
 const SPARE_BATCHES = 4;
 
@@ -25,7 +28,7 @@ export class SqliteWorkerTransport implements LogTransport {
   private nextId = 0;
 
   constructor(
-    private readonly data: SqliteLogWorkerData,
+    private readonly data: Omit<SqliteLogWorkerData, 'niceness'>,
     private readonly batchSize: number,
   ) {}
 
@@ -86,7 +89,7 @@ export class SqliteWorkerTransport implements LogTransport {
   private start(): Worker {
     // Compiled, the worker is the .js beside this file; run from source (tsx), the .ts.
     const file = new URL(import.meta.url.endsWith('.ts') ? './sqlite-log-worker.ts' : './sqlite-log-worker.js', import.meta.url);
-    const worker = new Worker(file, { workerData: this.data });
+    const worker = new Worker(file, { workerData: { ...this.data, niceness: WORKER_NICENESS } satisfies SqliteLogWorkerData });
     worker.unref();
     worker.on('message', (reply: SqliteLogReply) => {
       const waiting = this.pending.get(reply.id);

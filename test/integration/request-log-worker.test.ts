@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ApiAccessError, createApiAccess, RequestLogWriter, type RequestLogEntry } from 'adminjs-api-access';
@@ -9,6 +9,16 @@ import { createExampleApp } from '../../example-app/src/app.js';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { createTestDatabase, migrationSql } from '../helpers/database.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
+import { WORKER_NICENESS } from '../../src/http/sqlite-worker-transport.js';
+
+/** The nice value of each thread of this process, from /proc (Linux). */
+function threadNiceness(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // After the command name in parentheses: state is field 3, nice field 19.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
 
 
 function entry(i: number): RequestLogEntry {
@@ -159,6 +169,33 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
       await host.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it(`runs the worker thread ${WORKER_NICENESS} nice steps below the process, and no other thread`, async () => {
+    assert.equal(process.platform, 'linux', 'this test reads thread priorities from /proc');
+    const base = getPriority();
+    const lowered = Math.min(19, base + WORKER_NICENESS);
+    assert.equal(WORKER_NICENESS, 10);
+    // Other writers in this process (the test host's) may have their own lowered worker already.
+    const loweredThreads = () => threadNiceness().filter((nice) => nice === lowered).length;
+    const before = loweredThreads();
+    const db = createTestDatabase();
+    const prisma = createPrismaClient(db.url);
+    const errors: unknown[] = [];
+    const writer = new RequestLogWriter(prisma, { batchSize: 10, maxBuffered: 100, flushIntervalMs: 60_000, onError: (error) => errors.push(error), sqliteWorker: { file: db.file, timestampFormat: 'iso8601' } });
+    try {
+      writer.write(entry(1));
+      await writer.flush();
+      assert.deepEqual(errors, []);
+      assert.equal(writer.stats.written, 1);
+      assert.equal(loweredThreads(), before + 1, `one more thread (this writer's worker) at nice ${lowered}: ${threadNiceness().join(', ')}`);
+      assert.equal(getPriority(), base, 'the process (its main thread) keeps its priority');
+    } finally {
+      await writer.close();
+      await prisma.$disconnect();
+      db.remove();
+    }
+    assert.equal(loweredThreads(), before, 'the lowered thread ends with the writer');
   });
 
   it('refuses an in-memory database at start-up', () => {
