@@ -34,6 +34,7 @@ describe('last-used bookkeeping (UsageTracker)', () => {
           createdByEmail: 'owner@example.com',
         })),
       });
+      const edited = new Map((await prisma.apiToken.findMany({ select: { id: true, updatedAt: true } })).map((row) => [row.id, row.updatedAt.getTime()]));
       // Each token used twice: only its latest use is written.
       for (const [i, id] of ids.entries()) tracker.record(id, new Date(BASE + i * 1_000), '198.51.100.1');
       for (const [i, id] of ids.entries()) tracker.record(id, new Date(BASE + i * 1_000 + 500), `203.0.113.${i % 250}`);
@@ -49,6 +50,9 @@ describe('last-used bookkeeping (UsageTracker)', () => {
         assert.equal(row.lastUsedAt?.getTime(), BASE + i * 1_000 + 500, row.id);
         assert.equal(row.lastUsedIp, `203.0.113.${i % 250}`, row.id);
       });
+      // Use is not an edit: the time of the last change stays as it was.
+      const after = await prisma.apiToken.findMany({ select: { id: true, updatedAt: true } });
+      for (const row of after) assert.equal(row.updatedAt.getTime(), edited.get(row.id), `${row.id} updatedAt`);
       // Nothing new: a flush writes nothing.
       counter.transactions = 0;
       await tracker.flush();
