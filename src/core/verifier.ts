@@ -147,12 +147,15 @@ export class TokenVerifier {
   private readonly unsubscribe: () => void;
   /** Bumped on every change, so a load that raced a change is not cached. */
   private generation = 0;
+  /** refreshWindowMs of this TTL: how long background refreshes gather, and how often the sweep runs. */
+  private readonly refreshWindow: number;
 
   constructor(private readonly options: VerifierOptions) {
     this.unsubscribe = options.events.onChange(({ tokenId }) => this.forget(tokenId));
+    this.refreshWindow = refreshWindowMs(options.cacheTtlMs);
     // Tokens used within the last TTL are refreshed in the background in batches, so that one
     // used again after a pause shorter than the TTL is still answered from memory.
-    this.sweepTimer = options.cacheTtlMs >= 1_000 ? setInterval(() => this.refreshRecent(), refreshWindowMs(options.cacheTtlMs)) : null;
+    this.sweepTimer = options.cacheTtlMs >= 1_000 ? setInterval(() => this.refreshRecent(), this.refreshWindow) : null;
     this.sweepTimer?.unref();
   }
 
@@ -166,10 +169,9 @@ export class TokenVerifier {
   private refreshRecent(): void {
     const now = this.options.clock().getTime();
     const ttl = this.options.cacheTtlMs;
-    const ahead = refreshWindowMs(ttl);
     for (const [key, entry] of this.cache) {
       const age = now - entry.loadedAt;
-      if (now - entry.usedAt < ttl && age + ahead > entry.refreshAfter && age < ttl && !this.loading.has(key)) {
+      if (now - entry.usedAt < ttl && age + this.refreshWindow > entry.refreshAfter && age < ttl && !this.loading.has(key)) {
         this.loadShared(key, false).catch(() => {
           // Served until its TTL; then a request waits for the database (or gets 503).
         });
@@ -240,7 +242,7 @@ export class TokenVerifier {
   /**
    * One query per key at a time: requests that miss together wait for the same load, and the
    * keys that miss in one turn of the event loop are looked up together. A background
-   * refresh (`urgent` false) waits up to refreshWindowMs to share its query with others.
+   * refresh (`urgent` false) waits up to refreshWindow to share its query with others.
    */
   private loadShared(key: string, urgent: boolean): Promise<CacheEntry> {
     const pending = this.loading.get(key);
@@ -275,7 +277,7 @@ export class TokenVerifier {
       this.refreshTimer = setTimeout(() => {
         this.refreshTimer = null;
         void this.loadQueued();
-      }, refreshWindowMs(this.options.cacheTtlMs));
+      }, this.refreshWindow);
       this.refreshTimer.unref();
     }
   }
