@@ -37,20 +37,47 @@ async function insertTokens(prisma: PrismaClient, count: number, prefix: string)
   return secrets;
 }
 
+interface Setup {
+  access: ReturnType<typeof createApiAccess>;
+  counter: QueryCounter;
+  /** False on PostgreSQL, where statements are not counted (answers are still checked). */
+  counted: boolean;
+  secrets: string[];
+  /** Verifies each secret (all at once) and asserts every one is admitted. */
+  verifyAll: (secrets?: string[]) => Promise<void>;
+}
+
+/** A verifier with TOKENS tokens in a fresh database, statements counted on SQLite; closed afterwards. */
+async function withVerifier(options: { ttl: number; clock?: TestClock; prefix: string }, run: (setup: Setup) => Promise<void>): Promise<void> {
+  const db = await createHostDatabase();
+  const counter: QueryCounter = { count: 0 };
+  const prisma = db.provider === 'postgres' ? createPrismaClient(db.url) : new PrismaClient({ adapter: countingSqliteAdapter(db.url, counter) });
+  const access = createApiAccess({
+    prisma,
+    pepper: TEST_PEPPER,
+    users: { findById: async () => null },
+    ...(options.clock ? { clock: options.clock.now } : {}),
+    requestLog: { enabled: false },
+    verification: { cacheTtlMs: options.ttl },
+  });
+  try {
+    const secrets = await insertTokens(prisma, TOKENS, options.prefix);
+    const verifyAll = async (group: string[] = secrets) => {
+      for (const result of await Promise.all(group.map((secret) => access.verifier.verify(secret, '127.0.0.1')))) assert.equal(result.ok, true);
+    };
+    await run({ access, counter, counted: db.provider !== 'postgres', secrets, verifyAll });
+  } finally {
+    await access.close();
+    await prisma.$disconnect();
+    await db.remove();
+  }
+}
+
 describe('verification cache refresh', () => {
   it(`reloads ${TOKENS} tokens in use with one statement when their hits spread over less than the refresh window`, async () => {
-    const db = await createHostDatabase();
-    const counter: QueryCounter = { count: 0 };
-    const prisma = db.provider === 'postgres' ? createPrismaClient(db.url) : new PrismaClient({ adapter: countingSqliteAdapter(db.url, counter) });
     const clock = new TestClock();
-    const access = createApiAccess({ prisma, pepper: TEST_PEPPER, users: { findById: async () => null }, clock: clock.now, requestLog: { enabled: false }, verification: { cacheTtlMs: TTL } });
-    const counted = db.provider !== 'postgres';
-    try {
-      const secrets = await insertTokens(prisma, TOKENS, 'refresh');
-      const verifyAll = async (group: string[]) => {
-        for (const result of await Promise.all(group.map((secret) => access.verifier.verify(secret, '127.0.0.1')))) assert.equal(result.ok, true);
-      };
-      await verifyAll(secrets);
+    await withVerifier({ ttl: TTL, clock, prefix: 'refresh' }, async ({ counter, counted, secrets, verifyAll }) => {
+      await verifyAll();
 
       // Past the point (at most 80% of the TTL) where every entry asks to be refreshed, still within the TTL.
       clock.advance(TTL * 0.85);
@@ -69,28 +96,15 @@ describe('verification cache refresh', () => {
       // Reloaded at 85% of the TTL: fresh until then plus a TTL, so these hits need no statement.
       clock.advance(TTL * 0.5);
       counter.count = 0;
-      await verifyAll(secrets);
+      await verifyAll();
       if (counted) assert.equal(counter.count, 0, 'refreshed entries answer from memory past the first load\'s TTL');
-    } finally {
-      await access.close();
-      await prisma.$disconnect();
-      await db.remove();
-    }
+    });
   });
 
   it(`keeps ${TOKENS} tokens used once and then left idle answered from memory past their first TTL (the sweep refreshes them in time)`, async () => {
     // Real time with a short TTL: 3 s, so refresh points at 1.5-2.4 s, windows and sweeps of 300 ms.
     const ttl = 3_000;
-    const db = await createHostDatabase();
-    const counter: QueryCounter = { count: 0 };
-    const prisma = db.provider === 'postgres' ? createPrismaClient(db.url) : new PrismaClient({ adapter: countingSqliteAdapter(db.url, counter) });
-    const access = createApiAccess({ prisma, pepper: TEST_PEPPER, users: { findById: async () => null }, requestLog: { enabled: false }, verification: { cacheTtlMs: ttl } });
-    const counted = db.provider !== 'postgres';
-    try {
-      const secrets = await insertTokens(prisma, TOKENS, 'idle');
-      const verifyAll = async () => {
-        for (const result of await Promise.all(secrets.map((secret) => access.verifier.verify(secret, '127.0.0.1')))) assert.equal(result.ok, true);
-      };
+    await withVerifier({ ttl, prefix: 'idle' }, async ({ counter, counted, verifyAll }) => {
       const loaded = Date.now();
       await verifyAll();
       // No request from here on until the first load's TTL has passed, but within a TTL of this last use.
@@ -102,10 +116,6 @@ describe('verification cache refresh', () => {
       // Sweeps a quarter of the TTL apart that queued only entries already past their refresh point
       // missed those whose point fell between two sweeps: with 40 tokens, some always did.
       if (counted) assert.equal(counter.count, 0, 'every entry was reloaded in the background before its TTL');
-    } finally {
-      await access.close();
-      await prisma.$disconnect();
-      await db.remove();
-    }
+    });
   });
 });
