@@ -1,9 +1,51 @@
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { VerifiedToken } from '../core/verifier.js';
 
 /** Global symbols, so that two copies of the package in one process agree. */
-const LOCALS_KEY = Symbol.for('adminjs-api-access.apiToken');
+const STATE_KEY = Symbol.for('adminjs-api-access.request-state');
 const REGISTRY = Symbol.for('adminjs-api-access.request-tokens');
+
+/** Something to do once a response has finished, as a 'finish' listener would (see response-finish). */
+export interface FinishTask {
+  finished(res: ServerResponse): void;
+  /** Told what finished() threw: the subscriber's exception would be rethrown as an uncaught one. */
+  failed(error: unknown): void;
+  /** Another task for the same response. */
+  next: FinishTask | null;
+}
+
+/** What the middleware keeps for one request: one object, in `res.locals` under a symbol. */
+export class RequestState {
+  apiToken: VerifiedToken | undefined = undefined;
+  /** Tasks waiting for the response to finish, the latest first. */
+  finishing: FinishTask | null = null;
+}
+
+type Locals = Record<symbol, RequestState | undefined>;
+
+/**
+ * The state of the request a response answers, created on first use; undefined when the response
+ * has no `res.locals` object (Express creates it for every response it handles).
+ *
+ * One key in res.locals, read once a request, for both the token and the log row: on Node 20
+ * Express gives every request and response a hidden class of its own (its per-request
+ * setPrototypeOf), so every property read on them misses V8's inline caches and costs a lookup in
+ * the runtime; and res.locals is a dictionary (Object.create(null)), where each new key is a
+ * runtime call as well. Adding the key changes no object's shape; symbol keys are not copied into
+ * view options or JSON.
+ */
+export function requestStateOf(res: { locals?: unknown }): RequestState | undefined {
+  const locals = res.locals;
+  if (typeof locals !== 'object' || locals === null) return undefined;
+  return ((locals as Locals)[STATE_KEY] ??= new RequestState());
+}
+
+/** The state if the middleware made one for this response, without making one. */
+export function existingRequestState(res: { locals?: unknown } | undefined): RequestState | undefined {
+  const locals = res?.locals;
+  if (typeof locals !== 'object' || locals === null) return undefined;
+  return (locals as Locals)[STATE_KEY];
+}
 
 type Holder = { res?: { locals?: unknown } };
 
@@ -14,9 +56,8 @@ type Holder = { res?: { locals?: unknown } };
  * A property added to a request mid-way changes its hidden class, so the code that runs on it
  * afterwards (Express's response helpers, Node's own HTTP internals) meets requests of two shapes
  * and slows down: measured 4-5 µs of event-loop time a request, about 5% of a small route's
- * throughput. The token is kept in `res.locals` under a symbol (Express creates res.locals with
- * Object.create(null), a dictionary: adding a key changes no shape; symbol keys are not copied into
- * view options or JSON), else in a WeakMap, which measured 2-3 µs a request slower.
+ * throughput. The token is kept in the request's RequestState (see requestStateOf), else in a
+ * WeakMap, which measured 2-3 µs a request slower.
  *
  * Reading and writing `req.apiToken` behave as before, except: it is not an own, enumerable
  * property; `'apiToken' in req` is true for every request; and a host that replaces `res.locals`
@@ -32,12 +73,11 @@ export function installRequestTokenAccessor(): void {
     configurable: true,
     enumerable: false,
     get(this: Holder): VerifiedToken | undefined {
-      const locals = this.res?.locals as Record<symbol, VerifiedToken | undefined> | undefined;
-      return locals?.[LOCALS_KEY] ?? tokens.get(this);
+      return existingRequestState(this.res)?.apiToken ?? tokens.get(this);
     },
     set(this: Holder, token: VerifiedToken | undefined) {
-      const locals = this.res?.locals;
-      if (typeof locals === 'object' && locals !== null) (locals as Record<symbol, VerifiedToken | undefined>)[LOCALS_KEY] = token;
+      const state = this.res === undefined ? undefined : requestStateOf(this.res);
+      if (state) state.apiToken = token;
       else tokens.set(this, token);
     },
   });

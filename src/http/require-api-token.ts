@@ -1,12 +1,13 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isApiAccessError } from '../core/errors.js';
 import type { TokenVerifier, VerifiedToken, VerifyFailure, VerifyResult } from '../core/verifier.js';
 import type { UsageTracker } from '../core/usage-tracker.js';
 import type { Clock } from '../core/types.js';
 import type { RequestLogWriter } from './request-log-writer.js';
-import { installRequestTokenAccessor } from './request-token.js';
+import { installRequestTokenAccessor, requestStateOf, type FinishTask, type RequestState } from './request-token.js';
 import { bearerCredential } from './bearer.js';
-import { whenFinished, type FinishTask } from './response-finish.js';
+import { whenFinished } from './response-finish.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -49,6 +50,17 @@ function describeCause(cause: unknown): string {
   return text.replace(/[0-9a-f]{64}/gi, '[hash]').replace(/\s+/g, ' ').trim().slice(0, 500);
 }
 
+/** What the middleware read from a request, once each, for the steps after verification. */
+interface Seen {
+  headers: IncomingHttpHeaders;
+  socket: Request['socket'];
+  ip: string | undefined;
+  /** The clock's time of the request: verification, last use and the log row share it. */
+  now: Date;
+  /** performance.now() when the middleware started, for the log row's duration. */
+  started: number;
+}
+
 const FAILURE_TEXT: Record<Exclude<VerifyFailure, 'ip_not_allowed'>, string> = {
   malformed: 'The access token is malformed.',
   unknown: 'The access token is not valid.',
@@ -63,7 +75,7 @@ function challenge(realm: string, params: Record<string, string> = {}): string {
 
 /**
  * The request-log row of a request made with a valid token, written when its response finishes
- * (status and duration are known then). One object a request, read from the request at the end.
+ * (status and duration are known then). One object a request.
  */
 class RequestLogTask implements FinishTask {
   next: FinishTask | null = null;
@@ -72,21 +84,22 @@ class RequestLogTask implements FinishTask {
     private readonly log: RequestLogWriter,
     private readonly onError: (error: unknown) => void,
     private readonly token: VerifiedToken,
-    private readonly req: Request,
+    private readonly method: string,
+    private readonly url: string,
+    private readonly userAgent: string | undefined,
     private readonly ip: string | undefined,
     private readonly at: Date,
     private readonly started: number,
   ) {}
 
-  finished(res: Response): void {
-    const req = this.req;
-    const url = req.originalUrl;
+  finished(res: ServerResponse): void {
+    const url = this.url;
     const query = url.indexOf('?');
-    const userAgent = req.headers['user-agent'];
+    const userAgent = this.userAgent;
     this.log.write({
       tokenId: this.token.id,
       tokenName: this.token.name,
-      method: req.method,
+      method: this.method,
       path: (query === -1 ? url : url.slice(0, query)).slice(0, 2048),
       status: res.statusCode,
       ip: this.ip ?? '',
@@ -160,23 +173,28 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
     }
   }
 
-  /** Writes the request-log row of a request made with this token once its response has finished. */
-  function logOnFinish(log: RequestLogWriter, token: VerifiedToken, req: Request, res: Response, ip: string | undefined, now: Date, started: number): void {
-    whenFinished(req, res, new RequestLogTask(log, deps.onError, token, req, ip, now, started));
+  /**
+   * Writes the request-log row of a request made with this token once its response has finished.
+   * The request's fields are read now, each once: see requestStateOf on why reads on req cost.
+   */
+  function logOnFinish(log: RequestLogWriter, token: VerifiedToken, req: Request, res: Response, state: RequestState | undefined, seen: Seen): void {
+    const task = new RequestLogTask(log, deps.onError, token, req.method, req.originalUrl, seen.headers['user-agent'], seen.ip, seen.now, seen.started);
+    whenFinished(seen.socket, res, state, task);
   }
 
   /** Everything after verification: usage, the request-log row, scopes, then the route. */
-  function admit(required: readonly string[], req: Request, res: Response, next: NextFunction, result: VerifyResult, ip: string | undefined, now: Date, started: number): void {
+  function admit(required: readonly string[], req: Request, res: Response, next: NextFunction, result: VerifyResult, seen: Seen): void {
     if (!result.ok) {
       // A valid token used from outside its allow-list is a request made with it: its 403 is
       // logged, as a missing scope's is. A token that is not valid (401) has no log of its own.
-      if (log && result.token) logOnFinish(log, result.token, req, res, ip, now, started);
+      if (log && result.token) logOnFinish(log, result.token, req, res, requestStateOf(res), seen);
       refuse(res, result.reason);
       return;
     }
     const token = result.token;
-    deps.usage.record(token.id, now, ip);
-    if (log) logOnFinish(log, token, req, res, ip, now, started);
+    const state = requestStateOf(res);
+    deps.usage.record(token.id, seen.now, seen.ip);
+    if (log) logOnFinish(log, token, req, res, state, seen);
     for (const scope of required) {
       if (!token.scopes.includes(scope)) {
         const missing = required.filter((s) => !token.scopes.includes(s));
@@ -187,7 +205,9 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
         return;
       }
     }
-    req.apiToken = token; // an accessor, see installRequestTokenAccessor
+    // What req.apiToken reads (see installRequestTokenAccessor), set without the accessor's lookups.
+    if (state) state.apiToken = token;
+    else req.apiToken = token;
     next();
   }
 
@@ -195,7 +215,8 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
     const required = [...new Set(options.scopes ?? [])];
     return (req: Request, res: Response, next: NextFunction): void => {
       const started = performance.now();
-      const header = req.headers.authorization;
+      const headers = req.headers;
+      const header = headers.authorization;
       if (header === undefined || header === '') {
         res.set('WWW-Authenticate', bareChallenge).status(401).json(invalidRequest);
         return;
@@ -208,8 +229,10 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
       // Express's req.ip runs proxy-addr over X-Forwarded-For on every read; with no proxy
       // trusted (Express's default, `trust proxy` false, inherited by mounted apps) its answer is
       // the connection's address, read here directly.
-      const ip = req.app?.settings['trust proxy'] === false ? req.socket.remoteAddress : req.ip;
+      const socket = req.socket;
+      const ip = req.app?.settings['trust proxy'] === false ? socket.remoteAddress : req.ip;
       const now = deps.clock(); // verification, last use and the log row share one reading
+      const seen: Seen = { headers, socket, ip, now, started };
       let result: VerifyResult | Promise<VerifyResult>;
       try {
         result = deps.verifier.check(secret, ip, now);
@@ -219,11 +242,11 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
       }
       if (result instanceof Promise) {
         result.then(
-          (loaded) => admit(required, req, res, next, loaded, ip, now, started),
+          (loaded) => admit(required, req, res, next, loaded, seen),
           (error: unknown) => unavailable(res, error),
         );
       } else {
-        admit(required, req, res, next, result, ip, now, started);
+        admit(required, req, res, next, result, seen);
       }
     };
   };

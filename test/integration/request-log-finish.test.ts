@@ -8,6 +8,7 @@ import { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import supertest from 'supertest';
+import { requestStateOf } from '../../src/http/request-token.js';
 import { whenFinished, type FinishTask } from '../../src/http/response-finish.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 
@@ -150,8 +151,8 @@ describe('request-log rows are written when the response finishes', () => {
     app.get('/', (req, res) => {
       const throwing: FinishTask = { next: null, finished: () => { ran.push('throwing'); throw new Error('task failed'); }, failed: (error) => failures.push(error) };
       const fine: FinishTask = { next: null, finished: () => ran.push('fine'), failed: (error) => failures.push(error) };
-      whenFinished(req, res, fine);
-      whenFinished(req, res, throwing);
+      whenFinished(req.socket, res, requestStateOf(res), fine);
+      whenFinished(req.socket, res, requestStateOf(res), throwing);
       res.json({});
     });
     try {
