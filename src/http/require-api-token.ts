@@ -5,7 +5,7 @@ import type { TokenVerifier, VerifiedToken, VerifyFailure, VerifyResult } from '
 import type { UsageTracker } from '../core/usage-tracker.js';
 import type { Clock } from '../core/types.js';
 import type { RequestLogWriter } from './request-log-writer.js';
-import { installRequestTokenAccessor, requestStateOf, type FinishTask, type RequestState } from './request-token.js';
+import { installRequestTokenAccessor, requestStateOf, type FinishTask, type RequestState } from './request-state.js';
 import { bearerCredential } from './bearer.js';
 import { whenFinished } from './response-finish.js';
 

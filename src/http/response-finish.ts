@@ -1,8 +1,8 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { ServerResponse } from 'node:http';
-import { existingRequestState, type FinishTask, type RequestState } from './request-token.js';
+import { existingRequestState, type FinishTask, type RequestState } from './request-state.js';
 
-export type { FinishTask } from './request-token.js';
+export type { FinishTask } from './request-state.js';
 
 let subscribed = false;
 

@@ -8,7 +8,7 @@ import { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import supertest from 'supertest';
-import { requestStateOf } from '../../src/http/request-token.js';
+import { requestStateOf } from '../../src/http/request-state.js';
 import { whenFinished, type FinishTask } from '../../src/http/response-finish.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 

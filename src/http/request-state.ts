@@ -5,7 +5,7 @@ import type { VerifiedToken } from '../core/verifier.js';
 const STATE_KEY = Symbol.for('adminjs-api-access.request-state');
 const REGISTRY = Symbol.for('adminjs-api-access.request-tokens');
 
-/** Something to do once a response has finished, as a 'finish' listener would (see response-finish). */
+/** Something to do once a response has finished, as a 'finish' listener would (see response-finish.ts). */
 export interface FinishTask {
   finished(res: ServerResponse): void;
   /** Told what finished() threw: the subscriber's exception would be rethrown as an uncaught one. */

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { installRequestTokenAccessor } from '../../src/http/request-token.js';
+import { installRequestTokenAccessor } from '../../src/http/request-state.js';
 
 const token = Object.freeze({ id: 't1', name: 'one', ownerId: 'o', ownerEmail: 'o@example.com', scopes: Object.freeze(['a:read']) });
 
