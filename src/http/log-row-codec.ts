@@ -117,25 +117,51 @@ export class EncodedRows {
   }
 }
 
-/** The rows of an EncodedRows payload. */
+/**
+ * The rows of an EncodedRows payload.
+ *
+ * Consecutive rows mostly repeat their text (one token's name and id, one route, one client):
+ * a field whose bytes equal the previous row's reuses that row's string instead of decoding it
+ * again, which is a native call a field (about 0.4 µs a row of the worker's time in six).
+ */
 export function decodeRows(payload: Uint8Array): LogRow[] {
   const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const rows: LogRow[] = [];
+  // Per field: where the previous row's bytes start, how many, and their string.
+  const previousStart = [0, 0, 0, 0, 0, 0];
+  const previousLength = [-1, -1, -1, -1, -1, -1];
+  const previousValue = ['', '', '', '', '', ''];
   let at = 0;
-  const string = (): string => {
+  const string = (field: number): string => {
     const length = view.getUint16(at, true);
-    const value = bytes.toString('utf8', at + 2, at + 2 + length);
-    at += 2 + length;
+    const start = at + 2;
+    at = start + length;
+    if (length === previousLength[field]) {
+      const before = previousStart[field]!;
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (bytes[start + i] !== bytes[before + i]) {
+          same = false;
+          break;
+        }
+      }
+      previousStart[field] = start;
+      if (same) return previousValue[field]!;
+    }
+    const value = bytes.toString('utf8', start, start + length);
+    previousStart[field] = start;
+    previousLength[field] = length;
+    previousValue[field] = value;
     return value;
   };
   while (at < bytes.length) {
-    const tokenId = string();
-    const tokenName = string();
-    const method = string();
-    const path = string();
-    const ip = string();
-    const userAgent = string();
+    const tokenId = string(0);
+    const tokenName = string(1);
+    const method = string(2);
+    const path = string(3);
+    const ip = string(4);
+    const userAgent = string(5);
     const status = view.getUint16(at, true);
     const durationMs = view.getFloat64(at + 2, true);
     const createdAt = view.getFloat64(at + 10, true);

@@ -6,6 +6,7 @@ import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { decodeRows, type LogRow } from './log-row-codec.js';
+import { SqliteIsoTimestamps } from './sqlite-timestamp.js';
 
 export interface SqliteLogWorkerData {
   file: string;
@@ -66,8 +67,8 @@ const CHUNK = 100;
 const insertOne = db.prepare(`INSERT INTO "ApiRequestLog" ${COLUMNS} VALUES ${ROW}`);
 const insertChunk = db.prepare(`INSERT INTO "ApiRequestLog" ${COLUMNS} VALUES ${Array.from({ length: CHUNK }, () => ROW).join(', ')}`);
 // The way Prisma's SQLite adapter stores a DateTime with the same timestampFormat.
-const toDate =
-  timestampFormat === 'unixepoch-ms' ? (ms: number) => ms : (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+const isoTimestamps = new SqliteIsoTimestamps();
+const toDate = timestampFormat === 'unixepoch-ms' ? (ms: number) => ms : (ms: number) => isoTimestamps.format(ms);
 const chunkValues: unknown[] = new Array(CHUNK * 9);
 const insertAll = db.transaction((rows: LogRow[]) => {
   let start = 0;

@@ -53,6 +53,17 @@ describe('request-log rows as bytes (the SQLite worker\'s transport)', () => {
     assert.deepEqual(second, row(entry(2)));
   });
 
+  it('decodes runs of repeated text, and text that differs from the row before in one byte at the same length', () => {
+    const entries = [
+      entry(1), entry(1), entry(1, { tokenId: 'cmtoken2' }), entry(1), entry(1, { path: '/api/v1/vaults/2' }),
+      entry(1, { userAgent: 'codec-test/1.1' }), entry(1, { userAgent: 'codec-test/1.1' }), entry(1, { method: 'PUT' }),
+      entry(1, { tokenName: 'token 1 ' }), entry(1, { tokenName: 'token é' }), entry(1, { tokenName: 'token è' }), entry(1, { ip: '' }), entry(1),
+    ];
+    const rows = new EncodedRows();
+    for (const e of entries) rows.append(e);
+    assert.deepEqual(decodeRows(rows.payload()), entries.map(row));
+  });
+
   it('drops rows from the front, within and across its growth, and keeps the rest intact', () => {
     const rows = new EncodedRows(256);
     const entries = Array.from({ length: 300 }, (_, i) => entry(i, i % 7 === 0 ? { path: `/ü/${'x'.repeat(i)}` } : {}));
