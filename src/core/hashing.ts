@@ -61,19 +61,37 @@ export function hashToken(pepper: string, token: string): string {
 export function innerDigest(pepper: string, token: string): string {
   if (!oneShot) return hashToken(pepper, token);
   const pads = padsOf(pepper);
-  const length = Buffer.byteLength(token, 'utf8');
-  if (BLOCK + length > pads.inner.length) {
-    const grown = Buffer.alloc(BLOCK + length);
-    pads.inner.copy(grown, 0, 0, BLOCK);
-    pads.inner = grown;
-    pads.viewLength = -1;
+  // A token is ASCII: written byte by byte in JS, which costs less than Buffer.byteLength and
+  // Buffer.write, native calls that must also flatten the substring the middleware cut from the
+  // header. Anything else (only a malformed token can be) goes through Buffer.write.
+  let length = writeAscii(pads.inner, token);
+  if (length < 0) {
+    length = Buffer.byteLength(token, 'utf8');
+    if (BLOCK + length > pads.inner.length) {
+      const grown = Buffer.alloc(BLOCK + length);
+      pads.inner.copy(grown, 0, 0, BLOCK);
+      pads.inner = grown;
+      pads.viewLength = -1;
+    }
+    pads.inner.write(token, BLOCK, 'utf8');
   }
   if (length !== pads.viewLength) {
     pads.view = pads.inner.subarray(0, BLOCK + length);
     pads.viewLength = length;
   }
-  pads.inner.write(token, BLOCK, 'utf8');
   return oneShot('sha256', pads.view, 'latin1') as string;
+}
+
+/** Writes an ASCII `text` after the first block and returns its length; -1 if it is not ASCII or does not fit. */
+function writeAscii(target: Buffer, text: string): number {
+  const length = text.length;
+  if (BLOCK + length > target.length) return -1;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return -1;
+    target[BLOCK + i] = code;
+  }
+  return length;
 }
 
 /** The outer half of hashToken: from innerDigest's result to the stored hex HMAC. */

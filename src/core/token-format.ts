@@ -85,20 +85,27 @@ export function generateToken(prefix: string): string {
 
 /**
  * True when the string has this prefix, the right length and alphabet, and a matching checksum.
- * One pass over the characters with no allocation: malformed and made-up tokens are refused here,
- * before any hashing or query, on every API request.
+ * One pass over the characters with no allocation or call: malformed and made-up tokens are
+ * refused here, before any hashing or query, on every API request (the checksum is computed as
+ * the characters are checked, not in a second pass).
  */
 export function isWellFormedToken(candidate: string, prefix: string): boolean {
-  const expectedLength = prefix.length + 1 + RANDOM_LENGTH + CHECKSUM_LENGTH;
-  if (candidate.length !== expectedLength) return false;
-  if (!candidate.startsWith(prefix) || candidate.charCodeAt(prefix.length) !== 95 /* _ */) return false;
-  const bodyLength = expectedLength - CHECKSUM_LENGTH;
-  // The body must be ASCII, as crc32Ascii requires (a character's low byte alone must never stand
-  // in for it), and base62 after the separator.
   const separator = prefix.length;
+  const bodyLength = separator + 1 + RANDOM_LENGTH;
+  const expectedLength = bodyLength + CHECKSUM_LENGTH;
+  if (candidate.length !== expectedLength) return false;
+  let crc = -1;
   for (let i = 0; i < bodyLength; i++) {
     const code = candidate.charCodeAt(i);
-    if (code > 127 || (i > separator && DIGIT[code]! < 0)) return false;
+    if (i < separator) {
+      // ASCII even for a caller's own prefix: the checksum reads each character as one byte.
+      if (code !== prefix.charCodeAt(i) || code > 127) return false;
+    } else if (i === separator) {
+      if (code !== 95 /* _ */) return false;
+    } else if (code > 127 || DIGIT[code]! < 0) {
+      return false; // base62 only
+    }
+    crc = CRC_TABLE[(crc ^ code) & 0xff]! ^ (crc >>> 8);
   }
   let checksum = 0;
   for (let i = bodyLength; i < expectedLength; i++) {
@@ -107,7 +114,7 @@ export function isWellFormedToken(candidate: string, prefix: string): boolean {
     if (digit < 0) return false;
     checksum = checksum * 62 + digit;
   }
-  return checksum === crc32Ascii(candidate, bodyLength);
+  return checksum === (crc ^ -1) >>> 0;
 }
 
 export function lastFourOf(token: string): string {
