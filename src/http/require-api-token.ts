@@ -4,7 +4,7 @@ import { isApiAccessError } from '../core/errors.js';
 import type { TokenVerifier, VerifiedToken, VerifyFailure, VerifyResult } from '../core/verifier.js';
 import type { UsageTracker } from '../core/usage-tracker.js';
 import type { Clock } from '../core/types.js';
-import type { RequestLogWriter } from './request-log-writer.js';
+import type { RequestLogEntry, RequestLogWriter } from './request-log-writer.js';
 import { installRequestTokenAccessor, requestStateOf, type FinishTask, type RequestState } from './request-state.js';
 import { bearerCredential } from './bearer.js';
 import { whenFinished } from './response-finish.js';
@@ -75,38 +75,41 @@ function challenge(realm: string, params: Record<string, string> = {}): string {
 
 /**
  * The request-log row of a request made with a valid token, written when its response finishes
- * (status and duration are known then). One object a request.
+ * (status and duration are known then). The row itself: one object a request.
  */
-class RequestLogTask implements FinishTask {
+class RequestLogTask implements FinishTask, RequestLogEntry {
   next: FinishTask | null = null;
+  readonly tokenId: string;
+  readonly tokenName: string;
+  readonly path: string;
+  readonly ip: string;
+  readonly userAgent: string;
+  status = 0;
+  durationMs = 0;
 
   constructor(
     private readonly log: RequestLogWriter,
     private readonly onError: (error: unknown) => void,
-    private readonly token: VerifiedToken,
-    private readonly method: string,
-    private readonly url: string,
-    private readonly userAgent: string | undefined,
-    private readonly ip: string | undefined,
-    private readonly at: Date,
+    token: VerifiedToken,
+    readonly method: string,
+    url: string,
+    userAgent: string | undefined,
+    ip: string | undefined,
+    readonly createdAt: Date,
     private readonly started: number,
-  ) {}
+  ) {
+    this.tokenId = token.id;
+    this.tokenName = token.name;
+    const query = url.indexOf('?');
+    this.path = (query === -1 ? url : url.slice(0, query)).slice(0, 2048);
+    this.ip = ip ?? '';
+    this.userAgent = userAgent === undefined ? '' : userAgent.slice(0, 512);
+  }
 
   finished(res: ServerResponse): void {
-    const url = this.url;
-    const query = url.indexOf('?');
-    const userAgent = this.userAgent;
-    this.log.write({
-      tokenId: this.token.id,
-      tokenName: this.token.name,
-      method: this.method,
-      path: (query === -1 ? url : url.slice(0, query)).slice(0, 2048),
-      status: res.statusCode,
-      ip: this.ip ?? '',
-      userAgent: userAgent === undefined ? '' : userAgent.slice(0, 512),
-      durationMs: Math.round(performance.now() - this.started),
-      createdAt: this.at,
-    });
+    this.status = res.statusCode;
+    this.durationMs = Math.round(performance.now() - this.started);
+    this.log.write(this);
   }
 
   failed(error: unknown): void {
