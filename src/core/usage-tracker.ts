@@ -1,11 +1,23 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
+import { inOwnTransaction } from './own-transaction.js';
 
-/** Tokens whose last use one transaction writes: a bound on how long it holds the write lock. */
+/** Tokens whose last use one statement (in its own transaction) writes: a bound on how long it holds the write lock. */
 export const TOKENS_PER_TRANSACTION = 500;
 
 interface Usage {
   at: Date;
   ip: string | null;
+}
+
+/** UPDATE "ApiToken" SET each token's own "lastUsedAt" and "lastUsedIp", for the tokens in the chunk. */
+function updateStatement(chunk: readonly (readonly [string, Usage])[]): Prisma.Sql {
+  const at = Prisma.join(chunk.map(([tokenId, usage]) => Prisma.sql`WHEN ${tokenId} THEN ${usage.at}`), ' ');
+  const ip = Prisma.join(chunk.map(([tokenId, usage]) => Prisma.sql`WHEN ${tokenId} THEN ${usage.ip}`), ' ');
+  const ids = Prisma.join(chunk.map(([tokenId]) => tokenId));
+  return Prisma.sql`UPDATE "ApiToken" SET
+    "lastUsedAt" = CASE "id" ${at} ELSE "lastUsedAt" END,
+    "lastUsedIp" = CASE "id" ${ip} ELSE "lastUsedIp" END
+    WHERE "id" IN (${ids})`;
 }
 
 /**
@@ -52,17 +64,14 @@ export class UsageTracker {
     for (let start = 0; start < batch.length; start += TOKENS_PER_TRANSACTION) {
       const chunk = batch.slice(start, start + TOKENS_PER_TRANSACTION);
       try {
-        // A plain UPDATE: a token deleted meanwhile is simply skipped, and `updatedAt` keeps the
-        // time of the last edit (Prisma's @updatedAt would move it on every flush, so "updated"
-        // would mean "used"). One transaction for many tokens (one commit; a transaction each cost
-        // 1,000 commits a minute for 1,000 tokens in use), and always a transaction of its own: on
-        // the SQLite adapter a lone write issued while another transaction is open joins that
-        // transaction and is undone if it rolls back.
-        await this.prisma.$transaction(
-          chunk.map(([tokenId, usage]) =>
-            this.prisma.$executeRaw(Prisma.sql`UPDATE "ApiToken" SET "lastUsedAt" = ${usage.at}, "lastUsedIp" = ${usage.ip} WHERE "id" = ${tokenId}`),
-          ),
-        );
+        // One plain UPDATE for the chunk: a token deleted meanwhile is simply skipped, and
+        // `updatedAt` keeps the time of the last edit (Prisma's @updatedAt would move it on every
+        // flush, so "updated" would mean "used"). One statement, not one per token: through Prisma
+        // each statement costs ~0.4 ms of the event loop on SQLite, so 1,000 tokens in use held it
+        // for ~400 ms a minute. Each CASE ends in its own column (ELSE), which gives PostgreSQL the
+        // type for the untyped parameters (timestamp, text) with no provider-specific cast. In a
+        // transaction of its own (see inOwnTransaction).
+        await inOwnTransaction(this.prisma, (tx) => tx.$executeRaw(updateStatement(chunk)));
       } catch (error) {
         for (const [tokenId, usage] of chunk) if (!this.pending.has(tokenId)) this.pending.set(tokenId, usage);
         this.onError(error);

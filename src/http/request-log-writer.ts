@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import type { RequestLogView } from '../core/types.js';
 import { SqliteWorkerTransport } from './sqlite-worker-transport.js';
+import { inOwnTransaction } from '../core/own-transaction.js';
 
 /** A request-log row before the database gives it an id. */
 export type RequestLogEntry = Omit<RequestLogView, 'id'>;
@@ -103,9 +104,9 @@ class PrismaTransport implements LogTransport {
     if (this.rows.length === 0) return 0;
     const batch = this.rows.splice(0, Math.min(this.batchSize, ROWS_PER_STATEMENT));
     try {
-      // In its own transaction: on the SQLite adapter a lone write issued while another
-      // transaction is open joins it, and would be undone if that one rolled back.
-      await this.prisma.$transaction([this.prisma.$executeRaw(insertStatement(batch))]);
+      // In a transaction of its own (see inOwnTransaction): on SQLite a write issued while
+      // another transaction is open would join it, and be undone if that one rolled back.
+      await inOwnTransaction(this.prisma, (tx) => tx.$executeRaw(insertStatement(batch)));
     } catch (error) {
       this.rows.unshift(...batch);
       throw error;

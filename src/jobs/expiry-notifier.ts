@@ -258,8 +258,10 @@ export class ExpiryNotifier {
 
   /**
    * Takes the notice for this run, or returns null when another run has it or it was sent.
-   * Each step is one atomic statement, in its own transaction: on SQLite, a lone write issued
-   * while another transaction is open on the shared connection would join (and roll back with) it.
+   * Each step is one atomic statement, sent as a one-element batch. Prisma sends such a batch
+   * without BEGIN, so on SQLite it can still join a transaction open in this process and roll back
+   * with it (see inOwnTransaction); an interactive transaction per step instead made claims raced
+   * from two host processes time out on the write lock, so that change waits for its own look.
    */
   private async claim(tokenId: string, expiresAt: Date, kind: NoticeKind): Promise<Claim | null> {
     const { prisma } = this.deps;

@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:time
 import type { PrismaClient } from '@prisma/client';
 import type { Logger } from '../api-access.js';
 import type { Clock } from '../core/types.js';
+import { inOwnTransaction } from '../core/own-transaction.js';
 import { DAY_MS } from './expiry-schedule.js';
 
 export interface RequestLogRetentionDeps {
@@ -66,7 +67,7 @@ export class RequestLogRetention {
       const where = edge
         ? { createdAt: { lte: edge.createdAt }, NOT: { createdAt: edge.createdAt, id: { gt: edge.id } } }
         : { createdAt: { lt: cutoff } }; // fewer than a batch left: the rest
-      const [{ count }] = await prisma.$transaction([prisma.apiRequestLog.deleteMany({ where })]);
+      const { count } = await inOwnTransaction(prisma, (tx) => tx.apiRequestLog.deleteMany({ where }));
       if (count > 0) {
         report.deleted += count;
         report.batches++;
