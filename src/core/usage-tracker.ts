@@ -1,8 +1,8 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { inOwnTransaction } from './own-transaction.js';
 
-/** Tokens whose last use one statement (in its own transaction) writes: a bound on how long it holds the write lock. */
-export const TOKENS_PER_TRANSACTION = 500;
+/** Tokens whose last use one UPDATE (in a transaction of its own) writes: a bound on how long it holds the write lock. */
+export const TOKENS_PER_STATEMENT = 500;
 
 interface Usage {
   at: Date;
@@ -61,8 +61,8 @@ export class UsageTracker {
     if (this.pending.size === 0) return;
     const batch = [...this.pending];
     this.pending = new Map();
-    for (let start = 0; start < batch.length; start += TOKENS_PER_TRANSACTION) {
-      const chunk = batch.slice(start, start + TOKENS_PER_TRANSACTION);
+    for (let start = 0; start < batch.length; start += TOKENS_PER_STATEMENT) {
+      const chunk = batch.slice(start, start + TOKENS_PER_STATEMENT);
       try {
         // One plain UPDATE for the chunk: a token deleted meanwhile is simply skipped, and
         // `updatedAt` keeps the time of the last edit (Prisma's @updatedAt would move it on every

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PrismaClient } from '@prisma/client';
-import { TOKENS_PER_TRANSACTION, UsageTracker } from '../../src/core/usage-tracker.js';
+import { TOKENS_PER_STATEMENT, UsageTracker } from '../../src/core/usage-tracker.js';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { countingSqliteAdapter, type QueryCounter } from '../helpers/counting-adapter.js';
 import { createHostDatabase } from '../helpers/database.js';
@@ -13,7 +13,7 @@ const TOKENS = 1_200;
 const BASE = Date.UTC(2026, 10, 23, 9, 0, 0);
 
 describe('last-used bookkeeping (UsageTracker)', () => {
-  it(`writes the last use of ${TOKENS} tokens in statements of at most ${TOKENS_PER_TRANSACTION}, one a transaction, each token with its own time and address`, async () => {
+  it(`writes the last use of ${TOKENS} tokens in statements of at most ${TOKENS_PER_STATEMENT}, one a transaction, each token with its own time and address`, async () => {
     const db = await createHostDatabase();
     const counter: QueryCounter = { count: 0, transactions: 0 };
     const prisma = db.provider === 'postgres' ? createPrismaClient(db.url) : new PrismaClient({ adapter: countingSqliteAdapter(db.url, counter) });
@@ -45,7 +45,7 @@ describe('last-used bookkeeping (UsageTracker)', () => {
       await tracker.flush();
       assert.deepEqual(errors, []);
       if (db.provider !== 'postgres') {
-        const chunks = Math.ceil((TOKENS + 1) / TOKENS_PER_TRANSACTION);
+        const chunks = Math.ceil((TOKENS + 1) / TOKENS_PER_STATEMENT);
         assert.equal(counter.transactions, chunks, 'transactions for one flush');
         // One UPDATE a transaction, whatever the number of tokens in it: a few statements a
         // transaction (its own bookkeeping included), not one a token (1,203 before).
