@@ -5,8 +5,8 @@ const MAX_WAIT_MS = 10_000;
 const TIMEOUT_MS = 20_000;
 
 /**
- * Runs a background write (request-log batch, last-used flush, retention batch, expiry-notice
- * claim) in a transaction of its own.
+ * Runs a background write (request-log batch, last-used flush, retention batch) in a transaction
+ * of its own.
  *
  * On SQLite the Prisma adapter has one connection: a statement sent while another transaction is
  * open on it (a token rotation in progress, say) runs inside that transaction and is undone if it
