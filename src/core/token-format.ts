@@ -42,14 +42,23 @@ for (let n = 0; n < 256; n++) {
 }
 
 /**
- * CRC-32 of the first `length` characters of an ASCII string, read as bytes. Written out in JS
- * rather than zlib.crc32: it runs on every API request, and this needs no string-to-bytes
- * conversion, no native call and no allocation. The caller makes sure every character is ASCII.
+ * CRC-32 written out in JS rather than zlib.crc32: the format check runs it on every API request,
+ * as it reads each character, with no string-to-bytes conversion, native call or allocation.
+ * Start from -1, feed one byte at a time, finish with crcResult.
  */
-function crc32Ascii(text: string, length: number): number {
-  let crc = -1;
-  for (let i = 0; i < length; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
+function crcStep(crc: number, byte: number): number {
+  return CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+}
+
+function crcResult(crc: number): number {
   return (crc ^ -1) >>> 0;
+}
+
+/** CRC-32 of an ASCII string, read as bytes (the caller makes sure every character is ASCII). */
+function crc32Ascii(text: string): number {
+  let crc = -1;
+  for (let i = 0; i < text.length; i++) crc = crcStep(crc, text.charCodeAt(i));
+  return crcResult(crc);
 }
 
 function encodeChecksum(value: number): string {
@@ -62,7 +71,7 @@ function encodeChecksum(value: number): string {
 }
 
 function checksumOf(body: string): string {
-  return encodeChecksum(crc32Ascii(body, body.length));
+  return encodeChecksum(crc32Ascii(body));
 }
 
 function randomBase62(length: number): string {
@@ -105,7 +114,7 @@ export function isWellFormedToken(candidate: string, prefix: string): boolean {
     } else if (code > 127 || DIGIT[code]! < 0) {
       return false; // base62 only
     }
-    crc = CRC_TABLE[(crc ^ code) & 0xff]! ^ (crc >>> 8);
+    crc = crcStep(crc, code);
   }
   let checksum = 0;
   for (let i = bodyLength; i < expectedLength; i++) {
@@ -114,7 +123,7 @@ export function isWellFormedToken(candidate: string, prefix: string): boolean {
     if (digit < 0) return false;
     checksum = checksum * 62 + digit;
   }
-  return checksum === (crc ^ -1) >>> 0;
+  return checksum === crcResult(crc);
 }
 
 export function lastFourOf(token: string): string {
