@@ -35,16 +35,18 @@ type Locals = Record<symbol, RequestState | undefined>;
  * view options or JSON.
  */
 export function requestStateOf(res: { locals?: unknown }): RequestState | undefined {
-  const locals = res.locals;
-  if (typeof locals !== 'object' || locals === null) return undefined;
-  return ((locals as Locals)[STATE_KEY] ??= new RequestState());
+  const locals = localsOf(res);
+  return locals && (locals[STATE_KEY] ??= new RequestState());
 }
 
 /** The state if the middleware made one for this response, without making one. */
 export function existingRequestState(res: { locals?: unknown } | undefined): RequestState | undefined {
+  return localsOf(res)?.[STATE_KEY];
+}
+
+function localsOf(res: { locals?: unknown } | undefined): Locals | undefined {
   const locals = res?.locals;
-  if (typeof locals !== 'object' || locals === null) return undefined;
-  return (locals as Locals)[STATE_KEY];
+  return typeof locals === 'object' && locals !== null ? (locals as Locals) : undefined;
 }
 
 type Holder = { res?: { locals?: unknown } };
