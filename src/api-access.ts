@@ -15,6 +15,7 @@ import { TokenVerifier } from './core/verifier.js';
 import { PgChangeFeed } from './postgres/pg-change-feed.js';
 import { RequestLogWriter } from './http/request-log-writer.js';
 import { createRequireApiToken, type RequireApiTokenOptions } from './http/require-api-token.js';
+import { abandonClosedConnections } from './http/response-finish.js';
 import { ExpiryNotifier } from './jobs/expiry-notifier.js';
 import { isEventful, logJobsReport, runJobs, type JobsReport } from './jobs/jobs.js';
 import { createMailer } from './jobs/mailer.js';
@@ -167,7 +168,11 @@ export interface ApiAccess {
    * Safe on several hosts sharing one database. `close()` stops them too.
    */
   startJobs(options?: StartJobsOptions): { stop(): Promise<void> };
-  /** Stops the jobs (waiting for a run in progress), flushes, and stops timers; call it on shutdown. */
+  /**
+   * Stops the jobs (waiting for a run in progress), flushes, and stops timers; call it on shutdown,
+   * after closing the server's connections: requests whose connection was closed before their
+   * response finished are logged (status 499) before the last rows are written.
+   */
   close(): Promise<void>;
 }
 
@@ -310,12 +315,16 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
       await Promise.all([requestLog?.flush(), usage.flush(), retiredSecrets.flush()]);
     },
     async close() {
+      // Node reports a closed connection a turn later: its unfinished requests' rows are made now,
+      // while the request log still takes them.
+      abandonClosedConnections();
       // The jobs first: a run in progress stops at its next safe point before the rest shuts down.
       if (!closed) {
         closed = true;
         await scheduler.stop();
         mailer?.close();
       }
+      abandonClosedConnections();
       await Promise.all([requestLog?.close(), usage.close(), retiredSecrets.flush()]);
       await changeFeed?.close();
       verifier.close();

@@ -7,7 +7,11 @@ const REGISTRY = Symbol.for('adminjs-api-access.request-tokens');
 
 /** Something to do once a response has finished, as a 'finish' listener would (see response-finish.ts). */
 export interface FinishTask {
-  finished(res: ServerResponse): void;
+  /**
+   * The response finished; or, with null, it never will: its connection closed first (the client
+   * went away, or the host closed the connection at shutdown).
+   */
+  finished(res: ServerResponse | null): void;
   /** Told what finished() threw: the subscriber's exception would be rethrown as an uncaught one. */
   failed(error: unknown): void;
   /** Another task for the same response. */
@@ -19,6 +23,8 @@ export class RequestState {
   apiToken: VerifiedToken | undefined = undefined;
   /** Tasks waiting for the response to finish, the latest first. */
   finishing: FinishTask | null = null;
+  /** An earlier response on the same connection still unfinished when this one's tasks were added (pipelining). */
+  previous: RequestState | null = null;
 }
 
 type Locals = Record<symbol, RequestState | undefined>;

@@ -74,6 +74,13 @@ function challenge(realm: string, params: Record<string, string> = {}): string {
 }
 
 /**
+ * The status logged for a request whose connection closed before its response finished: the
+ * client went away, or the host closed the connection at shutdown. nginx's code for it; no
+ * response was sent with it.
+ */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/**
  * The request-log row of a request made with a valid token, written when its response finishes
  * (status and duration are known then). The row itself: one object a request.
  */
@@ -106,8 +113,8 @@ class RequestLogTask implements FinishTask, RequestLogEntry {
     this.userAgent = userAgent === undefined ? '' : userAgent.slice(0, 512);
   }
 
-  finished(res: ServerResponse): void {
-    this.status = res.statusCode;
+  finished(res: ServerResponse | null): void {
+    this.status = res === null ? CLIENT_CLOSED_REQUEST : res.statusCode;
     this.durationMs = Math.round(performance.now() - this.started);
     this.log.write(this);
   }

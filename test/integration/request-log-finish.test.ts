@@ -3,13 +3,14 @@
 // response, through a listener of the response's own anywhere else. Real HTTP, real database.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import supertest from 'supertest';
 import { requestStateOf } from '../../src/http/request-state.js';
 import { whenFinished, type FinishTask } from '../../src/http/response-finish.js';
+import { CLIENT_CLOSED_REQUEST } from '../../src/http/require-api-token.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
@@ -81,6 +82,49 @@ function requestOverStream(server: http.Server, path: string, secret: string): P
     server.emit('connection', stream);
     stream.push(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${secret}\r\nConnection: keep-alive\r\n\r\n`);
   });
+}
+
+/** An app whose /hang route, behind the guard, never answers: it reports each request it holds. */
+function hangingApp(guard: express.RequestHandler, held: () => void): express.Express {
+  const app = express();
+  app.get('/hang', guard, () => held());
+  // A connection already destroyed when the guard runs (an earlier middleware gave up on it).
+  app.get('/gone', (req, _res, next) => {
+    req.socket.destroy();
+    next();
+  }, guard, (_req, res) => {
+    res.json({ ok: true });
+  });
+  return app;
+}
+
+/** Resolves once `count` requests are held. */
+function holding(count: number): { held: () => void; all: Promise<void> } {
+  let seen = 0;
+  let done!: () => void;
+  const all = new Promise<void>((resolve) => (done = resolve));
+  return { held: () => ++seen === count && done(), all };
+}
+
+/** Raw HTTP/1.1 requests on one connection (pipelined when more than one), written at once. */
+async function connect(url: string, paths: string[], secret: string): Promise<net.Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  socket.on('error', () => {});
+  socket.write(paths.map((path) => `GET ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${secret}\r\n\r\n`).join(''));
+  return socket;
+}
+
+/** The rows of the test's token with this path, polled until there are `count` (or 5 s pass). */
+async function rowsFor(path: string, count: number): Promise<{ status: number; path: string }[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    await t.host.apiAccess.flush();
+    const rows = await t.host.prisma.apiRequestLog.findMany({ where: { tokenId: token.id, path }, orderBy: { id: 'asc' }, select: { status: true, path: true } });
+    if (rows.length >= count || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('request-log rows are written when the response finishes', () => {
@@ -165,5 +209,91 @@ describe('request-log rows are written when the response finishes', () => {
     assert.equal(failures.length, 1);
     assert.equal((failures[0] as Error).message, 'task failed');
     assert.deepEqual(uncaught, []);
+  });
+
+  it('a client that goes away before the response: one row, status 499', async () => {
+    const { held, all } = holding(1);
+    const server = http.createServer(hangingApp(t.host.apiAccess.requireApiToken(), held));
+    try {
+      const url = await listening(server);
+      const client = await connect(url, ['/hang'], token.secret);
+      await all;
+      client.destroy();
+      assert.deepEqual(await rowsFor('/hang', 1), [{ status: CLIENT_CLOSED_REQUEST, path: '/hang' }]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('pipelined requests on a connection that closes: a row for each unfinished one', async () => {
+    const { held, all } = holding(2);
+    const server = http.createServer(hangingApp(t.host.apiAccess.requireApiToken(), held));
+    try {
+      const url = await listening(server);
+      const client = await connect(url, ['/hang?first', '/hang?second'], token.secret);
+      await all;
+      client.destroy();
+      const rows = await rowsFor('/hang', 3);
+      // The previous test's row, then this connection's two.
+      assert.deepEqual(rows.slice(1), [
+        { status: CLIENT_CLOSED_REQUEST, path: '/hang' },
+        { status: CLIENT_CLOSED_REQUEST, path: '/hang' },
+      ]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('a connection destroyed before the check: its row at once, status 499', async () => {
+    const server = http.createServer(hangingApp(t.host.apiAccess.requireApiToken(), () => {}));
+    try {
+      const url = await listening(server);
+      const client = await connect(url, ['/gone'], token.secret);
+      await new Promise((resolve) => client.once('close', resolve));
+      assert.deepEqual(await rowsFor('/gone', 1), [{ status: CLIENT_CLOSED_REQUEST, path: '/gone' }]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a request injected without a Node server whose response is destroyed: status 499, through its close', async () => {
+    const app = express();
+    app.get('/injected-gone', t.host.apiAccess.requireApiToken(), (_req, res) => {
+      res.destroy();
+    });
+    const socket = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() }) as Duplex & { remoteAddress: string };
+    socket.remoteAddress = '127.0.0.1';
+    const req = new http.IncomingMessage(socket as never);
+    req.method = 'GET';
+    req.url = '/injected-gone';
+    req.headers = { host: 'localhost', authorization: `Bearer ${token.secret}` };
+    req.push(null);
+    const res = new http.ServerResponse(req);
+    res.assignSocket(socket as never);
+    app(req, res);
+    assert.deepEqual(await rowsFor('/injected-gone', 1), [{ status: CLIENT_CLOSED_REQUEST, path: '/injected-gone' }]);
+  });
+});
+
+describe('a graceful shutdown logs the requests it cut short', () => {
+  let s: TestHost;
+  after(async () => s.close());
+
+  it('connections closed, then close(): the in-flight request has its row', async () => {
+    s = await startTestHost();
+    const created = await s.host.apiAccess.service.create(s.superAdmin, { name: 'shutdown test token', roleIds: [s.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+    const { held, all } = holding(1);
+    const server = http.createServer(hangingApp(s.host.apiAccess.requireApiToken(), held));
+    const url = await listening(server);
+    await connect(url, ['/hang'], created.secret);
+    await all;
+    // The example host's shutdown: stop accepting, close every connection, then close the plugin.
+    server.close();
+    server.closeAllConnections();
+    await s.host.apiAccess.close();
+    const rows = await s.host.prisma.apiRequestLog.findMany({ where: { tokenId: created.token.id }, select: { status: true, path: true } });
+    assert.deepEqual(rows, [{ status: CLIENT_CLOSED_REQUEST, path: '/hang' }]);
   });
 });
