@@ -134,7 +134,8 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         properties: {
           id: { isVisible: false },
           durationMs: { description: 'Milliseconds', isSortable: false },
-          ...Object.fromEntries(['tokenName', 'method', 'path', 'status', 'ip', 'userAgent', 'tokenId'].map((p) => [p, { isSortable: false }])),
+          ...Object.fromEntries(['tokenName', 'method', 'path', 'ip', 'userAgent', 'tokenId'].map((p) => [p, { isSortable: false }])),
+          status: { description: 'The HTTP status sent; 499: the connection closed before the response was sent', isSortable: false },
         },
         actions: guarded(ctx, 'feature', guide(requestLogActions(ctx)), { sortable: ['createdAt'] }),
       },

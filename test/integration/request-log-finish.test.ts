@@ -277,6 +277,18 @@ describe('request-log rows are written when the response finishes', () => {
   });
 });
 
+describe('the request-log screen', () => {
+  it('says what status 499 means, where the status is shown', async () => {
+    const s = await startTestHost({ seed: false });
+    try {
+      const status = s.host.admin.findResource('ApiRequestLog').decorate().getPropertyByKey('status');
+      assert.match(status?.toJSON('list').description ?? '', new RegExp(`${CLIENT_CLOSED_REQUEST}: the connection closed before the response`));
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('a graceful shutdown logs the requests it cut short', () => {
   let s: TestHost;
   after(async () => s.close());
