@@ -236,11 +236,12 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
         res.set('WWW-Authenticate', badRequestChallenge).status(401).json(invalidRequest);
         return;
       }
-      // Express's req.ip runs proxy-addr over X-Forwarded-For on every read; with no proxy
-      // trusted (Express's default, `trust proxy` false, inherited by mounted apps) its answer is
-      // the connection's address, read here directly.
+      // The client is Express's req.ip, which runs proxy-addr over X-Forwarded-For on every read.
+      // Without that header its answer is the connection's address whatever `trust proxy` says,
+      // read here directly: no parse, and no lookup of req.app (see requestStateOf on why reads
+      // on req cost).
       const socket = req.socket;
-      const ip = req.app?.settings['trust proxy'] === false ? socket.remoteAddress : req.ip;
+      const ip = headers['x-forwarded-for'] === undefined ? socket.remoteAddress : req.ip;
       const now = deps.clock(); // verification, last use and the log row share one reading
       const seen: Seen = { headers, socket, ip, now, started };
       let result: VerifyResult | Promise<VerifyResult>;

@@ -442,9 +442,9 @@ describe('requireApiToken on the sample API', () => {
 
   describe('the client address under "trust proxy"', () => {
     it('follows the settings of the app the route is mounted in: a sub-app inherits its parent\'s trust, or sets its own', async () => {
-      // The middleware reads the connection's address itself when the app trusts no proxy, and
-      // Express's req.ip otherwise: a sub-app mounted under a trusting parent must still honour
-      // X-Forwarded-For, and one that turns trust off must ignore it.
+      // The middleware reads the connection's address itself when there is no X-Forwarded-For,
+      // and Express's req.ip otherwise: a sub-app mounted under a trusting parent must still
+      // honour the header, and one that turns trust off must ignore it.
       const limited = await issue(t, { allowedIps: ['203.0.113.0/24'] });
       const vaults = (_req: express.Request, res: express.Response) => res.json({ ok: true });
       // A sub-app takes its parent's settings when mounted: one sub-app per parent.
@@ -464,9 +464,11 @@ describe('requireApiToken on the sample API', () => {
       assert.equal((await call(parent, '/inheriting/vaults')).status, 200, 'trust inherited from the parent: the forwarded address is the client');
       assert.equal((await call(parent, '/distrusting/vaults')).status, 403, 'trust turned off in the sub-app: the header is ignored');
       assert.equal((await call(plain, '/inheriting/vaults')).status, 403, 'no trust anywhere: the header is ignored');
+      const unforwarded = await supertest(parent).get('/inheriting/vaults').set('Authorization', `Bearer ${limited.secret}`);
+      assert.equal(unforwarded.status, 403, 'trusted proxies but no forwarded address: the connection is the client');
       await t.host.apiAccess.flush();
       const logged = await t.host.prisma.apiRequestLog.findMany({ where: { tokenId: limited.id }, orderBy: { id: 'asc' } });
-      assert.deepEqual(logged.map((row) => row.status), [200, 403, 403]);
+      assert.deepEqual(logged.map((row) => row.status), [200, 403, 403, 403]);
       assert.equal(logged[0]!.ip, '203.0.113.7', 'the admitted request is logged with the forwarded address');
       for (const row of logged.slice(1)) assert.match(row.ip, /^(::ffff:)?127\.0\.0\.1$/, 'the refused ones with the address of the connection');
     });
