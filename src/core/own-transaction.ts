@@ -1,12 +1,27 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
+import { isPrismaKnownError } from './prisma-errors.js';
 
 /** Waits this long for the connection (SQLite: for a transaction in progress to end). */
 const MAX_WAIT_MS = 10_000;
 const TIMEOUT_MS = 20_000;
+/** Tries in all when the database says to try again (see isRetryable). */
+const ATTEMPTS = 5;
+const FIRST_RETRY_DELAY_MS = 10;
 
 /**
- * Runs a background write (request-log batch, last-used flush, retention batch) in a transaction
- * of its own.
+ * Errors after which the whole transaction can simply run again: it was rolled back and nothing
+ * of it is left. P1008 is SQLite's SQLITE_BUSY, which its busy timeout does not wait out when the
+ * transaction's snapshot is stale (another process wrote since it read: on the adapter's one
+ * connection a read from elsewhere in this process can run inside a transaction once it is
+ * open); P2034 is a write conflict or deadlock (PostgreSQL).
+ */
+function isRetryable(error: unknown): boolean {
+  return isPrismaKnownError(error, 'P1008') || isPrismaKnownError(error, 'P2034');
+}
+
+/**
+ * Runs a background write (request-log batch, last-used flush, retention batch, expiry-notice
+ * claim) in a transaction of its own, run again a few times when the database asks for it.
  *
  * On SQLite the Prisma adapter has one connection: a statement sent while another transaction is
  * open on it (a token rotation in progress, say) runs inside that transaction and is undone if it
@@ -14,6 +29,15 @@ const TIMEOUT_MS = 20_000;
  * does not prevent that: Prisma sends it without BEGIN (counted at the driver adapter), so an
  * interactive transaction is used, which the adapter runs one at a time.
  */
-export function inOwnTransaction<T>(prisma: PrismaClient, write: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  return prisma.$transaction(write, { maxWait: MAX_WAIT_MS, timeout: TIMEOUT_MS });
+export async function inOwnTransaction<T>(prisma: PrismaClient, write: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prisma.$transaction(write, { maxWait: MAX_WAIT_MS, timeout: TIMEOUT_MS });
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
+      // Spread out, so that two processes that collided do not collide again.
+      const delay = FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1) * (1 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '@prisma/client';
 import type { Logger } from '../api-access.js';
+import { inOwnTransaction } from '../core/own-transaction.js';
 import { isPrismaKnownError } from '../core/prisma-errors.js';
 import type { Clock } from '../core/types.js';
 import { expiryMessage } from './expiry-message.js';
@@ -258,34 +259,33 @@ export class ExpiryNotifier {
 
   /**
    * Takes the notice for this run, or returns null when another run has it or it was sent.
-   * Each step is one atomic statement, sent as a one-element batch. Prisma sends such a batch
-   * without BEGIN, so on SQLite it can still join a transaction open in this process and roll back
-   * with it (see inOwnTransaction); an interactive transaction per step instead made claims raced
-   * from two host processes time out on the write lock, so that change waits for its own look.
+   * Each step is one atomic statement in a transaction of its own (see inOwnTransaction): sent
+   * bare, on SQLite it could join a transaction open in this process and be undone with it, and
+   * the notice went out again.
    */
   private async claim(tokenId: string, expiresAt: Date, kind: NoticeKind): Promise<Claim | null> {
     const { prisma } = this.deps;
     const claimId = randomUUID();
     const at = this.deps.clock();
     try {
-      const [row] = await prisma.$transaction([
-        prisma.apiTokenExpiryNotice.create({
+      const row = await inOwnTransaction(prisma, (tx) =>
+        tx.apiTokenExpiryNotice.create({
           data: { tokenId, expiresAt, kind, claimedAt: at, claimId, attempts: 1, createdAt: at },
           select: { id: true },
         }),
-      ]);
+      );
       return { noticeId: row.id, claimId };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
     // The row exists: take it over only if it is unsent and nobody holds a live claim on it.
     const staleBefore = new Date(at.getTime() - this.deps.claimLeaseMs);
-    const [taken] = await prisma.$transaction([
-      prisma.apiTokenExpiryNotice.updateMany({
+    const taken = await inOwnTransaction(prisma, (tx) =>
+      tx.apiTokenExpiryNotice.updateMany({
         where: { tokenId, expiresAt, kind, sentAt: null, OR: [{ claimedAt: null }, { claimedAt: { lt: staleBefore } }] },
         data: { claimedAt: at, claimId, attempts: { increment: 1 } },
       }),
-    ]);
+    );
     if (taken.count === 0) return null;
     const row = await prisma.apiTokenExpiryNotice.findUnique({ where: { tokenId_expiresAt_kind: { tokenId, expiresAt, kind } }, select: { id: true } });
     return row ? { noticeId: row.id, claimId } : null;
@@ -294,22 +294,22 @@ export class ExpiryNotifier {
   /** Gives the notice back for the next run; only the claim's holder can. */
   private async release(claim: Claim, lastError: string): Promise<void> {
     const { prisma } = this.deps;
-    await prisma.$transaction([
-      prisma.apiTokenExpiryNotice.updateMany({
+    await inOwnTransaction(prisma, (tx) =>
+      tx.apiTokenExpiryNotice.updateMany({
         where: { id: claim.noticeId, claimId: claim.claimId, sentAt: null },
         data: { claimedAt: null, claimId: null, lastError },
       }),
-    ]);
+    );
   }
 
   private async markSent(claim: Claim, recipients: string[], note: string | null): Promise<boolean> {
     const { prisma } = this.deps;
-    const [marked] = await prisma.$transaction([
-      prisma.apiTokenExpiryNotice.updateMany({
+    const marked = await inOwnTransaction(prisma, (tx) =>
+      tx.apiTokenExpiryNotice.updateMany({
         where: { id: claim.noticeId, claimId: claim.claimId, sentAt: null },
         data: { sentAt: this.deps.clock(), recipients: recipients.join(', '), lastError: note },
       }),
-    ]);
+    );
     return marked.count === 1;
   }
 }

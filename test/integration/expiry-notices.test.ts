@@ -136,6 +136,41 @@ describe('expiry e-mails', () => {
   });
   after(async () => smtp.stop());
 
+  it('a run while another transaction in the host is open and then rolls back: what it sent stays marked sent', async () => {
+    // On SQLite the host's Prisma client has one connection: a write sent while a transaction is
+    // open on it (a token operation in progress) ran inside that transaction and was undone with
+    // it, so the notice was sent again by the next run.
+    const t = await hostFor(smtp);
+    try {
+      const { token } = await create(t, t.superAdmin, { expiry: { type: 'days', days: 60 } });
+      moveTo(t, token.expiresAt!, 30 * DAY);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const other = t.host.prisma
+        .$transaction(
+          async (tx) => {
+            await tx.$executeRaw`UPDATE "ApiToken" SET "name" = "name" WHERE "id" = 'none'`;
+            await held;
+            throw new Error('rolled back on purpose');
+          },
+          { timeout: 20_000 },
+        )
+        .catch((error: Error) => error);
+      await sleep(50); // the other transaction is open
+      const run = t.host.apiAccess.runJobs();
+      await sleep(300); // the run has claimed, and maybe sent and marked, its notice
+      release();
+      assert.equal(((await other) as Error).message, 'rolled back on purpose');
+      assert.equal((await run).expiryNotices?.sent['30d'], 1);
+      assert.equal((await t.host.apiAccess.runJobs()).expiryNotices?.sent['30d'], 0, 'the next run sends nothing');
+      assert.equal(smtp.for(token.id).length, 1, 'one e-mail');
+      const [notice] = await notices(t, token.id);
+      assert.ok(notice?.sentAt, 'the notice is marked sent');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('go out 30, 7 and 1 day before the expiry and when it passes, each exactly once across reruns and restarts', async () => {
     const t = await hostFor(smtp);
     try {
