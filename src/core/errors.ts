@@ -21,6 +21,7 @@ export const ErrorCodes = [
   'NOT_FOUND',
   'FORBIDDEN',
   'DATABASE_UNAVAILABLE',
+  'SEARCH_TOO_BROAD',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

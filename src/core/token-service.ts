@@ -46,6 +46,9 @@ export interface TokenPage {
   perPage: number;
 }
 
+/** The most tokens a name search with % _ or \ in it may match (see nameContaining). */
+export const MAX_WILDCARD_SEARCH_MATCHES = 900;
+
 const listQuerySchema = z
   .object({
     status: z.enum(['active', 'expired', 'disabled']).optional(),
@@ -474,7 +477,7 @@ export class TokenService {
       ...(query.status ? statusWhere(query.status, now) : {}),
       ...(query.roleId ? { roles: { some: { roleId: query.roleId } } } : {}),
       ...(query.tag ? { tags: { some: { tag: query.tag } } } : {}),
-      ...(query.search ? { id: { in: await this.idsWithNameContaining(query.search) } } : {}),
+      ...(query.search ? await this.nameContaining(query.search, seesEveryone ? query.ownerId : actor.id) : {}),
       ownerId: seesEveryone ? query.ownerId : actor.id,
     };
     const [total, rows] = await Promise.all([
@@ -491,13 +494,50 @@ export class TokenService {
   }
 
   /**
-   * Prisma's `contains` is an unescaped LIKE (so % and _ are wildcards) and is case-insensitive
-   * on SQLite but not on PostgreSQL. This standard-SQL form behaves the same on both.
+   * The condition "the name contains `search`, ignoring case", the same on every database.
+   *
+   * Prisma's `contains` is a LIKE: case-insensitive on SQLite but not on PostgreSQL (where it
+   * takes `mode: 'insensitive'`, which the SQLite client refuses), and unescaped, so % and _ in
+   * the search would be wildcards. So: `contains`, with the mode where the database's LIKE tells
+   * case apart, when the search has none of % _ \; else the ids of the matching tokens, found by a
+   * standard-SQL LIKE with an ESCAPE, which go to the list's queries as parameters (Prisma allows
+   * 999 a statement on SQLite): such a search matching more than MAX_WILDCARD_SEARCH_MATCHES
+   * tokens is refused with a message. (Every search used to take that path, and one matching more
+   * than ~990 tokens failed in the database.)
    */
-  private async idsWithNameContaining(search: string): Promise<string[]> {
+  private async nameContaining(search: string, ownerId: string | undefined): Promise<Prisma.ApiTokenWhereInput> {
+    if (!/[%_\\]/.test(search)) {
+      const mode = (await this.likeIsCaseSensitive()) ? { mode: 'insensitive' } : {};
+      return { name: { contains: search, ...mode } as Prisma.StringFilter<'ApiToken'> };
+    }
     const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const rows = await this.db.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ApiToken" WHERE lower("name") LIKE ${pattern} ESCAPE '\\'`;
-    return rows.map((row) => row.id);
+    const limit = MAX_WILDCARD_SEARCH_MATCHES + 1;
+    // Two whole statements, not a Prisma.sql fragment: a fragment made by '@prisma/client' is not
+    // one to a host's other generated client (PostgreSQL), which would take it for a value.
+    const rows =
+      ownerId === undefined
+        ? await this.db.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ApiToken" WHERE lower("name") LIKE ${pattern} ESCAPE '\\' LIMIT ${limit}`
+        : await this.db.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ApiToken" WHERE lower("name") LIKE ${pattern} ESCAPE '\\' AND "ownerId" = ${ownerId} LIMIT ${limit}`;
+    if (rows.length > MAX_WILDCARD_SEARCH_MATCHES) {
+      throw ApiAccessError.field(
+        'search',
+        'SEARCH_TOO_BROAD',
+        `More than ${MAX_WILDCARD_SEARCH_MATCHES} tokens have "${search}" in their name: type more of the name, or pick an owner.`,
+      );
+    }
+    return { id: { in: rows.map((row) => row.id) } };
+  }
+
+  private likeCaseSensitive: Promise<boolean> | undefined;
+
+  /** Asked of the database once: PostgreSQL's LIKE tells 'A' from 'a', SQLite's does not. */
+  private likeIsCaseSensitive(): Promise<boolean> {
+    this.likeCaseSensitive ??= this.db
+      .$queryRaw<Array<{ folds: unknown }>>`SELECT CASE WHEN 'A' LIKE 'a' THEN 1 ELSE 0 END AS "folds"`
+      .then(([row]) => Number(row?.folds) !== 1);
+    // A failed probe (database down) is asked again next time.
+    this.likeCaseSensitive.catch(() => (this.likeCaseSensitive = undefined));
+    return this.likeCaseSensitive;
   }
 
   /** Request logs, newest first: all of them for token admins, else only those of the actor's own tokens. */

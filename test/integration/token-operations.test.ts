@@ -631,6 +631,44 @@ describe('token operations (default policy)', () => {
       assert.deepEqual(await names('%'), ['Rate 100% ok']);
     });
 
+    it('a search matching more than 999 tokens answers (was a database error); one with % _ or \\ refuses past 900 with SEARCH_TOO_BROAD', async () => {
+      // Stored directly: 1,200 tokens of one owner, 3 of another, all with "bulk_search" in their name.
+      const rows = (ownerId: string, prefix: string, count: number) =>
+        Array.from({ length: count }, (_, i) => ({
+          id: `${ownerId}-${i}`,
+          name: `Bulk_Search ${prefix}${String(i).padStart(5, '0')}`,
+          secretHash: `bulk-hash-${ownerId}-${i}`,
+          lastFour: '0000',
+          allowedIps: [],
+          ownerId,
+          ownerEmail: `${ownerId}@example.com`,
+          createdById: ownerId,
+          createdByEmail: `${ownerId}@example.com`,
+        }));
+      try {
+        const many = rows('bulk-a', '', 1_200);
+        for (let from = 0; from < many.length; from += 300) await t.host.prisma.apiToken.createMany({ data: many.slice(from, from + 300) });
+        await t.host.prisma.apiToken.createMany({ data: rows('bulk-b', 'B', 3) });
+
+        // No wildcard character: the database compares, however many match.
+        const broad = await h.service.list(t.superAdmin, { search: 'SEARCH 0', perPage: 3, sortBy: 'name', direction: 'desc' });
+        assert.equal(broad.total, 1_200);
+        assert.deepEqual(broad.items.map((i) => i.name), ['Bulk_Search 01199', 'Bulk_Search 01198', 'Bulk_Search 01197']);
+
+        // With one, the matches are listed first: past 900, narrow it.
+        const error = await h.refused(() => h.service.list(t.superAdmin, { search: 'bulk_search' }), 'SEARCH_TOO_BROAD', 'search');
+        assert.match(error.message, /More than 900 tokens have "bulk_search" in their name/);
+        const ofB = await h.service.list(t.superAdmin, { search: 'bulk_search', ownerId: 'bulk-b', sortBy: 'name', direction: 'asc' });
+        assert.deepEqual(ofB.items.map((i) => i.id), ['bulk-b-0', 'bulk-b-1', 'bulk-b-2']);
+        assert.equal((await h.service.list(t.superAdmin, { search: 'bulk_search 0119' })).total, 10, '01190 to 01199');
+        // At the bound: 900 matches answer.
+        await t.host.prisma.apiToken.deleteMany({ where: { ownerId: 'bulk-a', id: { in: many.slice(897).map((r) => r.id) } } });
+        assert.equal((await h.service.list(t.superAdmin, { search: 'BULK_SEARCH' })).total, 900);
+      } finally {
+        await t.host.prisma.apiToken.deleteMany({ where: { ownerId: { in: ['bulk-a', 'bulk-b'] } } });
+      }
+    });
+
     it('search ignores case, as ListTokensQuery.search documents, the same on every database', async () => {
       const owner = await h.user({ superAdmin: true });
       await h.create(owner, { name: 'Upper Case Name' });

@@ -53,6 +53,7 @@ describe('ApiAccessError', () => {
       NOT_FOUND: 404,
       FORBIDDEN: 403,
       DATABASE_UNAVAILABLE: 503,
+      SEARCH_TOO_BROAD: 422,
     };
     assert.deepEqual([...ErrorCodes].sort(), Object.keys(expected).sort(), 'every code has an expected status');
     for (const code of ErrorCodes) assert.equal(new ApiAccessError(code, 'x').httpStatus, expected[code], code);
