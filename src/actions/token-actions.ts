@@ -104,6 +104,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
             ...(roleId ? { roleId } : {}),
             ...(filters.tags ? { tag: filters.tags } : {}),
             ...(filters.ownerId ? { ownerId: filters.ownerId } : {}),
+            ...(filters.ownerEmail ? { ownerEmail: filters.ownerEmail } : {}),
             ...(filters.name ? { search: filters.name } : {}),
             page: Math.max(1, Number(query.page) || 1),
             perPage: Math.min(500, Math.max(1, Number(query.perPage) || 10)),

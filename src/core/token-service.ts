@@ -31,6 +31,8 @@ export interface ListTokensQuery {
   roleId?: string;
   tag?: string;
   ownerId?: string;
+  /** Case-insensitive substring of the owner's e-mail address (as stored when the token was created); matched as `search` is. */
+  ownerEmail?: string;
   /** Case-insensitive substring of the name; every character, % and _ included, matches itself. */
   search?: string;
   page?: number;
@@ -46,8 +48,11 @@ export interface TokenPage {
   perPage: number;
 }
 
-/** The most tokens a name search with % _ or \ in it may match (see nameContaining). */
+/** The most tokens a text search with % _ or \ in it may match (see textContaining). */
 export const MAX_WILDCARD_SEARCH_MATCHES = 900;
+
+/** The columns the list searches by substring, and the query field each answers to (for errors). */
+const SEARCHABLE = { name: { field: 'search', label: 'name' }, ownerEmail: { field: 'ownerEmail', label: "owner's e-mail" } } as const;
 
 const listQuerySchema = z
   .object({
@@ -55,6 +60,7 @@ const listQuerySchema = z
     roleId: z.string().min(1).max(64).optional(),
     tag: z.string().trim().min(1).max(50).optional(),
     ownerId: z.string().min(1).max(64).optional(),
+    ownerEmail: z.string().trim().min(1).max(254).optional(),
     search: z.string().max(100).optional(),
     page: z.number().int().min(1).max(1_000_000).default(1),
     perPage: z.number().int().min(1).max(500).default(20),
@@ -473,12 +479,16 @@ export class TokenService {
       assertCanManageTokensOf(actor, query.ownerId, this.deps.access);
     }
     const now = this.now();
+    const ownerId = seesEveryone ? query.ownerId : actor.id;
     const where: Prisma.ApiTokenWhereInput = {
       ...(query.status ? statusWhere(query.status, now) : {}),
       ...(query.roleId ? { roles: { some: { roleId: query.roleId } } } : {}),
       ...(query.tag ? { tags: { some: { tag: query.tag } } } : {}),
-      ...(query.search ? await this.nameContaining(query.search, seesEveryone ? query.ownerId : actor.id) : {}),
-      ownerId: seesEveryone ? query.ownerId : actor.id,
+      AND: [
+        query.search ? await this.textContaining('name', query.search, ownerId) : {},
+        query.ownerEmail ? await this.textContaining('ownerEmail', query.ownerEmail, ownerId) : {},
+      ],
+      ownerId,
     };
     const [total, rows] = await Promise.all([
       this.db.apiToken.count({ where }),
@@ -494,35 +504,40 @@ export class TokenService {
   }
 
   /**
-   * The condition "the name contains `search`, ignoring case", the same on every database.
+   * The condition "this column contains `text`, ignoring case", the same on every database.
    *
    * Prisma's `contains` is a LIKE: case-insensitive on SQLite but not on PostgreSQL (where it
    * takes `mode: 'insensitive'`, which the SQLite client refuses), and unescaped, so % and _ in
-   * the search would be wildcards. So: `contains`, with the mode where the database's LIKE tells
-   * case apart, when the search has none of % _ \; else the ids of the matching tokens, found by a
-   * standard-SQL LIKE with an ESCAPE, which go to the list's queries as parameters (Prisma allows
-   * 999 a statement on SQLite): such a search matching more than MAX_WILDCARD_SEARCH_MATCHES
-   * tokens is refused with a message. (Every search used to take that path, and one matching more
-   * than ~990 tokens failed in the database.)
+   * the text would be wildcards. So: `contains`, with the mode where the database's LIKE tells
+   * case apart, when the text has none of % _ \; else the ids of the matching tokens (of this
+   * owner, when given), found by a standard-SQL LIKE with an ESCAPE, which go to the list's queries
+   * as parameters (Prisma allows 999 a statement on SQLite): such a search matching more than
+   * MAX_WILDCARD_SEARCH_MATCHES tokens is refused with a message. (Every name search used to take
+   * that path, and one matching more than ~990 tokens failed in the database.)
    */
-  private async nameContaining(search: string, ownerId: string | undefined): Promise<Prisma.ApiTokenWhereInput> {
-    if (!/[%_\\]/.test(search)) {
+  private async textContaining(column: keyof typeof SEARCHABLE, text: string, ownerId: string | undefined): Promise<Prisma.ApiTokenWhereInput> {
+    if (!/[%_\\]/.test(text)) {
       const mode = (await this.likeIsCaseSensitive()) ? { mode: 'insensitive' } : {};
-      return { name: { contains: search, ...mode } as Prisma.StringFilter<'ApiToken'> };
+      return { [column]: { contains: text, ...mode } as Prisma.StringFilter<'ApiToken'> };
     }
-    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const owner = ownerId ?? null;
     const limit = MAX_WILDCARD_SEARCH_MATCHES + 1;
-    // Two whole statements, not a Prisma.sql fragment: a fragment made by '@prisma/client' is not
-    // one to a host's other generated client (PostgreSQL), which would take it for a value.
+    // Whole statements, not a Prisma.sql fragment for the column: a fragment made by
+    // '@prisma/client' is not one to a host's other generated client (PostgreSQL), which would
+    // take it for a value. CAST gives PostgreSQL the type of a null owner.
     const rows =
-      ownerId === undefined
-        ? await this.db.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ApiToken" WHERE lower("name") LIKE ${pattern} ESCAPE '\\' LIMIT ${limit}`
-        : await this.db.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ApiToken" WHERE lower("name") LIKE ${pattern} ESCAPE '\\' AND "ownerId" = ${ownerId} LIMIT ${limit}`;
+      column === 'name'
+        ? await this.db.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ApiToken" WHERE lower("name") LIKE ${pattern} ESCAPE '\\'
+            AND (CAST(${owner} AS TEXT) IS NULL OR "ownerId" = CAST(${owner} AS TEXT)) LIMIT ${limit}`
+        : await this.db.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ApiToken" WHERE lower("ownerEmail") LIKE ${pattern} ESCAPE '\\'
+            AND (CAST(${owner} AS TEXT) IS NULL OR "ownerId" = CAST(${owner} AS TEXT)) LIMIT ${limit}`;
     if (rows.length > MAX_WILDCARD_SEARCH_MATCHES) {
+      const { field, label } = SEARCHABLE[column];
       throw ApiAccessError.field(
-        'search',
+        field,
         'SEARCH_TOO_BROAD',
-        `More than ${MAX_WILDCARD_SEARCH_MATCHES} tokens have "${search}" in their name: type more of the name, or pick an owner.`,
+        `More than ${MAX_WILDCARD_SEARCH_MATCHES} tokens have "${text}" in their ${label}: type more of it, or pick an owner.`,
       );
     }
     return { id: { in: rows.map((row) => row.id) } };

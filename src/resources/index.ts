@@ -73,7 +73,8 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           'name', 'id', 'maskedToken', 'status', 'description', 'tags', 'roles', 'scopes', 'allowedIps', 'ownerEmail',
           'createdByEmail', 'createdAt', 'secretIssuedAt', 'lastUsedAt', 'lastUsedIp', 'expiresAt', 'previousSecretExpiresAt',
         ],
-        filterProperties: ['status', 'roles', 'tags', 'ownerId', 'name'],
+        // The owner by e-mail (a part of it, any case), or by id (exact, as a link would carry it).
+        filterProperties: ['status', 'roles', 'tags', 'ownerEmail', 'ownerId', 'name'],
         editProperties: [],
         properties: {
           status: virtual({

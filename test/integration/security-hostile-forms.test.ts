@@ -244,7 +244,9 @@ const LIST_CASES: Case[] = LISTS.flatMap((resource) => {
     list('page=-1&perPage=1e9&sortBy=__proto__&direction=x', ['page', 'perPage', 'sortBy', 'direction']),
     list(`filters.${encodeURIComponent(MARKUP_KEY)}=1`, [`filters.${MARKUP_KEY}`]),
     list('filters.constructor=1', ['filters.constructor']),
-    ...(resource === 'ApiToken' ? [list(`filters.status=${encodeURIComponent(SCRIPT)}`, ['status']), list(`filters.tags=${'x'.repeat(51)}`, ['tag'])] : []),
+    ...(resource === 'ApiToken'
+      ? [list(`filters.status=${encodeURIComponent(SCRIPT)}`, ['status']), list(`filters.tags=${'x'.repeat(51)}`, ['tag']), list(`filters.ownerEmail=${'x'.repeat(255)}`, ['ownerEmail'])]
+      : []),
     ...(DATE_FILTER[resource]
       ? [
           list(`filters.${DATE_FILTER[resource]}~~from=garbage`, [`filters.${DATE_FILTER[resource]}`]),
@@ -319,6 +321,20 @@ describe('hostile input through the admin HTTP API', () => {
         assert.equal(res.body.meta.sortBy, sortBy);
       });
     }
+
+    it("the token list's owner filter takes a part of the owner's e-mail, in any case", async () => {
+      const all = await c.agent.get(`${API}/ApiToken/actions/list?perPage=500`).expect(200);
+      const email = String(all.body.records[0]?.params.ownerEmail ?? '');
+      assert.ok(email.includes('@'), 'a token with an owner e-mail');
+      const expected = all.body.records.filter((r: { params: { ownerEmail: string } }) => r.params.ownerEmail === email).length;
+      const part = email.slice(0, email.indexOf('@') + 1).toUpperCase();
+      const mine = await c.agent.get(`${API}/ApiToken/actions/list?perPage=500&filters.ownerEmail=${encodeURIComponent(part)}`).expect(200);
+      assert.equal(mine.body.notice, undefined, mine.text.slice(0, 300));
+      assert.ok(mine.body.records.length >= expected && expected > 0);
+      assert.ok(mine.body.records.every((r: { params: { ownerEmail: string } }) => r.params.ownerEmail.toUpperCase().includes(part)));
+      const none = await c.agent.get(`${API}/ApiToken/actions/list?filters.ownerEmail=nobody-here%40example.invalid`).expect(200);
+      assert.deepEqual(none.body.records, []);
+    });
 
     it('the request-log period filter AdminJS sends (createdAt~~from/to) is applied, not ignored', async () => {
       const future = await c.agent.get(`${API}/ApiRequestLog/actions/list?filters.createdAt~~from=2999-01-01`).expect(200);

@@ -661,6 +661,13 @@ describe('token operations (default policy)', () => {
         const ofB = await h.service.list(t.superAdmin, { search: 'bulk_search', ownerId: 'bulk-b', sortBy: 'name', direction: 'asc' });
         assert.deepEqual(ofB.items.map((i) => i.id), ['bulk-b-0', 'bulk-b-1', 'bulk-b-2']);
         assert.equal((await h.service.list(t.superAdmin, { search: 'bulk_search 0119' })).total, 10, '01190 to 01199');
+        // The owner's e-mail, matched the same way: a part in any case; _ matches only itself.
+        const byEmail = await h.service.list(t.superAdmin, { ownerEmail: 'BULK-B@', sortBy: 'name', direction: 'asc' });
+        assert.deepEqual(byEmail.items.map((i) => i.id), ['bulk-b-0', 'bulk-b-1', 'bulk-b-2']);
+        assert.equal((await h.service.list(t.superAdmin, { ownerEmail: 'bulk_a' })).total, 0, "'_' is not a wildcard");
+        assert.equal((await h.service.list(t.superAdmin, { ownerEmail: 'bulk-a@example.com', search: 'search 0119' })).total, 10, 'with a name search');
+        assert.equal((await h.service.list(t.superAdmin, { ownerEmail: '%' })).total, 0, "'%' is not a wildcard");
+        await h.refused(() => h.service.list(t.superAdmin, { ownerEmail: '   ' }), 'INVALID_INPUT', 'ownerEmail');
         // At the bound: 900 matches answer.
         await t.host.prisma.apiToken.deleteMany({ where: { ownerId: 'bulk-a', id: { in: many.slice(897).map((r) => r.id) } } });
         assert.equal((await h.service.list(t.superAdmin, { search: 'BULK_SEARCH' })).total, 900);
