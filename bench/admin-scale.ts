@@ -143,6 +143,10 @@ export async function run(): Promise<Figure[]> {
       { name: "5e one token's request logs (busiest)", path: `${api}/ApiRequestLog/actions/list?filters.tokenId=${data.hotTokenId}` },
       { name: "5f one token's request logs (typical)", path: `${api}/ApiRequestLog/actions/list?filters.tokenId=${data.typicalTokenId}` },
       { name: '5g all request logs, first page', path: `${api}/ApiRequestLog/actions/list` },
+      // A word every token's name has: the search must answer for 100,000 matches (it failed
+      // past ~990 when the matches went to the list's query as an id list).
+      { name: '5h token list, name search matching every token', path: `${api}/ApiToken/actions/list?filters.name=token`, total: TOKENS },
+      { name: '5i token list filtered by owner e-mail', path: `${api}/ApiToken/actions/list?filters.ownerEmail=${encodeURIComponent('OWNER1')}` },
     ];
     const figures: Figure[] = [];
     for (const c of cases) {
@@ -156,7 +160,7 @@ export async function run(): Promise<Figure[]> {
         baselineLabel: 'AdminUser list, 2 rows',
         ratio: t.p95 / baseline.p95,
         target: `p95 < ${TARGET_MS} ms`,
-        pass: t.p95 < TARGET_MS,
+        pass: t.p95 < TARGET_MS && ('total' in c ? t.total === c.total : true),
         notes: [`${c.name.split(' ')[0]}: p50 ${t.p50.toFixed(0)} ms, p95 ${t.p95.toFixed(0)} ms, max ${t.max.toFixed(0)} ms over ${CALLS} calls; ${t.records} records of ${t.total}; GET ${c.path}`],
       });
     }
