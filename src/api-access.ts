@@ -315,15 +315,14 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
       await Promise.all([requestLog?.flush(), usage.flush(), retiredSecrets.flush()]);
     },
     async close() {
-      // Node reports a closed connection a turn later: its unfinished requests' rows are made now,
-      // while the request log still takes them.
-      abandonClosedConnections();
       // The jobs first: a run in progress stops at its next safe point before the rest shuts down.
       if (!closed) {
         closed = true;
         await scheduler.stop();
         mailer?.close();
       }
+      // Node reports a closed connection a turn later: its unfinished requests' rows are made now,
+      // while the request log still takes them.
       abandonClosedConnections();
       await Promise.all([requestLog?.close(), usage.close(), retiredSecrets.flush()]);
       await changeFeed?.close();

@@ -480,14 +480,15 @@ export class TokenService {
     }
     const now = this.now();
     const ownerId = seesEveryone ? query.ownerId : actor.id;
+    // Each text condition may be an id list: AND keeps two from overwriting each other.
+    const texts: Prisma.ApiTokenWhereInput[] = [];
+    if (query.search) texts.push(await this.textContaining('name', query.search, ownerId));
+    if (query.ownerEmail) texts.push(await this.textContaining('ownerEmail', query.ownerEmail, ownerId));
     const where: Prisma.ApiTokenWhereInput = {
       ...(query.status ? statusWhere(query.status, now) : {}),
       ...(query.roleId ? { roles: { some: { roleId: query.roleId } } } : {}),
       ...(query.tag ? { tags: { some: { tag: query.tag } } } : {}),
-      AND: [
-        query.search ? await this.textContaining('name', query.search, ownerId) : {},
-        query.ownerEmail ? await this.textContaining('ownerEmail', query.ownerEmail, ownerId) : {},
-      ],
+      ...(texts.length > 0 ? { AND: texts } : {}),
       ownerId,
     };
     const [total, rows] = await Promise.all([
