@@ -263,6 +263,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
           from: notifications.from,
           tokenUrl: (id) => `${notifications.adminUrl}/resources/ApiToken/records/${encodeURIComponent(id)}/show`,
           recipients: notifications.recipients,
+          users: options.users,
           claimLeaseMs: notifications.claimLeaseMs,
         })
       : null;

@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from '@prisma/client';
 import type { Logger } from '../api-access.js';
 import { inOwnTransaction } from '../core/own-transaction.js';
 import { isPrismaKnownError } from '../core/prisma-errors.js';
-import type { Clock } from '../core/types.js';
+import type { Clock, UserDirectory } from '../core/types.js';
 import { expiryMessage } from './expiry-message.js';
 import { dueNotice, EXPIRED_NOTICE_WINDOW_MS, NOTICE_HORIZON_MS, NOTICE_KINDS, type NoticeKind } from './expiry-schedule.js';
 import type { Mailer } from './mailer.js';
@@ -25,7 +25,23 @@ export interface ExpiringToken {
 /** Who gets a token's notices. The default: its author, and its owner when different. */
 export type NoticeRecipients = (token: ExpiringToken) => string[] | Promise<string[]>;
 
+/** The addresses stored with the token when it was created: its author's and its owner's. */
 export const defaultRecipients: NoticeRecipients = (token) => [token.createdByEmail, token.ownerEmail];
+
+/**
+ * The author's and the owner's addresses as the host's user directory has them now, each falling
+ * back to the one stored with the token when the directory no longer knows the user (deleted or
+ * disabled). The token keeps copies taken when it was created, and people change addresses
+ * (a new domain, a new name): a notice sent to the old one is a notice lost. A directory that
+ * fails throws, and the notice is retried by the next run.
+ */
+export function currentAddresses(users: UserDirectory): NoticeRecipients {
+  return async (token) => {
+    const author = await users.findById(token.createdById);
+    const owner = token.ownerId === token.createdById ? author : await users.findById(token.ownerId);
+    return [author?.email ?? token.createdByEmail, owner?.email ?? token.ownerEmail];
+  };
+}
 
 export interface ExpiryNotifierDeps {
   prisma: PrismaClient;
@@ -36,7 +52,10 @@ export interface ExpiryNotifierDeps {
   from: string;
   /** The admin panel's page of a token. */
   tokenUrl: (tokenId: string) => string;
+  /** Who gets a token's notices; by default its author and owner at their current addresses (with `users`), else at the stored ones. */
   recipients?: NoticeRecipients;
+  /** The host's users, for their current addresses. */
+  users?: UserDirectory;
   /** How long a claim holds before another run may take it over; longer than any send can take. */
   claimLeaseMs: number;
   /** Tokens read per query. */
@@ -126,7 +145,7 @@ export class ExpiryNotifier {
   private readonly progressEveryMs: number;
 
   constructor(private readonly deps: ExpiryNotifierDeps) {
-    this.recipients = deps.recipients ?? defaultRecipients;
+    this.recipients = deps.recipients ?? (deps.users ? currentAddresses(deps.users) : defaultRecipients);
     this.batchSize = deps.batchSize ?? 200;
     this.progressEveryMs = deps.progressEveryMs ?? 5_000;
   }

@@ -10,7 +10,10 @@ export interface NotificationsOptions {
   from: string;
   /** The admin panel's base URL, e.g. `https://example.com/admin`: e-mails link to the token's page under it. */
   adminUrl: string;
-  /** Who gets a token's notices (default: its author, and its owner when different). */
+  /**
+   * Who gets a token's notices (default: its author, and its owner when different, at the addresses
+   * `users.findById` gives now; the ones stored with the token for a user it no longer finds).
+   */
   recipients?: NoticeRecipients;
   /** How long a claimed notice waits before another run may retry it (default 10 minutes). */
   claimLeaseMs?: number;

@@ -320,6 +320,69 @@ describe('expiry e-mails', () => {
     }
   });
 
+  it("go to the addresses the host's users have now: a changed e-mail gets them; a user the directory no longer finds, the stored one", async () => {
+    const t = await hostFor(smtp);
+    try {
+      const author = t.superAdmin; // the token admin
+      const owner = await superAdmin(t);
+      const { token } = await create(t, author, { ownerId: owner.id, expiry: { type: 'days', days: 60 } });
+      assert.equal(token.ownerEmail, owner.email);
+
+      // The owner's address changes after the token was made; the token keeps its copy.
+      await t.host.prisma.adminUser.update({ where: { id: owner.id }, data: { email: 'renamed.owner@example.com' } });
+      moveTo(t, token.expiresAt!, 30 * DAY);
+      await t.host.apiAccess.runJobs();
+      assert.deepEqual([...smtp.for(token.id)[0]!.envelopeTo].sort(), [author.email, 'renamed.owner@example.com'].sort());
+      assert.deepEqual((await notices(t, token.id))[0]!.recipients.split(', ').sort(), [author.email, 'renamed.owner@example.com'].sort());
+
+      // The author is disabled (the example host's directory then does not find them): their
+      // address stored with the token still gets it, beside the owner's current one.
+      await t.host.prisma.adminUser.update({ where: { id: author.id }, data: { disabled: true, email: 'gone@example.com' } });
+      moveTo(t, token.expiresAt!, 7 * DAY);
+      await t.host.apiAccess.runJobs();
+      const mails = smtp.for(token.id);
+      assert.deepEqual(mails.map(kindOf), ['30d', '7d']);
+      assert.deepEqual([...mails[1]!.envelopeTo].sort(), [author.email, 'renamed.owner@example.com'].sort());
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a user directory that fails leaves the notice unsent, and the next run sends it', async () => {
+    const t = await hostFor(smtp);
+    // A host of its own on the same database, whose directory can be made to fail.
+    const prisma = createPrismaClient(t.db.url);
+    const directory = new AdminUsers(prisma);
+    let reachable = true;
+    const apiAccess = createApiAccess({
+      prisma,
+      pepper: TEST_PEPPER,
+      users: { findById: (id) => (reachable ? directory.findById(id) : Promise.reject(new Error('directory unreachable'))) },
+      clock: t.clock.now,
+      logger: t.logger,
+      notifications: notifications(smtp),
+    });
+    try {
+      const { token } = await create(t, t.superAdmin, { expiry: { type: 'days', days: 60 } });
+      moveTo(t, token.expiresAt!, 30 * DAY);
+      reachable = false;
+      const failed = await apiAccess.runJobs();
+      assert.equal(failed.expiryNotices?.failed, 1);
+      assert.equal(smtp.for(token.id).length, 0);
+      assert.ok(t.logger.lines.some((l) => l.startsWith('warn') && l.includes('could not resolve recipients; will retry') && l.includes('directory unreachable')));
+      const [row] = await notices(t, token.id);
+      assert.equal(row!.sentAt, null, 'released for the next run');
+      reachable = true;
+      await apiAccess.runJobs();
+      assert.deepEqual(smtp.for(token.id).map(kindOf), ['30d']);
+      assert.deepEqual(smtp.for(token.id)[0]!.envelopeTo, [t.superAdmin.email]);
+    } finally {
+      await apiAccess.close();
+      await prisma.$disconnect();
+      await t.close();
+    }
+  });
+
   it('regenerating with a new expiry starts the series again; the old expiry gets nothing more', async () => {
     const t = await hostFor(smtp);
     try {
