@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { createApiAccess } from 'adminjs-api-access';
 import { createPrismaClient } from '../example-app/src/prisma.js';
 import { seed, SEEDED_SIGN_INS } from '../example-app/src/seed.js';
-import { AdminUsers } from '../example-app/src/users.js';
+import { AdminUsers, hashPassword, SUPER_ADMIN } from '../example-app/src/users.js';
 import { BENCH_PEPPER, freshDatabase, insertTokens } from './lib/dataset.js';
 import { log, percentile, type Figure } from './lib/report.js';
 import { ServerProcess } from './lib/server-process.js';
@@ -16,13 +16,16 @@ const CALLS = 30;
 const TARGET_MS = 300;
 const TAGS = ['prod', 'staging', 'reporting', 'siem', 'grc', 'ci', 'partner', 'internal', 'billing', 'legacy'];
 const DAY = 86_400_000;
+/** A super admin without the token-admin grant who owns a tenth of the tokens: sees only their logs. */
+const AUDITOR = { email: 'auditor@example.com', password: 'auditor-bench' };
 
 /** The seeded users and roles, then 100k tokens and 5M log rows written straight into the file. */
-export async function buildDataset(file: string, url: string): Promise<{ hotTokenId: string; typicalTokenId: string; seconds: number }> {
+export async function buildDataset(file: string, url: string): Promise<{ hotTokenId: string; typicalTokenId: string; auditorLogs: number; seconds: number }> {
   const started = performance.now();
   const prisma = createPrismaClient(url);
   const access = createApiAccess({ prisma, pepper: BENCH_PEPPER, users: new AdminUsers(prisma), logger: { info: () => {}, warn: () => {}, error: () => {} } });
   await seed(prisma, access);
+  await prisma.adminUser.create({ data: { email: AUDITOR.email, name: 'Ann Auditor', role: SUPER_ADMIN, passwordHash: await hashPassword(AUDITOR.password) } });
   await access.close();
   await prisma.$disconnect();
 
@@ -33,8 +36,9 @@ export async function buildDataset(file: string, url: string): Promise<{ hotToke
   db.pragma('cache_size = -262144');
   db.pragma('temp_store = MEMORY');
   const users = db.prepare('SELECT "id", "email", "role" FROM "AdminUser" ORDER BY "email"').all() as Array<{ id: string; email: string; role: string }>;
-  const superAdmin = users.find((u) => u.role === 'super_admin')!;
+  const superAdmin = users.find((u) => u.email === SEEDED_SIGN_INS[0].email)!;
   const admin = users.find((u) => u.role !== 'super_admin')!;
+  const auditor = users.find((u) => u.email === AUDITOR.email)!;
   const roleIds = (db.prepare('SELECT "id" FROM "ApiRole" ORDER BY "name"').all() as Array<{ id: string }>).map((r) => r.id);
   const now = Date.now();
   insertTokens(db, {
@@ -42,7 +46,7 @@ export async function buildDataset(file: string, url: string): Promise<{ hotToke
     idPrefix: 'bt',
     ownerId: superAdmin.id,
     ownerEmail: superAdmin.email,
-    owner: (i) => (i % 10 < 7 ? superAdmin : i % 10 < 9 ? admin : { id: `owner-${i % 97}`, email: `owner${i % 97}@example.com` }),
+    owner: (i) => (i % 10 < 7 ? superAdmin : i % 10 === 7 ? admin : i % 10 === 8 ? auditor : { id: `owner-${i % 97}`, email: `owner${i % 97}@example.com` }),
     roleIds: [],
     roles: (i) => [roleIds[i % roleIds.length]!],
     keepSecrets: 0,
@@ -78,16 +82,18 @@ export async function buildDataset(file: string, url: string): Promise<{ hotToke
   for (const { sql } of indexes) db.exec(sql);
   const hot = db.prepare('SELECT "id" FROM bench_token WHERE k = 0').get() as { id: string };
   const typical = db.prepare('SELECT "id" FROM bench_token WHERE k = 4242').get() as { id: string };
+  const { auditorLogs } = db
+    .prepare('SELECT COUNT(*) AS "auditorLogs" FROM "ApiRequestLog" WHERE "tokenId" IN (SELECT "id" FROM "ApiToken" WHERE "ownerId" = ?)')
+    .get(auditor.id) as { auditorLogs: number };
   db.exec('DROP TABLE bench_token');
   db.pragma('journal_mode = WAL');
   db.close();
   const seconds = (performance.now() - started) / 1000;
   log(`admin-scale: indexes rebuilt; dataset ready in ${seconds.toFixed(1)} s`);
-  return { hotTokenId: hot.id, typicalTokenId: typical.id, seconds };
+  return { hotTokenId: hot.id, typicalTokenId: typical.id, auditorLogs, seconds };
 }
 
-async function signIn(baseUrl: string): Promise<string> {
-  const { email, password } = SEEDED_SIGN_INS[0];
+async function signIn(baseUrl: string, { email, password }: { email: string; password: string } = SEEDED_SIGN_INS[0]): Promise<string> {
   const res = await fetch(`${baseUrl}/admin/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -133,9 +139,10 @@ export async function run(): Promise<Figure[]> {
     const data = await buildDataset(db.file, db.url);
     server = await ServerProcess.start('admin-host.ts', { DATABASE_URL: db.url });
     const cookie = await signIn(server.baseUrl);
+    const auditorCookie = await signIn(server.baseUrl, AUDITOR);
     const api = '/admin/api/resources';
     const baseline = await time(server.baseUrl, cookie, `${api}/AdminUser/actions/list`);
-    const cases = [
+    const cases: Array<{ name: string; path: string; total?: number; cookie?: string }> = [
       { name: '5a token list, first page', path: `${api}/ApiToken/actions/list` },
       { name: '5b token list filtered by status', path: `${api}/ApiToken/actions/list?filters.status=active` },
       { name: '5c token list filtered by tag', path: `${api}/ApiToken/actions/list?filters.tags=siem` },
@@ -147,10 +154,13 @@ export async function run(): Promise<Figure[]> {
       // past ~990 when the matches went to the list's query as an id list).
       { name: '5h token list, name search matching every token', path: `${api}/ApiToken/actions/list?filters.name=token`, total: TOKENS },
       { name: '5i token list filtered by owner e-mail', path: `${api}/ApiToken/actions/list?filters.ownerEmail=${encodeURIComponent('OWNER1')}` },
+      // A super admin without the grant sees the logs of their own 10,000 tokens (this failed
+      // when their token ids went to the query as a list: SQLite takes 999 parameters).
+      { name: "5j an owner's request logs (10,000 tokens, no grant)", path: `${api}/ApiRequestLog/actions/list`, cookie: auditorCookie, total: data.auditorLogs },
     ];
     const figures: Figure[] = [];
     for (const c of cases) {
-      const t = await time(server.baseUrl, cookie, c.path);
+      const t = await time(server.baseUrl, c.cookie ?? cookie, c.path);
       log(`admin-scale: ${c.name}: p50 ${t.p50.toFixed(0)} ms, p95 ${t.p95.toFixed(0)} ms, ${t.records} records of ${t.total}`);
       figures.push({
         name: c.name,
@@ -160,7 +170,7 @@ export async function run(): Promise<Figure[]> {
         baselineLabel: 'AdminUser list, 2 rows',
         ratio: t.p95 / baseline.p95,
         target: `p95 < ${TARGET_MS} ms`,
-        pass: t.p95 < TARGET_MS && ('total' in c ? t.total === c.total : true),
+        pass: t.p95 < TARGET_MS && (c.total === undefined || t.total === c.total),
         notes: [`${c.name.split(' ')[0]}: p50 ${t.p50.toFixed(0)} ms, p95 ${t.p95.toFixed(0)} ms, max ${t.max.toFixed(0)} ms over ${CALLS} calls; ${t.records} records of ${t.total}; GET ${c.path}`],
       });
     }

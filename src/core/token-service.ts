@@ -563,50 +563,32 @@ export class TokenService {
     const query = parseWith(requestLogQuerySchema, rawQuery ?? {});
     if (query.from && query.to && query.from > query.to) throw ApiAccessError.field('to', 'INVALID_INPUT', 'The end of the period must be after its start.');
     const seesEveryone = actor.isSuperAdmin && actor.isTokenAdmin;
-    let tokenFilter: Prisma.ApiRequestLogWhereInput = query.tokenId ? { tokenId: query.tokenId } : {};
-    let tokenIds: string | string[] | undefined = query.tokenId;
-    if (!seesEveryone) {
-      const own = await this.db.apiToken.findMany({ where: { ownerId: actor.id }, select: { id: true } });
-      const ownIds = own.map((t) => t.id);
-      if (query.tokenId && !ownIds.includes(query.tokenId)) {
-        throw new ApiAccessError('FORBIDDEN', "Reading other users' request logs needs the token admin grant.");
-      }
-      tokenFilter = { tokenId: query.tokenId ?? { in: ownIds } };
-      tokenIds = query.tokenId ?? ownIds;
+    if (query.tokenId && !seesEveryone) {
+      const own = await this.db.apiToken.count({ where: { id: query.tokenId, ownerId: actor.id } });
+      if (own === 0) throw new ApiAccessError('FORBIDDEN', "Reading other users' request logs needs the token admin grant.");
     }
-    const where: Prisma.ApiRequestLogWhereInput = {
-      ...tokenFilter,
-      ...(query.from || query.to ? { createdAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) } } : {}),
-    };
-    const [total, items] = await Promise.all([
-      this.countRequestLogs(tokenIds, query.from, query.to),
-      this.db.apiRequestLog.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        skip: (query.page - 1) * query.perPage,
-        take: query.perPage,
-      }),
-    ]);
-    return { items, total, page: query.page, perPage: query.perPage };
-  }
-
-  /**
-   * The same rows as listRequestLogs' filter, counted with a plain COUNT(*). Prisma's count wraps
-   * the query in a subquery that keeps SQLite from counting the index directly: 4x slower on
-   * millions of rows (142 ms against 35 ms for 5M rows).
-   */
-  private async countRequestLogs(tokenIds: string | string[] | undefined, from: Date | undefined, to: Date | undefined): Promise<number> {
     const conditions: Prisma.Sql[] = [];
-    if (typeof tokenIds === 'string') conditions.push(Prisma.sql`"tokenId" = ${tokenIds}`);
-    else if (tokenIds) conditions.push(tokenIds.length > 0 ? Prisma.sql`"tokenId" IN (${Prisma.join(tokenIds)})` : Prisma.sql`1 = 0`);
-    if (from) conditions.push(Prisma.sql`"createdAt" >= ${from}`);
-    if (to) conditions.push(Prisma.sql`"createdAt" <= ${to}`);
+    if (query.tokenId) conditions.push(Prisma.sql`"tokenId" = ${query.tokenId}`);
+    else if (!seesEveryone) conditions.push(Prisma.sql`"tokenId" IN (SELECT "id" FROM "ApiToken" WHERE "ownerId" = ${actor.id})`);
+    if (query.from) conditions.push(Prisma.sql`"createdAt" >= ${query.from}`);
+    if (query.to) conditions.push(Prisma.sql`"createdAt" <= ${query.to}`);
     const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
-    // One Prisma.sql, passed as an argument, not a tagged template around the fragments: the
+    // The page's ids by raw SQL, the rows by Prisma: the actor's own tokens are a subquery, not a
+    // list of ids bound as parameters, which on SQLite stops at 999 (an owner of more tokens
+    // could not open the screen). One Prisma.sql per statement, passed as an argument: the
     // PostgreSQL client is generated separately, with its own Sql class, and would take a
-    // fragment from this module's Prisma for a bound value.
-    const [row] = await this.db.$queryRaw<Array<{ total: number | bigint }>>(Prisma.sql`SELECT COUNT(*) AS "total" FROM "ApiRequestLog" ${where}`);
-    return Number(row?.total ?? 0);
+    // fragment of this module's Prisma in a tagged template for a bound value.
+    const [counted, page] = await Promise.all([
+      // A plain COUNT(*): Prisma's count wraps the query in a subquery that keeps SQLite from
+      // counting the index directly, 4x slower on millions of rows (142 ms against 35 ms for 5M).
+      this.db.$queryRaw<Array<{ total: number | bigint }>>(Prisma.sql`SELECT COUNT(*) AS "total" FROM "ApiRequestLog" ${where}`),
+      this.db.$queryRaw<Array<{ id: number | bigint }>>(
+        Prisma.sql`SELECT "id" FROM "ApiRequestLog" ${where} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${query.perPage} OFFSET ${(query.page - 1) * query.perPage}`,
+      ),
+    ]);
+    const ids = page.map((row) => Number(row.id));
+    const items = ids.length === 0 ? [] : await this.db.apiRequestLog.findMany({ where: { id: { in: ids } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    return { items, total: Number(counted[0]?.total ?? 0), page: query.page, perPage: query.perPage };
   }
 
   // --- Roles ---------------------------------------------------------------------------------

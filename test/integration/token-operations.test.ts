@@ -676,6 +676,45 @@ describe('token operations (default policy)', () => {
       }
     });
 
+    it("an owner of more than 999 tokens lists their tokens' request logs (was a database error), and only theirs", async () => {
+      const owner = await h.user({ superAdmin: true }); // without the token-admin grant: sees only their own
+      const other = await h.create(t.superAdmin);
+      const tokens = Array.from({ length: 1_200 }, (_, i) => ({
+        id: `many-logs-${i}`,
+        name: `Many logs ${String(i).padStart(5, '0')}`,
+        secretHash: `many-logs-hash-${i}`,
+        lastFour: '0000',
+        allowedIps: [],
+        ownerId: owner.id,
+        ownerEmail: owner.email,
+        createdById: owner.id,
+        createdByEmail: owner.email,
+      }));
+      const at = (minutes: number) => new Date(h.now().getTime() - minutes * 60_000);
+      const log = (tokenId: string, minutes: number) => ({ tokenId, tokenName: tokenId, method: 'GET', path: '/api/vaults', status: 200, ip: IP, durationMs: 1, createdAt: at(minutes) });
+      try {
+        for (let from = 0; from < tokens.length; from += 300) await h.prisma.apiToken.createMany({ data: tokens.slice(from, from + 300) });
+        await h.prisma.apiRequestLog.createMany({
+          data: [log('many-logs-0', 30), log('many-logs-1199', 20), log('many-logs-600', 10), log(other.token.id, 5), log(other.token.id, 1)],
+        });
+        const mine = await h.service.listRequestLogs(owner, { perPage: 2 });
+        assert.equal(mine.total, 3);
+        assert.deepEqual(mine.items.map((i) => i.tokenId), ['many-logs-600', 'many-logs-1199'], 'newest first');
+        const page2 = await h.service.listRequestLogs(owner, { perPage: 2, page: 2 });
+        assert.deepEqual(page2.items.map((i) => i.tokenId), ['many-logs-0']);
+        const period = await h.service.listRequestLogs(owner, { from: at(25), to: at(15) });
+        assert.deepEqual(period.items.map((i) => i.tokenId), ['many-logs-1199']);
+        assert.equal(period.total, 1);
+        const one = await h.service.listRequestLogs(owner, { tokenId: 'many-logs-1199' });
+        assert.deepEqual([one.total, one.items.map((i) => i.tokenId)], [1, ['many-logs-1199']]);
+        await h.refused(() => h.service.listRequestLogs(owner, { tokenId: other.token.id }), 'FORBIDDEN');
+        assert.equal((await h.service.listRequestLogs(t.superAdmin, { tokenId: other.token.id })).total, 2, 'the grant holder sees them');
+      } finally {
+        await h.prisma.apiRequestLog.deleteMany({ where: { tokenId: { in: ['many-logs-0', 'many-logs-1199', 'many-logs-600', other.token.id] } } });
+        await h.prisma.apiToken.deleteMany({ where: { ownerId: owner.id } });
+      }
+    });
+
     it('search ignores case, as ListTokensQuery.search documents, the same on every database', async () => {
       const owner = await h.user({ superAdmin: true });
       await h.create(owner, { name: 'Upper Case Name' });
