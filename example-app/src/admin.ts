@@ -1,4 +1,4 @@
-import AdminJS, { ForbiddenError, ValidationError, type ActionContext, type ActionRequest, type AdminJSOptions, type Before, type LocaleTranslations } from 'adminjs';
+import AdminJS, { ForbiddenError, ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type AdminJSOptions, type After, type Before, type LocaleTranslations } from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/prisma';
 import * as PrismaModule from '@prisma/client';
@@ -101,8 +101,20 @@ const forgetPasswordHash: Before = async (request, context) => {
   return request;
 };
 
+/**
+ * After an admin user was saved: tells `onSaved` (the API-access plugin's copies of the user's
+ * e-mail address on tokens follow it). Only for a POST that stored the record.
+ */
+function afterSave(onSaved: (userId: string) => Promise<unknown>): After<ActionResponse> {
+  return async (response, request) => {
+    const record = (response as { record?: { id?: string; errors?: Record<string, unknown> } }).record;
+    if (request.method === 'post' && record?.id && Object.keys(record.errors ?? {}).length === 0) await onSaved(record.id);
+    return response;
+  };
+}
+
 /** The example host's own resources: its admin users, manageable by super admins only. */
-function adminUserResource(prisma: PrismaClient, users: AdminUsers): NonNullable<AdminJSOptions['resources']>[number] {
+function adminUserResource(prisma: PrismaClient, users: AdminUsers, onSaved: (userId: string) => Promise<unknown>): NonNullable<AdminJSOptions['resources']>[number] {
   const fresh = freshSuperAdmin(users);
   const input = adminUserInput(prisma);
   return {
@@ -127,7 +139,7 @@ function adminUserResource(prisma: PrismaClient, users: AdminUsers): NonNullable
         show: { isAccessible: isSuperAdmin, before: [forgetPasswordHash, fresh], after: [hidePasswordHash] },
         search: { isAccessible: isSuperAdmin, before: [fresh], after: [hidePasswordHash] },
         new: { isAccessible: isSuperAdmin, before: [fresh, input], after: [hidePasswordHash] },
-        edit: { isAccessible: isSuperAdmin, before: [forgetPasswordHash, fresh, input], after: [hidePasswordHash] },
+        edit: { isAccessible: isSuperAdmin, before: [forgetPasswordHash, fresh, input], after: [afterSave(onSaved), hidePasswordHash] },
         delete: { isAccessible: isSuperAdmin, before: [forgetPasswordHash, fresh], after: [hidePasswordHash] },
         bulkDelete: { isAccessible: isSuperAdmin, before: [fresh], after: [hidePasswordHash] },
       },
@@ -218,12 +230,14 @@ export interface BuildAdminOptions {
   translations?: LocaleTranslations;
   /** Sign-in attempts per minute per client before a pause. */
   maxSignInAttempts?: number;
+  /** Told the id of an admin user whose record was edited (e.g. to follow a changed e-mail address). */
+  onAdminUserSaved?: (userId: string) => Promise<unknown>;
 }
 
 export async function buildAdmin(options: BuildAdminOptions): Promise<AdminSetup> {
   const admin = new AdminJS({
     rootPath: '/admin',
-    resources: [adminUserResource(options.prisma, options.users), ...(options.resources ?? [])],
+    resources: [adminUserResource(options.prisma, options.users, options.onAdminUserSaved ?? (async () => {})), ...(options.resources ?? [])],
     ...(options.componentLoader ? { componentLoader: options.componentLoader } : {}),
     branding: { companyName: 'Example back office', withMadeWithLove: false },
     ...(options.translations ? { locale: { language: 'en', translations: { en: options.translations } } } : {}),

@@ -5,6 +5,7 @@ import { recordAudit } from './audit.js';
 import { ApiAccessError } from './errors.js';
 import type { TokenEvents, TokenChange } from './events.js';
 import { hashToken } from './hashing.js';
+import { inOwnTransaction } from './own-transaction.js';
 import { isPrismaKnownError } from './prisma-errors.js';
 import { FieldErrors, parseCreateInput, parseEditInput, parseId, parseIdList, parseWith, resolveExpiry } from './inputs.js';
 import { SCOPE_PATTERN, type Policy } from './policy.js';
@@ -661,6 +662,31 @@ export class TokenService {
       await tx.apiRole.delete({ where: { id } });
       await recordAudit(tx, actor, 'role.deleted', null, { role: role.name }, now);
     });
+  }
+
+  // --- Copies of users' e-mail addresses ---------------------------------------------------------
+
+  /**
+   * Brings the copies of a user's e-mail address up to the one the user directory gives now: on
+   * the tokens they own and the ones they made, and on their token-admin grant. A token keeps the
+   * addresses of its owner and author as they were when it was made (the lists show and filter
+   * them without asking the host for every row), so a host calls this after it changes a user's
+   * address. Only the directory's word is copied, never a caller's; a user it does not find
+   * (deleted, disabled) changes nothing. Not a change to any token: no audit event, `updatedAt`
+   * kept, and API requests see the new address on their token (req.apiToken.ownerEmail) once the
+   * verification cache reloads it (at most cacheTtlMs). Returns how many copies changed.
+   */
+  async syncUserEmail(rawUserId: unknown): Promise<{ owned: number; created: number; grant: number }> {
+    const userId = parseId(rawUserId, 'userId');
+    const user = await this.deps.users.findById(userId);
+    if (!user) return { owned: 0, created: 0, grant: 0 };
+    const email = user.email;
+    // Plain UPDATEs: Prisma's updateMany would move the tokens' @updatedAt.
+    return inOwnTransaction(this.db, async (tx) => ({
+      owned: await tx.$executeRaw`UPDATE "ApiToken" SET "ownerEmail" = ${email} WHERE "ownerId" = ${userId} AND "ownerEmail" <> ${email}`,
+      created: await tx.$executeRaw`UPDATE "ApiToken" SET "createdByEmail" = ${email} WHERE "createdById" = ${userId} AND "createdByEmail" <> ${email}`,
+      grant: await tx.$executeRaw`UPDATE "ApiTokenAdminGrant" SET "userEmail" = ${email} WHERE "userId" = ${userId} AND "userEmail" <> ${email}`,
+    }));
   }
 
   // --- The token-admin grant (seed 002) ------------------------------------------------------

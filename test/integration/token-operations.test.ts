@@ -715,6 +715,37 @@ describe('token operations (default policy)', () => {
       }
     });
 
+    it("syncUserEmail copies the directory's current address onto a user's tokens and grant, and nothing else", async () => {
+      const owner = await h.user({ superAdmin: true });
+      const mine = await h.create(owner);
+      const given = await h.create(t.superAdmin, { ownerId: owner.id });
+      const bystander = await h.create(await h.user({ superAdmin: true }));
+      const rows = () => h.prisma.apiToken.findMany({ where: { id: { in: [mine.token.id, given.token.id, bystander.token.id] } }, orderBy: { id: 'asc' } });
+      const before = await rows();
+      await h.prisma.adminUser.update({ where: { id: owner.id }, data: { email: 'moved@example.com' } });
+
+      const { result, events } = await h.audited(() => h.service.syncUserEmail(owner.id));
+      assert.deepEqual(result, { owned: 2, created: 1, grant: 0 });
+      assert.deepEqual(events, [], 'not a change to any token');
+      const after = await rows();
+      const byId = new Map(after.map((row) => [row.id, row]));
+      assert.equal(byId.get(mine.token.id)!.ownerEmail, 'moved@example.com');
+      assert.equal(byId.get(mine.token.id)!.createdByEmail, 'moved@example.com');
+      assert.equal(byId.get(given.token.id)!.ownerEmail, 'moved@example.com');
+      assert.equal(byId.get(given.token.id)!.createdByEmail, t.superAdmin.email, "the author's own address");
+      assert.deepEqual(byId.get(bystander.token.id), before.find((row) => row.id === bystander.token.id));
+      assert.deepEqual(after.map((row) => row.updatedAt), before.map((row) => row.updatedAt));
+      assert.equal((await h.service.list(t.superAdmin, { ownerEmail: 'MOVED@' })).total, 2);
+
+      // Again: nothing left to change. A user the directory does not find: nothing changes.
+      assert.deepEqual(await h.service.syncUserEmail(owner.id), { owned: 0, created: 0, grant: 0 });
+      await h.prisma.adminUser.update({ where: { id: owner.id }, data: { email: 'gone@example.com', disabled: true } });
+      assert.deepEqual(await h.service.syncUserEmail(owner.id), { owned: 0, created: 0, grant: 0 });
+      assert.deepEqual(await h.service.syncUserEmail('no-such-user'), { owned: 0, created: 0, grant: 0 });
+      await h.refused(() => h.service.syncUserEmail(''), 'INVALID_INPUT', 'userId');
+      assert.equal((await h.prisma.apiToken.findUnique({ where: { id: mine.token.id } }))!.ownerEmail, 'moved@example.com');
+    });
+
     it('search ignores case, as ListTokensQuery.search documents, the same on every database', async () => {
       const owner = await h.user({ superAdmin: true });
       await h.create(owner, { name: 'Upper Case Name' });
