@@ -13,6 +13,8 @@ export interface TokenComponents {
   tokenAction: string;
   tokenValue: string;
   guided: string;
+  /** The token list's role filter: a choice of the roles that exist. */
+  roleFilter: string;
 }
 
 /** The fields the token list can be sorted by. */

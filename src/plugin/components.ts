@@ -7,6 +7,7 @@ const COMPONENTS = {
   tokenAction: 'TokenAction',
   tokenValue: 'TokenValue',
   guided: 'GuidedAction',
+  roleFilter: 'RoleFilter',
 } as const;
 
 /**

@@ -27,6 +27,7 @@ export const apiAccessTranslations: LocaleTranslations = {
         createdByEmail: 'Created by',
         ownerEmail: 'Owner',
         ownerId: 'Owner id',
+        roles: 'Roles',
         allowedIps: 'Allowed IP ranges',
         secretIssuedAt: 'Secret issued',
         previousSecretExpiresAt: 'Previous secret works until',

@@ -87,7 +87,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           }),
           maskedToken: virtual(),
           tags: virtual(),
-          roles: virtual({ description: 'Filter by role name' }),
+          roles: virtual({ components: { filter: components.roleFilter } }),
           scopes: virtual(),
           type: { isSortable: false },
           allowedIps: virtual(),

@@ -206,6 +206,32 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     assert.equal(await page.locator('tr[data-id]').count(), 4);
   });
 
+  it('filters the list by a role chosen from the roles that exist', async () => {
+    const vault = await t.host.prisma.apiRole.findFirstOrThrow({ where: { name: 'Vault Summary' } });
+    const withRole = (await t.host.prisma.apiToken.findMany({ where: { roles: { some: { roleId: vault.id } } } })).map((row) => row.id);
+    assert.ok(withRole.includes(tokenId) && withRole.length < (await t.host.prisma.apiToken.count()), 'the filter has something to leave out');
+    await page.goto('/admin/resources/ApiToken');
+    await page.locator(`tr[data-id="${tokenId}"]`).waitFor();
+    await page.locator('[data-css="ApiToken-filter-button"]').click();
+    const filter = page.getByTestId('role-filter');
+    // The drawer slides in: the keyboard, not the mouse, opens the choice.
+    await filter.locator('input').first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('option').first().waitFor();
+    const offered = (await page.getByRole('option').allTextContents()).sort();
+    assert.deepEqual(offered, (await t.host.prisma.apiRole.findMany()).map((role) => role.name).sort(), 'every role is offered, by name');
+    await page.keyboard.type('Vault Summary');
+    await page.keyboard.press('Enter');
+    await screenshot('04-role-filter');
+    await page.locator('[data-css="ApiToken-filter-drawer-button-apply"]').click();
+    await page.waitForURL((url) => url.searchParams.get('filters.roles') === vault.id);
+    await waitForRows(withRole);
+    // The drawer (still open) shows the chosen role by its name, not its id.
+    await filter.getByText('Vault Summary', { exact: true }).waitFor();
+    assert.equal(await filter.getByText(vault.id).count(), 0);
+    await page.goto('/admin/resources/ApiToken');
+  });
+
   it('shows the token without its secret, and rotating it issues a new secret that replaces the old one', async () => {
     await page.locator(`tr[data-id="${tokenId}"] td[data-property-name="name"]`).click();
     await page.waitForURL(`**${showUrl()}`);
