@@ -94,6 +94,11 @@ const roleInputSchema = z.object({
 
 const rotateSchema = z.object({ graceSeconds: z.number({ error: 'Grace period must be a number of seconds.' }).int().default(0) }).strict();
 
+/** The columns a new secret sets: its hash, its last four characters, when it was issued. */
+function newSecretFields(issued: { secretHash: string; lastFour: string }, now: Date) {
+  return { secretHash: issued.secretHash, lastFour: issued.lastFour, secretIssuedAt: now };
+}
+
 function isUniqueViolation(error: unknown, field: string): boolean {
   if (!isPrismaKnownError(error, 'P2002')) return false;
   const target = (error.meta as { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } | undefined) ?? {};
@@ -277,26 +282,13 @@ export class TokenService {
       throw ApiAccessError.field('graceSeconds', 'INVALID_INPUT', `Choose a grace period of ${this.deps.policy.rotationGraceSeconds.join(', ')} seconds.`);
     }
     const now = this.now();
-    const issued = this.issueSecret();
-    const row = await this.transaction(async (tx) => {
-      await this.lockOwner(tx, existing.ownerId);
-      const current = await this.reload(tx, existing.id);
-      const updated = await tx.apiToken.update({
-        where: { id: current.id },
-        data: {
-          secretHash: issued.secretHash,
-          lastFour: issued.lastFour,
-          secretIssuedAt: now,
-          previousSecretHash: graceSeconds > 0 ? current.secretHash : null,
-          previousSecretExpiresAt: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
-        },
-        include: tokenInclude,
-      });
-      await recordAudit(tx, actor, 'token.rotated', updated, { graceSeconds, previousLastFour: current.lastFour, lastFour: issued.lastFour }, now);
-      return updated;
-    });
-    this.notify(row.id, 'rotated');
-    return { token: this.view(row, now), secret: issued.secret };
+    return this.replaceSecret(actor, existing, 'rotated', now, async (current) => ({
+      data: {
+        previousSecretHash: graceSeconds > 0 ? current.secretHash : null,
+        previousSecretExpiresAt: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
+      },
+      details: { graceSeconds },
+    }));
   }
 
   /** New secret that fully replaces the old one, with a new expiry (seed 003). */
@@ -309,31 +301,41 @@ export class TokenService {
     if (options.expiry === undefined) errors.add('expiry', 'EXPIRY_REQUIRED', 'Regenerating a token needs a new expiry.');
     const expiresAt = options.expiry === undefined ? null : resolveExpiry(options.expiry, this.deps.policy, now, errors);
     errors.throwIfAny();
+    return this.replaceSecret(actor, existing, 'regenerated', now, async (current, tx) => {
+      if (current.enabled) await this.assertCapacity(tx, current.ownerId, now, current.id);
+      return {
+        data: { expiresAt, previousSecretHash: null, previousSecretExpiresAt: null },
+        details: { expiresAt: [current.expiresAt?.toISOString() ?? 'never', expiresAt?.toISOString() ?? 'never'] },
+      };
+    });
+  }
+
+  /**
+   * Gives a token a new secret, in one transaction under its owner's lock, with what `change`
+   * adds from the token as it is now (the previous secret's grace, a new expiry) and records in
+   * the audit event; the caches hear of it and the new secret is returned once.
+   */
+  private async replaceSecret(
+    actor: ResolvedActor,
+    existing: TokenRow,
+    kind: 'rotated' | 'regenerated',
+    now: Date,
+    change: (current: TokenRow, tx: Tx) => Promise<{ data: Prisma.ApiTokenUpdateInput; details: Record<string, Prisma.InputJsonValue> }>,
+  ): Promise<IssuedToken> {
     const issued = this.issueSecret();
     const row = await this.transaction(async (tx) => {
       await this.lockOwner(tx, existing.ownerId);
       const current = await this.reload(tx, existing.id);
-      if (current.enabled) await this.assertCapacity(tx, current.ownerId, now, current.id);
+      const { data, details } = await change(current, tx);
       const updated = await tx.apiToken.update({
         where: { id: current.id },
-        data: {
-          secretHash: issued.secretHash,
-          lastFour: issued.lastFour,
-          secretIssuedAt: now,
-          expiresAt,
-          previousSecretHash: null,
-          previousSecretExpiresAt: null,
-        },
+        data: { ...newSecretFields(issued, now), ...data },
         include: tokenInclude,
       });
-      await recordAudit(tx, actor, 'token.regenerated', updated, {
-        expiresAt: [current.expiresAt?.toISOString() ?? 'never', expiresAt?.toISOString() ?? 'never'],
-        previousLastFour: current.lastFour,
-        lastFour: issued.lastFour,
-      }, now);
+      await recordAudit(tx, actor, `token.${kind}`, updated, { ...details, previousLastFour: current.lastFour, lastFour: issued.lastFour }, now);
       return updated;
     });
-    this.notify(row.id, 'regenerated');
+    this.notify(row.id, kind);
     return { token: this.view(row, now), secret: issued.secret };
   }
 
@@ -421,7 +423,7 @@ export class TokenService {
         throw new ApiAccessError('INVALID_INPUT', 'Nothing changed: the values given are the token\'s current values.');
       }
       if (issued) {
-        Object.assign(data, { secretHash: issued.secretHash, lastFour: issued.lastFour, secretIssuedAt: now, previousSecretHash: null, previousSecretExpiresAt: null });
+        Object.assign(data, { ...newSecretFields(issued, now), previousSecretHash: null, previousSecretExpiresAt: null });
       }
       await tx.apiToken.update({ where: { id: current.id }, data });
       const updated = await this.reload(tx, current.id);
