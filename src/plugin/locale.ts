@@ -35,7 +35,7 @@ export const apiAccessTranslations: LocaleTranslations = {
       actions: { new: 'Create token', rotate: 'Rotate', regenerate: 'Regenerate', enable: 'Enable', disable: 'Disable' },
     },
     ApiTokenRole: { properties: { token: 'Token', role: 'Role', assignedByEmail: 'Assigned by', assignedAt: 'Assigned' } },
-    ApiRequestLog: { properties: { createdAt: 'Time', tokenName: 'Token', durationMs: 'Duration (ms)', ip: 'IP', userAgent: 'User agent' } },
+    ApiRequestLog: { properties: { createdAt: 'Time', tokenName: 'Token', tokenId: 'Token', durationMs: 'Duration (ms)', ip: 'IP', userAgent: 'User agent' } },
     ApiAuditEvent: { properties: { createdAt: 'Time', actorEmail: 'Who', tokenName: 'Token' } },
     ApiTokenAdminGrant: { properties: { userEmail: 'Admin', grantedAt: 'Granted', userId: 'Admin id' } },
   },

@@ -135,7 +135,10 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         properties: {
           id: { isVisible: false },
           durationMs: { description: 'Milliseconds', isSortable: false },
-          ...Object.fromEntries(['tokenName', 'method', 'path', 'ip', 'userAgent', 'tokenId'].map((p) => [p, { isSortable: false }])),
+          ...Object.fromEntries(['tokenName', 'method', 'path', 'ip', 'userAgent'].map((p) => [p, { isSortable: false }])),
+          // Filtered by a token found by its name (the token resource's search, under its access
+          // rules), not by an id typed in.
+          tokenId: { isSortable: false, type: 'reference', reference: ctx.resourceIds.token },
           status: { description: 'The HTTP status sent; 499: the connection closed before the response was sent', isSortable: false },
         },
         actions: guarded(ctx, 'feature', guide(requestLogActions(ctx)), { sortable: ['createdAt'] }),

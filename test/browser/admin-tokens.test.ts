@@ -340,12 +340,37 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
   });
 
+  it('filters the request logs by a token found by its name', async () => {
+    const other = await t.host.prisma.apiToken.findFirstOrThrow({ where: { id: { not: tokenId } } });
+    await t.host.prisma.apiRequestLog.create({
+      data: { tokenId: other.id, tokenName: other.name, method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', durationMs: 1 },
+    });
+    await t.host.apiAccess.requestLog?.flush();
+    const mine = (await t.host.prisma.apiRequestLog.findMany({ where: { tokenId } })).map((row) => String(row.id));
+    assert.ok(mine.length > 0, 'the secret was used on the API in the tests above');
+    await page.goto('/admin/resources/ApiRequestLog');
+    await page.locator('tr[data-id]').first().waitFor();
+    assert.ok((await page.locator('tr[data-id]').count()) > mine.length, 'the filter has something to leave out');
+
+    await page.locator('[data-css="ApiRequestLog-filter-button"]').click();
+    const tokenChoice = page.locator('[data-css="ApiRequestLog-filter-drawer"] input[role="combobox"]').first();
+    await tokenChoice.focus();
+    await page.keyboard.type('e2e');
+    await page.getByRole('option', { name: TOKEN_NAME, exact: true }).waitFor();
+    assert.deepEqual(await page.getByRole('option').allTextContents(), [TOKEN_NAME], 'the search finds tokens by a part of their name');
+    await page.keyboard.press('Enter');
+    await screenshot('10-request-log-filter');
+    await page.locator('[data-css="ApiRequestLog-filter-drawer-button-apply"]').click();
+    await page.waitForURL((url) => url.searchParams.get('filters.tokenId') === tokenId);
+    await waitForRows(mine);
+  });
+
   it('shows the API base URL and best practice on the other API Access screens too', async () => {
     for (const resource of ['ApiRequestLog', 'ApiRole', 'ApiAuditEvent', 'ApiTokenRole', 'ApiTokenAdminGrant']) {
       await page.goto(`/admin/resources/${resource}`);
       assert.equal(await page.getByTestId('api-base-url').textContent(), '/api/v1', `${resource} list`);
     }
-    await screenshot('10-request-logs');
+    await screenshot('11-request-logs');
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
   });
 });
