@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { List, Show, type ActionProps } from 'adminjs';
-import { api, type ActionResult, type FormInfo } from './api';
+import { pageFormInfo, type FormInfo } from './api';
 import Guidance from './Guidance';
 
 /**
@@ -13,7 +13,7 @@ const TOKEN_RESOURCE_ID = 'ApiToken';
 const GuidedAction: React.FC<ActionProps> = (props) => {
   const [form, setForm] = useState<FormInfo | null>(null);
   useEffect(() => {
-    api.resourceAction({ resourceId: TOKEN_RESOURCE_ID, actionName: 'new' }).then((response) => setForm((response.data as ActionResult).form ?? null));
+    pageFormInfo(TOKEN_RESOURCE_ID).then(setForm, () => setForm(null));
   }, []);
   const Inner = props.action.name === 'show' ? Show : List;
   return (

@@ -1,14 +1,15 @@
 import React, { useEffect, useState } from 'react';
 import { FormGroup, Label, Select } from '@adminjs/design-system';
 import { useTranslation, type BasePropertyProps } from 'adminjs';
-import { api, type ActionResult, type FormInfo } from './api';
+import { pageFormInfo, type FormInfo } from './api';
 
 type Option = { value: string; label: string };
 
 /**
  * The token list's role filter: a choice of the roles that exist, by name, instead of a text box
  * where a role had to be typed exactly. The roles come from the token resource's create action
- * (what the create form offers), which every admin who may list tokens may also read. The
+ * (what the create form offers; asked once for the page with the guidance above the list),
+ * which every admin who may list tokens may also read. The
  * filter's value is the role's id; a link that carries a role's name still works (the list
  * action takes either).
  */
@@ -16,10 +17,10 @@ const RoleFilter: React.FC<BasePropertyProps> = ({ property, filter, onChange, r
   const { translateProperty } = useTranslation();
   const [roles, setRoles] = useState<FormInfo['roles'] | null>(null);
   useEffect(() => {
-    api
-      .resourceAction({ resourceId: resource.id, actionName: 'new' })
-      .then((response) => setRoles((response.data as ActionResult).form?.roles ?? []))
-      .catch(() => setRoles([]));
+    pageFormInfo(resource.id).then(
+      (form) => setRoles(form?.roles ?? []),
+      () => setRoles([]),
+    );
   }, [resource.id]);
 
   const options: Option[] = (roles ?? []).map((role) => ({ value: role.id, label: role.name }));

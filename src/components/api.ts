@@ -26,6 +26,29 @@ export interface ActionResult {
 
 export const api = new ApiClient();
 
+/** How long one answer serves the screens of a page that opens: they all ask within a moment. */
+const PAGE_OPENING_MS = 5_000;
+let shared: { page: string; at: number; info: Promise<FormInfo | null> } | null = null;
+
+/**
+ * The token screens' form metadata from the token resource's create action, asked once as a page
+ * opens: the guidance above a list and the list's role filter both need it then. Coming back to
+ * the page later asks again (roles may have changed meanwhile).
+ */
+export function pageFormInfo(tokenResourceId: string): Promise<FormInfo | null> {
+  const page = `${tokenResourceId} ${window.location.pathname}`;
+  const now = Date.now();
+  if (shared === null || shared.page !== page || now - shared.at > PAGE_OPENING_MS) {
+    const info = api.resourceAction({ resourceId: tokenResourceId, actionName: 'new' }).then((response) => (response.data as ActionResult).form ?? null);
+    shared = { page, at: now, info };
+    // A failed call is asked again by the next screen that needs it.
+    info.catch(() => {
+      if (shared?.info === info) shared = null;
+    });
+  }
+  return shared.info;
+}
+
 export type ExpiryChoice = { type: 'days'; days: number } | { type: 'date'; date: string } | { type: 'never' };
 
 /** "30 days", "1 year": what a preset means to a person. */

@@ -210,6 +210,11 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     const vault = await t.host.prisma.apiRole.findFirstOrThrow({ where: { name: 'Vault Summary' } });
     const withRole = (await t.host.prisma.apiToken.findMany({ where: { roles: { some: { roleId: vault.id } } } })).map((row) => row.id);
     assert.ok(withRole.includes(tokenId) && withRole.length < (await t.host.prisma.apiToken.count()), 'the filter has something to leave out');
+    const formCalls: string[] = [];
+    const countFormCalls = (request: { url(): string }) => {
+      if (request.url().includes('/admin/api/resources/ApiToken/actions/new')) formCalls.push(request.url());
+    };
+    page.on('request', countFormCalls);
     await page.goto('/admin/resources/ApiToken');
     await page.locator(`tr[data-id="${tokenId}"]`).waitFor();
     await page.locator('[data-css="ApiToken-filter-button"]').click();
@@ -220,6 +225,8 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     await page.getByRole('option').first().waitFor();
     const offered = (await page.getByRole('option').allTextContents()).sort();
     assert.deepEqual(offered, (await t.host.prisma.apiRole.findMany()).map((role) => role.name).sort(), 'every role is offered, by name');
+    page.off('request', countFormCalls);
+    assert.equal(formCalls.length, 1, 'the guidance above the list and the role filter share one call for the roles');
     await page.keyboard.type('Vault Summary');
     await page.keyboard.press('Enter');
     await screenshot('04-role-filter');
