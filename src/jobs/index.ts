@@ -1,4 +1,4 @@
-export { ExpiryNotifier, defaultRecipients, type ExpiringToken, type ExpiryNoticeReport, type NoticeRecipients } from './expiry-notifier.js';
+export { ExpiryNotifier, currentAddresses, defaultRecipients, type ExpiringToken, type ExpiryNoticeReport, type NoticeRecipients } from './expiry-notifier.js';
 export { dueNotice, noticeDueAt, NOTICE_KINDS, type NoticeKind } from './expiry-schedule.js';
 export { expiryMessage, type ExpiryMessage } from './expiry-message.js';
 export { createMailer, type Mailer, type MailResult, type MailTransportOption, type OutgoingMail } from './mailer.js';
