@@ -152,6 +152,8 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         sort: { sortBy: 'createdAt', direction: 'desc' },
         listProperties: ['createdAt', 'actorEmail', 'action', 'tokenName'],
         filterProperties: ['action', 'actorEmail', 'tokenId', 'createdAt'],
+        // As on the request logs: the token found by its name; the event page links to the token.
+        properties: { tokenId: { type: 'reference', reference: ctx.resourceIds.token } },
         actions: guarded(ctx, 'superAdmin', guide(readOnlyActions(superAdminOnly))),
       },
     },

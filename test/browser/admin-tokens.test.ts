@@ -80,6 +80,21 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
   }
 
   /** Waits until the list shows exactly these tokens (the list re-fetches after a redirect, so rows come and go). */
+  /** In a list's filter drawer, types `text` into the token choice and takes the one token offered, TOKEN_NAME. */
+  async function filterByToken(resource: string, text: string) {
+    await page.locator(`[data-css="${resource}-filter-button"]`).click();
+    const tokenChoice = page.locator(`[data-css="${resource}-filter-drawer"] input[role="combobox"]`).first();
+    await tokenChoice.focus();
+    await page.keyboard.type(text);
+    await page.getByRole('option', { name: TOKEN_NAME, exact: true }).waitFor();
+    assert.deepEqual(await page.getByRole('option').allTextContents(), [TOKEN_NAME], 'the search finds tokens by a part of their name');
+    await page.keyboard.press('Enter');
+  }
+
+  async function applyFilters(resource: string) {
+    await page.locator(`[data-css="${resource}-filter-drawer-button-apply"]`).click();
+  }
+
   async function waitForRows(ids: string[]) {
     const expected = [...ids].sort();
     await page
@@ -230,7 +245,7 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     await page.keyboard.type('Vault Summary');
     await page.keyboard.press('Enter');
     await screenshot('04-role-filter');
-    await page.locator('[data-css="ApiToken-filter-drawer-button-apply"]').click();
+    await applyFilters('ApiToken');
     await page.waitForURL((url) => url.searchParams.get('filters.roles') === vault.id);
     await waitForRows(withRole);
     // The drawer (still open) shows the chosen role by its name, not its id.
@@ -359,17 +374,23 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     await page.locator('tr[data-id]').first().waitFor();
     assert.ok((await page.locator('tr[data-id]').count()) > mine.length, 'the filter has something to leave out');
 
-    await page.locator('[data-css="ApiRequestLog-filter-button"]').click();
-    const tokenChoice = page.locator('[data-css="ApiRequestLog-filter-drawer"] input[role="combobox"]').first();
-    await tokenChoice.focus();
-    await page.keyboard.type('e2e');
-    await page.getByRole('option', { name: TOKEN_NAME, exact: true }).waitFor();
-    assert.deepEqual(await page.getByRole('option').allTextContents(), [TOKEN_NAME], 'the search finds tokens by a part of their name');
-    await page.keyboard.press('Enter');
+    await filterByToken('ApiRequestLog', 'e2e');
     await screenshot('10-request-log-filter');
-    await page.locator('[data-css="ApiRequestLog-filter-drawer-button-apply"]').click();
+    await applyFilters('ApiRequestLog');
     await page.waitForURL((url) => url.searchParams.get('filters.tokenId') === tokenId);
     await waitForRows(mine);
+  });
+
+  it('filters the audit trail by a token found by its name, and an event links to its token', async () => {
+    const events = (await t.host.prisma.apiAuditEvent.findMany({ where: { tokenId } })).map((row) => String(row.id));
+    await page.goto('/admin/resources/ApiAuditEvent');
+    await page.locator('tr[data-id]').first().waitFor();
+    await filterByToken('ApiAuditEvent', 'e2e');
+    await applyFilters('ApiAuditEvent');
+    await page.waitForURL((url) => url.searchParams.get('filters.tokenId') === tokenId);
+    await waitForRows(events);
+    await page.goto(`/admin/resources/ApiAuditEvent/records/${events[0]}/show`);
+    await page.locator(`a[href$="/resources/ApiToken/records/${tokenId}/show"]`, { hasText: TOKEN_NAME }).waitFor();
   });
 
   it('shows the API base URL and best practice on the other API Access screens too', async () => {
