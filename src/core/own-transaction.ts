@@ -10,13 +10,14 @@ const FIRST_RETRY_DELAY_MS = 10;
 
 /**
  * Errors after which the whole transaction can simply run again: it was rolled back and nothing
- * of it is left. P1008 is SQLite's SQLITE_BUSY, which its busy timeout does not wait out when the
- * transaction's snapshot is stale (another process wrote since it read: on the adapter's one
- * connection a read from elsewhere in this process can run inside a transaction once it is
- * open); P2034 is a write conflict or deadlock (PostgreSQL).
+ * of it is left. On SQLite, a transaction that read and then writes after another process wrote
+ * fails at once whatever the busy timeout (its snapshot is stale; on the adapter's one connection
+ * a read from elsewhere in this process can run inside a transaction once it is open): the
+ * adapter reports plain SQLITE_BUSY as P1008, and this extended code, SQLITE_BUSY_SNAPSHOT
+ * ("database is locked"), under its own name. P2034 is a write conflict or deadlock (PostgreSQL).
  */
 function isRetryable(error: unknown): boolean {
-  return isPrismaKnownError(error, 'P1008') || isPrismaKnownError(error, 'P2034');
+  return isPrismaKnownError(error, 'P1008') || isPrismaKnownError(error, 'SQLITE_BUSY_SNAPSHOT') || isPrismaKnownError(error, 'P2034');
 }
 
 /**

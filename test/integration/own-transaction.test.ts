@@ -12,7 +12,8 @@ import { inOwnTransaction } from '../../src/core/own-transaction.js';
 import { UsageTracker } from '../../src/core/usage-tracker.js';
 import { RequestLogWriter } from '../../src/http/request-log-writer.js';
 import { RequestLogRetention } from '../../src/jobs/request-log-retention.js';
-import { createHostDatabase } from '../helpers/database.js';
+import Database from 'better-sqlite3';
+import { createHostDatabase, onPostgres } from '../helpers/database.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const DAY_MS = 86_400_000;
@@ -118,6 +119,37 @@ describe('background writes are not undone by another transaction rolling back',
       await whileAnotherTransactionRollsBack(prisma, () => retention.run());
       assert.equal(await prisma.apiRequestLog.count(), 0);
     });
+  });
+
+  it('inOwnTransaction runs again when another process wrote between its read and its write', async () => {
+    const db = await createHostDatabase();
+    const prisma = createPrismaClient(db.url);
+    // The other process: its own connection to the same database.
+    const otherPrisma = onPostgres() ? createPrismaClient(db.url) : null;
+    const otherFile = onPostgres() ? null : new Database(db.file);
+    const otherWrites = async (id: string) => {
+      if (otherPrisma) await insertToken(otherPrisma, id);
+      else otherFile!.prepare(`UPDATE "ApiToken" SET "name" = ? WHERE "id" = 'x1'`).run(id);
+    };
+    try {
+      await insertToken(prisma, 'x1');
+      let attempts = 0;
+      await inOwnTransaction(prisma, async (tx) => {
+        attempts++;
+        await tx.apiToken.count();
+        if (attempts === 1) await otherWrites('x2');
+        await tx.$executeRaw(Prisma.sql`UPDATE "ApiToken" SET "description" = 'written' WHERE "id" = 'x1'`);
+      });
+      assert.equal((await prisma.apiToken.findUniqueOrThrow({ where: { id: 'x1' } })).description, 'written');
+      // SQLite refuses the first attempt's write (SQLITE_BUSY_SNAPSHOT, at once); PostgreSQL's
+      // READ COMMITTED lets it through.
+      assert.equal(attempts, onPostgres() ? 1 : 2);
+    } finally {
+      otherFile?.close();
+      await otherPrisma?.$disconnect();
+      await prisma.$disconnect();
+      await db.remove();
+    }
   });
 
   it('inOwnTransaction opens a transaction even for one statement', async () => {
