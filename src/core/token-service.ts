@@ -525,17 +525,14 @@ export class TokenService {
       return { [column]: { contains: text, ...mode } as Prisma.StringFilter<'ApiToken'> };
     }
     const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const owner = ownerId ?? null;
-    const limit = MAX_WILDCARD_SEARCH_MATCHES + 1;
-    // Whole statements, not a Prisma.sql fragment for the column: a fragment made by
-    // '@prisma/client' is not one to a host's other generated client (PostgreSQL), which would
-    // take it for a value. CAST gives PostgreSQL the type of a null owner.
-    const rows =
-      column === 'name'
-        ? await this.db.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ApiToken" WHERE lower("name") LIKE ${pattern} ESCAPE '\\'
-            AND (CAST(${owner} AS TEXT) IS NULL OR "ownerId" = CAST(${owner} AS TEXT)) LIMIT ${limit}`
-        : await this.db.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ApiToken" WHERE lower("ownerEmail") LIKE ${pattern} ESCAPE '\\'
-            AND (CAST(${owner} AS TEXT) IS NULL OR "ownerId" = CAST(${owner} AS TEXT)) LIMIT ${limit}`;
+    // The column is one of SEARCHABLE's keys, never input.
+    const conditions = [Prisma.sql`lower(${Prisma.raw(`"${column}"`)}) LIKE ${pattern} ESCAPE '\\'`];
+    if (ownerId !== undefined) conditions.push(Prisma.sql`"ownerId" = ${ownerId}`);
+    // One Prisma.sql passed as an argument, as listRequestLogs does: a fragment of this module's
+    // Prisma inside the PostgreSQL client's own tagged template would be bound as a value.
+    const rows = await this.db.$queryRaw<Array<{ id: string }>>(
+      Prisma.sql`SELECT "id" FROM "ApiToken" WHERE ${Prisma.join(conditions, ' AND ')} LIMIT ${MAX_WILDCARD_SEARCH_MATCHES + 1}`,
+    );
     if (rows.length > MAX_WILDCARD_SEARCH_MATCHES) {
       const { field, label } = SEARCHABLE[column];
       throw ApiAccessError.field(
