@@ -7,6 +7,7 @@ import type { Clock } from '../core/types.js';
 import type { RequestLogEntry, RequestLogWriter } from './request-log-writer.js';
 import { installRequestTokenAccessor, requestStateOf, type FinishTask, type RequestState } from './request-state.js';
 import { bearerCredential } from './bearer.js';
+import { forgetCredential, rememberCredential, rememberedKey } from './connection-credential.js';
 import { whenFinished } from './response-finish.js';
 
 declare module 'express-serve-static-core' {
@@ -59,6 +60,11 @@ interface Seen {
   now: Date;
   /** performance.now() when the middleware started, for the log row's duration. */
   started: number;
+  /** The Authorization header, and the key of its token (TokenVerifier.keyOf). */
+  header: string;
+  key: string;
+  /** Whether the key was computed for this request rather than remembered by the connection. */
+  fresh: boolean;
 }
 
 const FAILURE_TEXT: Record<Exclude<VerifyFailure, 'ip_not_allowed'>, string> = {
@@ -195,12 +201,14 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
   /** Everything after verification: usage, the request-log row, scopes, then the route. */
   function admit(required: readonly string[], req: Request, res: Response, next: NextFunction, result: VerifyResult, seen: Seen): void {
     if (!result.ok) {
+      forgetCredential(seen.socket);
       // A valid token used from outside its allow-list is a request made with it: its 403 is
       // logged, as a missing scope's is. A token that is not valid (401) has no log of its own.
       if (log && result.token) logOnFinish(log, result.token, req, res, requestStateOf(res), seen);
       refuse(res, result.reason);
       return;
     }
+    if (seen.fresh) rememberCredential(seen.socket, seen.header, seen.key, deps.verifier);
     const token = result.token;
     const state = requestStateOf(res);
     deps.usage.record(token.id, seen.now, seen.ip);
@@ -227,26 +235,41 @@ export function createRequireApiToken(deps: MiddlewareDeps) {
       const started = performance.now();
       const headers = req.headers;
       const header = headers.authorization;
+      const socket = req.socket;
       if (header === undefined || header === '') {
+        forgetCredential(socket);
         res.set('WWW-Authenticate', bareChallenge).status(401).json(invalidRequest);
         return;
       }
-      const secret = bearerCredential(header);
-      if (secret === null) {
-        res.set('WWW-Authenticate', badRequestChallenge).status(401).json(invalidRequest);
-        return;
+      // The same header as the connection's last admitted request: its key is known (see
+      // connection-credential). Otherwise the header is parsed and the key computed.
+      let key = rememberedKey(socket, header, deps.verifier);
+      const fresh = key === undefined;
+      if (key === undefined) {
+        const secret = bearerCredential(header);
+        if (secret === null) {
+          forgetCredential(socket);
+          res.set('WWW-Authenticate', badRequestChallenge).status(401).json(invalidRequest);
+          return;
+        }
+        const computed = deps.verifier.keyOf(secret);
+        if (computed === null) {
+          forgetCredential(socket);
+          refuse(res, 'malformed');
+          return;
+        }
+        key = computed;
       }
       // The client is Express's req.ip, which runs proxy-addr over X-Forwarded-For on every read.
       // Without that header its answer is the connection's address whatever `trust proxy` says,
       // read here directly: no parse, and no lookup of req.app (see requestStateOf on why reads
       // on req cost).
-      const socket = req.socket;
       const ip = headers['x-forwarded-for'] === undefined ? socket.remoteAddress : req.ip;
       const now = deps.clock(); // verification, last use and the log row share one reading
-      const seen: Seen = { headers, socket, ip, now, started };
+      const seen: Seen = { headers, socket, ip, now, started, header, key, fresh };
       let result: VerifyResult | Promise<VerifyResult>;
       try {
-        result = deps.verifier.check(secret, ip, now);
+        result = deps.verifier.checkKey(key, ip, now);
       } catch (error) {
         unavailable(res, error);
         return;
