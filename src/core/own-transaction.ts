@@ -14,15 +14,32 @@ const FIRST_RETRY_DELAY_MS = 10;
  * fails at once whatever the busy timeout (its snapshot is stale; on the adapter's one connection
  * a read from elsewhere in this process can run inside a transaction once it is open): the
  * adapter reports plain SQLITE_BUSY as P1008, and this extended code, SQLITE_BUSY_SNAPSHOT
- * ("database is locked"), under its own name. P2034 is a write conflict or deadlock (PostgreSQL).
+ * ("database is locked"), under its own name; from a raw statement ($executeRaw) either comes as
+ * P2010 ("raw query failed") with the driver's code in its meta. P2034 is a write conflict or
+ * deadlock (PostgreSQL).
  */
-function isRetryable(error: unknown): boolean {
-  return isPrismaKnownError(error, 'P1008') || isPrismaKnownError(error, 'SQLITE_BUSY_SNAPSHOT') || isPrismaKnownError(error, 'P2034');
+export function isRetryable(error: unknown): boolean {
+  return (
+    isPrismaKnownError(error, 'P1008') ||
+    isPrismaKnownError(error, 'SQLITE_BUSY_SNAPSHOT') ||
+    isPrismaKnownError(error, 'P2034') ||
+    (isPrismaKnownError(error, 'P2010') && rawQueryDriverCode(error.meta)?.startsWith('SQLITE_BUSY') === true)
+  );
+}
+
+/** The driver's own error code of a failed raw query (P2010), as the driver adapter reports it. */
+function rawQueryDriverCode(meta: unknown): string | undefined {
+  const code = (meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause?.originalCode;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /**
- * Runs a background write (request-log batch, last-used flush, retention batch, expiry-notice
- * claim) in a transaction of its own, run again a few times when the database asks for it.
+ * Runs a write in a transaction of its own, run again a few times when the database asks for it
+ * (see isRetryable): background writes (request-log batch, last-used flush, retention batch,
+ * expiry-notice claim), and an admin's changes to tokens, roles and grants, which on a database
+ * shared by several hosts can meet another host's change at the same moment. `write` must be
+ * safe to run again: everything it does is in the transaction, and nothing is told before it
+ * commits.
  *
  * On SQLite the Prisma adapter has one connection: a statement sent while another transaction is
  * open on it (a token rotation in progress, say) runs inside that transaction and is undone if it

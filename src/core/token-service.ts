@@ -202,7 +202,7 @@ export class TokenService {
 
   private async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await this.db.$transaction(work, { maxWait: 10_000, timeout: 20_000 });
+      return await inOwnTransaction(this.db, work);
     } catch (error) {
       if (isUniqueViolation(error, 'name')) {
         throw ApiAccessError.field('name', 'NAME_TAKEN', 'A token with this name already exists. Choose another name.');
@@ -611,7 +611,7 @@ export class TokenService {
   /** Runs a role change, turning a clash on the unique role name into NAME_TAKEN. */
   private async roleTransaction<T>(name: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await this.db.$transaction(work);
+      return await inOwnTransaction(this.db, work);
     } catch (error) {
       if (isUniqueViolation(error, 'name')) throw ApiAccessError.field('name', 'NAME_TAKEN', `A role named "${name}" already exists.`);
       throw error;
@@ -652,7 +652,7 @@ export class TokenService {
     assertSuperAdmin(actor);
     const id = parseId(rawId);
     const now = this.now();
-    await this.db.$transaction(async (tx) => {
+    await inOwnTransaction(this.db, async (tx) => {
       const role = await tx.apiRole.findUnique({ where: { id }, include: { _count: { select: { tokens: true } } } });
       if (!role) throw ApiAccessError.field('id', 'NOT_FOUND', `No role with id ${id}.`);
       if (role._count.tokens > 0) {
@@ -712,7 +712,7 @@ export class TokenService {
       throw ApiAccessError.field('userId', 'NOT_SUPER_ADMIN', `${user.email} is not a super admin. The token admin grant can only be given to super admins.`);
     }
     const now = this.now();
-    await this.db.$transaction(async (tx) => {
+    await inOwnTransaction(this.db, async (tx) => {
       const existing = await tx.apiTokenAdminGrant.findUnique({ where: { userId } });
       if (existing) throw new ApiAccessError('INVALID_STATE', `${user.email} already holds the token admin grant.`);
       await tx.apiTokenAdminGrant.create({ data: { userId, userEmail: user.email, grantedById: actor.id, grantedAt: now } });
@@ -725,7 +725,7 @@ export class TokenService {
     await this.assertMayManageGrants(actor, this.db);
     const userId = parseId(rawUserId, 'userId');
     const now = this.now();
-    await this.db.$transaction(async (tx) => {
+    await inOwnTransaction(this.db, async (tx) => {
       const existing = await tx.apiTokenAdminGrant.findUnique({ where: { userId } });
       if (!existing) throw ApiAccessError.field('userId', 'NOT_FOUND', 'This user does not hold the token admin grant.');
       await tx.apiTokenAdminGrant.delete({ where: { userId } });

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { Prisma, type PrismaClient } from '@prisma/client';
+import { Prisma, PrismaClient } from '@prisma/client';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { inOwnTransaction } from '../../src/core/own-transaction.js';
 import { UsageTracker } from '../../src/core/usage-tracker.js';
@@ -144,6 +145,48 @@ describe('background writes are not undone by another transaction rolling back',
       // SQLite refuses the first attempt's write (SQLITE_BUSY_SNAPSHOT, at once); PostgreSQL's
       // READ COMMITTED lets it through.
       assert.equal(attempts, onPostgres() ? 1 : 2);
+    } finally {
+      otherFile?.close();
+      await otherPrisma?.$disconnect();
+      await prisma.$disconnect();
+      await db.remove();
+    }
+  });
+
+  it('inOwnTransaction runs again when the database stayed locked past the busy timeout (a raw statement: P2010)', async () => {
+    const db = await createHostDatabase();
+    // A busy timeout of 50 ms (SQLite), so that the lock outlasts it.
+    const prisma = onPostgres() ? createPrismaClient(db.url) : new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: db.url, timeout: 50 }) });
+    const otherPrisma = onPostgres() ? createPrismaClient(db.url) : null;
+    const otherFile = onPostgres() ? null : new Database(db.file);
+    try {
+      await insertToken(prisma, 'x1');
+      // The other process holds the write lock (SQLite) or the row's lock (PostgreSQL) for 200 ms.
+      let held: Promise<unknown>;
+      if (otherFile) {
+        otherFile.exec('BEGIN IMMEDIATE');
+        held = sleep(200).then(() => otherFile.exec('COMMIT'));
+      } else {
+        let locked!: () => void;
+        const isLocked = new Promise<void>((resolve) => (locked = resolve));
+        held = otherPrisma!.$transaction(async (tx) => {
+          await tx.$queryRaw(Prisma.sql`SELECT "id" FROM "ApiToken" WHERE "id" = 'x1' FOR UPDATE`);
+          locked();
+          await sleep(200);
+        });
+        await isLocked;
+      }
+      let attempts = 0;
+      await inOwnTransaction(prisma, async (tx) => {
+        attempts++;
+        await tx.$executeRaw(Prisma.sql`UPDATE "ApiToken" SET "description" = 'written' WHERE "id" = 'x1'`);
+      });
+      await held;
+      assert.equal((await prisma.apiToken.findUniqueOrThrow({ where: { id: 'x1' } })).description, 'written');
+      // SQLite gives up after its busy timeout (P2010 with SQLITE_BUSY): run again until the lock
+      // is gone. PostgreSQL's UPDATE waits for the row's lock.
+      if (onPostgres()) assert.equal(attempts, 1);
+      else assert.ok(attempts >= 2, `attempts: ${attempts}`);
     } finally {
       otherFile?.close();
       await otherPrisma?.$disconnect();
