@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import { recordAudit } from './audit.js';
+import { inOwnTransaction } from './own-transaction.js';
 import type { Actor, Clock } from './types.js';
 
 /** Whom the audit log names when no admin acted: a client of the host's API. */
@@ -49,17 +50,16 @@ export class RetiredSecretAudit {
     const last = this.recordedAt.get(use.tokenId);
     if (last !== undefined && now - last < this.intervalMs) return false;
     this.remember(use.tokenId, now);
-    const write = this.prisma
-      .$transaction((tx) =>
-        recordAudit(
-          tx,
-          API_CLIENT_ACTOR,
-          'token.rotated_secret_used',
-          { id: use.tokenId, name: use.tokenName },
-          { ip: use.ip ?? 'unknown', graceEndedAt: use.graceEndedAt?.toISOString() ?? null },
-          new Date(now),
-        ),
-      )
+    const write = inOwnTransaction(this.prisma, (tx) =>
+      recordAudit(
+        tx,
+        API_CLIENT_ACTOR,
+        'token.rotated_secret_used',
+        { id: use.tokenId, name: use.tokenName },
+        { ip: use.ip ?? 'unknown', graceEndedAt: use.graceEndedAt?.toISOString() ?? null },
+        new Date(now),
+      ),
+    )
       .catch((error: unknown) => {
         if (this.recordedAt.get(use.tokenId) === now) this.recordedAt.delete(use.tokenId);
         this.onError(error);

@@ -10,6 +10,7 @@ import { Prisma, PrismaClient } from '@prisma/client';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { inOwnTransaction } from '../../src/core/own-transaction.js';
+import { RetiredSecretAudit } from '../../src/core/retired-secret-audit.js';
 import { UsageTracker } from '../../src/core/usage-tracker.js';
 import { RequestLogWriter } from '../../src/http/request-log-writer.js';
 import { RequestLogRetention } from '../../src/jobs/request-log-retention.js';
@@ -50,6 +51,40 @@ async function withDatabase(run: (prisma: PrismaClient) => Promise<void>): Promi
   try {
     await run(prisma);
   } finally {
+    await prisma.$disconnect();
+    await db.remove();
+  }
+}
+
+/**
+ * A database with token x1 whose write lock (SQLite) or x1's row lock (PostgreSQL) another process
+ * holds for 200 ms from the start of `run`; on SQLite `run`'s client gives up waiting after 50 ms.
+ */
+async function withLockedDatabase(run: (prisma: PrismaClient, released: Promise<unknown>) => Promise<void>): Promise<void> {
+  const db = await createHostDatabase();
+  const prisma = onPostgres() ? createPrismaClient(db.url) : new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: db.url, timeout: 50 }) });
+  const otherPrisma = onPostgres() ? createPrismaClient(db.url) : null;
+  const otherFile = onPostgres() ? null : new Database(db.file);
+  try {
+    await insertToken(prisma, 'x1');
+    let released: Promise<unknown>;
+    if (otherFile) {
+      otherFile.exec('BEGIN IMMEDIATE');
+      released = sleep(200).then(() => otherFile.exec('COMMIT'));
+    } else {
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      released = otherPrisma!.$transaction(async (tx) => {
+        await tx.$queryRaw(Prisma.sql`SELECT "id" FROM "ApiToken" WHERE "id" = 'x1' FOR UPDATE`);
+        locked();
+        await sleep(200);
+      });
+      await isLocked;
+    }
+    await run(prisma, released);
+  } finally {
+    otherFile?.close();
+    await otherPrisma?.$disconnect();
     await prisma.$disconnect();
     await db.remove();
   }
@@ -154,45 +189,33 @@ describe('background writes are not undone by another transaction rolling back',
   });
 
   it('inOwnTransaction runs again when the database stayed locked past the busy timeout (a raw statement: P2010)', async () => {
-    const db = await createHostDatabase();
-    // A busy timeout of 50 ms (SQLite), so that the lock outlasts it.
-    const prisma = onPostgres() ? createPrismaClient(db.url) : new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: db.url, timeout: 50 }) });
-    const otherPrisma = onPostgres() ? createPrismaClient(db.url) : null;
-    const otherFile = onPostgres() ? null : new Database(db.file);
-    try {
-      await insertToken(prisma, 'x1');
-      // The other process holds the write lock (SQLite) or the row's lock (PostgreSQL) for 200 ms.
-      let held: Promise<unknown>;
-      if (otherFile) {
-        otherFile.exec('BEGIN IMMEDIATE');
-        held = sleep(200).then(() => otherFile.exec('COMMIT'));
-      } else {
-        let locked!: () => void;
-        const isLocked = new Promise<void>((resolve) => (locked = resolve));
-        held = otherPrisma!.$transaction(async (tx) => {
-          await tx.$queryRaw(Prisma.sql`SELECT "id" FROM "ApiToken" WHERE "id" = 'x1' FOR UPDATE`);
-          locked();
-          await sleep(200);
-        });
-        await isLocked;
-      }
+    await withLockedDatabase(async (prisma, released) => {
       let attempts = 0;
       await inOwnTransaction(prisma, async (tx) => {
         attempts++;
         await tx.$executeRaw(Prisma.sql`UPDATE "ApiToken" SET "description" = 'written' WHERE "id" = 'x1'`);
       });
-      await held;
+      await released;
       assert.equal((await prisma.apiToken.findUniqueOrThrow({ where: { id: 'x1' } })).description, 'written');
       // SQLite gives up after its busy timeout (P2010 with SQLITE_BUSY): run again until the lock
       // is gone. PostgreSQL's UPDATE waits for the row's lock.
       if (onPostgres()) assert.equal(attempts, 1);
       else assert.ok(attempts >= 2, `attempts: ${attempts}`);
-    } finally {
-      otherFile?.close();
-      await otherPrisma?.$disconnect();
-      await prisma.$disconnect();
-      await db.remove();
-    }
+    });
+  });
+
+  it('a retired secret\'s audit event is written though the database stayed locked past the busy timeout', async () => {
+    await withLockedDatabase(async (prisma, released) => {
+      const errors: unknown[] = [];
+      const audit = new RetiredSecretAudit(prisma, () => new Date(NOW), (error) => errors.push(error));
+      assert.equal(audit.report({ tokenId: 'x1', tokenName: 'x1', ip: '203.0.113.7', graceEndedAt: null }), true);
+      await audit.flush();
+      await released;
+      assert.deepEqual(errors, []);
+      const events = await prisma.apiAuditEvent.findMany({ where: { action: 'token.rotated_secret_used' } });
+      assert.equal(events.length, 1);
+      assert.equal(events[0]!.tokenId, 'x1');
+    });
   });
 
   it('inOwnTransaction opens a transaction even for one statement', async () => {
