@@ -15,6 +15,8 @@ export interface TokenComponents {
   guided: string;
   /** The token list's role filter: a choice of the roles that exist. */
   roleFilter: string;
+  /** The request-log and audit-trail filter by token, found by its name. */
+  tokenFilter: string;
 }
 
 /** The fields the token list can be sorted by. */

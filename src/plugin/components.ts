@@ -8,6 +8,7 @@ const COMPONENTS = {
   tokenValue: 'TokenValue',
   guided: 'GuidedAction',
   roleFilter: 'RoleFilter',
+  tokenFilter: 'TokenFilter',
 } as const;
 
 /**

@@ -137,8 +137,8 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           durationMs: { description: 'Milliseconds', isSortable: false },
           ...Object.fromEntries(['tokenName', 'method', 'path', 'ip', 'userAgent'].map((p) => [p, { isSortable: false }])),
           // Filtered by a token found by its name (the token resource's search, under its access
-          // rules), not by an id typed in.
-          tokenId: { isSortable: false, type: 'reference', reference: ctx.resourceIds.token },
+          // rules), not by an id typed in; named in the filter even when opened from a link.
+          tokenId: { isSortable: false, type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } },
           status: { description: 'The HTTP status sent; 499: the connection closed before the response was sent', isSortable: false },
         },
         actions: guarded(ctx, 'feature', guide(requestLogActions(ctx)), { sortable: ['createdAt'] }),
@@ -153,7 +153,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['createdAt', 'actorEmail', 'action', 'tokenName'],
         filterProperties: ['action', 'actorEmail', 'tokenId', 'createdAt'],
         // As on the request logs: the token found by its name; the event page links to the token.
-        properties: { tokenId: { type: 'reference', reference: ctx.resourceIds.token } },
+        properties: { tokenId: { type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } } },
         actions: guarded(ctx, 'superAdmin', guide(readOnlyActions(superAdminOnly))),
       },
     },

@@ -393,6 +393,45 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     await page.locator(`a[href$="/resources/ApiToken/records/${tokenId}/show"]`, { hasText: TOKEN_NAME }).waitFor();
   });
 
+  it('names the token in the log filter when the page is opened from a link, beyond the first 50 suggestions', async () => {
+    // 55 newer tokens of the same owner (rows written directly: the policy allows 5 active tokens an
+    // owner): the suggestions loaded with the filter, the first 50 of an empty search, no longer
+    // hold the test's token.
+    const fillers = Array.from({ length: 55 }, (_, i) => `filler-${i}`);
+    const later = new Date(Date.now() + 60_000);
+    await t.host.prisma.apiToken.createMany({
+      data: fillers.map((id) => ({
+        id,
+        name: `filler ${id}`,
+        secretHash: `filler-hash-${id}`,
+        lastFour: '0000',
+        allowedIps: [],
+        ownerId: t.superAdmin.id,
+        ownerEmail: t.superAdmin.email,
+        createdById: t.superAdmin.id,
+        createdByEmail: t.superAdmin.email,
+        createdAt: later,
+      })),
+    });
+    try {
+      const mine = (await t.host.prisma.apiRequestLog.findMany({ where: { tokenId } })).map((row) => String(row.id));
+      await page.goto(`/admin/resources/ApiRequestLog?filters.tokenId=${tokenId}`);
+      await waitForRows(mine);
+      const suggested = await page.evaluate(async () => {
+        const response = await fetch('/admin/api/resources/ApiToken/search/');
+        return ((await response.json()) as { records: Array<{ id: string }> }).records.map((record) => record.id);
+      });
+      assert.equal(suggested.length, 50);
+      assert.ok(!suggested.includes(tokenId), 'the test token is not among the suggestions');
+      await page.locator('[data-css="ApiRequestLog-filter-button"]').click();
+      const choice = page.getByTestId('token-filter-tokenId');
+      await choice.getByText(TOKEN_NAME, { exact: true }).waitFor();
+      await screenshot('12-request-log-filter-from-link');
+    } finally {
+      await t.host.prisma.apiToken.deleteMany({ where: { id: { in: fillers } } });
+    }
+  });
+
   it('shows the API base URL and best practice on the other API Access screens too', async () => {
     for (const resource of ['ApiRequestLog', 'ApiRole', 'ApiAuditEvent', 'ApiTokenRole', 'ApiTokenAdminGrant']) {
       await page.goto(`/admin/resources/${resource}`);
