@@ -6,58 +6,21 @@
 // file's lock blocks the event loop the other connection needs to finish. Real databases, SQLite
 // and PostgreSQL.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { runChanges, type AdminChange, type AdminChangeResult } from '../helpers/admin-changes.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
+import { lineProcess, type LineProcess } from '../helpers/line-process.js';
 
 const TOKENS = 24;
 
-/** The other host (test/helpers/admin-child.ts): runs the changes it is sent, all at once. */
-function otherHost(t: TestHost) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, '..', 'helpers', 'admin-child.ts'), t.db.url, t.superAdmin.id, t.superAdmin.email],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
-  lines.on('line', (line) => waiting.shift()?.resolve(line));
-  const next = () => new Promise<string>((resolve, reject) => waiting.push({ resolve, reject }));
-  const exited = new Promise<void>((resolve) =>
-    child.on('exit', (code) => {
-      for (const w of waiting.splice(0)) w.reject(new Error(`the other host exited (${code}):\n${stderr}`));
-      resolve();
-    }),
-  );
-  const ready = next();
-  return {
-    async ready(): Promise<void> {
-      assert.equal(await ready, 'ready', stderr);
-    },
-    async run(changes: AdminChange[]): Promise<AdminChangeResult[]> {
-      const reply = next();
-      child.stdin.write(`${JSON.stringify(changes)}\n`);
-      return JSON.parse(await reply) as AdminChangeResult[];
-    },
-    async close(): Promise<void> {
-      child.stdin.end();
-      await exited;
-    },
-  };
-}
-
 describe('admin changes from two hosts at the same moment', () => {
   let t: TestHost;
-  let other: ReturnType<typeof otherHost>;
+  /** The other host (test/helpers/admin-child.ts): runs the changes it is sent, all at once. */
+  let other: LineProcess;
 
   before(async () => {
     t = await startTestHost({ apiAccess: { policy: { maxActiveTokensPerOwner: 1000 } } });
-    other = otherHost(t);
+    other = lineProcess('admin-child.ts', [t.db.url, t.superAdmin.id, t.superAdmin.email]);
     await other.ready();
   });
   after(async () => {
@@ -83,7 +46,7 @@ describe('admin changes from two hosts at the same moment', () => {
     });
     there.push({ op: 'renameRole', id: t.roles.onboarding, name: 'Onboarding (two hosts)', scopes: ['vault-summary:read'] });
 
-    const [mine, theirs] = await Promise.all([runChanges(t.host.apiAccess.service, t.superAdmin, here), other.run(there)]);
+    const [mine, theirs] = await Promise.all([runChanges(t.host.apiAccess.service, t.superAdmin, here), other.ask<AdminChangeResult[]>(JSON.stringify(there))]);
     const failed = [...mine, ...theirs].flatMap((r) => (r.ok ? [] : [r.error]));
     assert.deepEqual(failed, [], 'no change may fail for meeting the other host\'s');
 

@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiTokenExpiryNotice } from '@prisma/client';
@@ -19,6 +18,7 @@ import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { AdminUsers } from '../../example-app/src/users.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { startTestHost, TEST_PEPPER, type TestHost } from '../helpers/host.js';
+import { lineProcess } from '../helpers/line-process.js';
 import { MemoryLogger } from '../helpers/logger.js';
 import { parseMail, TestSmtpServer, type ReceivedMail } from '../helpers/smtp.js';
 
@@ -97,35 +97,12 @@ function secondHost(t: TestHost, smtp: TestSmtpServer): { apiAccess: ApiAccess; 
 
 /** A second host in its own process (test/helpers/jobs-process.ts), on the same database. */
 function otherProcess(t: TestHost, smtpUrl: string, runs: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', 'helpers', 'jobs-process.ts')], {
-    env: { ...process.env, DATABASE_URL: t.db.url, SMTP_URL: smtpUrl, ADMIN_URL, RUNS: String(runs) },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
-  lines.on('line', (line) => waiting.shift()?.resolve(line));
-  const next = () => new Promise<string>((resolve, reject) => waiting.push({ resolve, reject }));
-  const exited = new Promise<void>((resolve) =>
-    child.on('exit', (code) => {
-      // A crash must fail the test, not leave it waiting for a reply.
-      for (const w of waiting.splice(0)) w.reject(new Error(`the other host process exited (${code}):\n${stderr}`));
-      resolve();
-    }),
-  );
+  const child = lineProcess('jobs-process.ts', [], { DATABASE_URL: t.db.url, SMTP_URL: smtpUrl, ADMIN_URL, RUNS: String(runs) });
   return {
-    ready: next().then((line) => assert.equal(line, 'ready', stderr)),
-    async run(offsetMs: number): Promise<ExpiryNoticeReport[]> {
-      const reply = next();
-      child.stdin.write(`${offsetMs}\n`);
-      return JSON.parse(await reply) as ExpiryNoticeReport[];
-    },
-    stderr: () => stderr,
-    async close() {
-      child.stdin.end();
-      await exited;
-    },
+    ready: child.ready(),
+    run: (offsetMs: number) => child.ask<ExpiryNoticeReport[]>(String(offsetMs)),
+    stderr: child.stderr,
+    close: child.close,
   };
 }
 
