@@ -3,26 +3,15 @@
 // answers with how each ended (one JSON line on stdout).
 // argv: <database url> <actor id> <actor email>
 import { createInterface } from 'node:readline';
-import { createApiAccess } from 'adminjs-api-access';
-import { createPrismaClient } from '../../example-app/src/prisma.js';
-import { AdminUsers } from '../../example-app/src/users.js';
 import { runChanges, type AdminChange } from './admin-changes.js';
-import { TEST_PEPPER } from './host.js';
+import { childApiAccess } from './child-api-access.js';
 
 const [url, actorId, actorEmail] = process.argv.slice(2);
 if (!url || !actorId || !actorEmail) {
   console.error('admin-child: <database url> <actor id> <actor email>');
   process.exit(2);
 }
-const prisma = createPrismaClient(url);
-const apiAccess = createApiAccess({
-  prisma,
-  pepper: TEST_PEPPER,
-  users: new AdminUsers(prisma),
-  logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-  requestLog: { enabled: false },
-  policy: { maxActiveTokensPerOwner: 1000 },
-});
+const { prisma, apiAccess } = childApiAccess(url, { policy: { maxActiveTokensPerOwner: 1000 } });
 const actor = { id: actorId, email: actorEmail, isSuperAdmin: true };
 
 await prisma.$queryRawUnsafe('SELECT 1');

@@ -6,10 +6,7 @@
 // message (IPC is asynchronous, and both loops may have one in flight) leaves committed rotations
 // the parent never heard of, at any kill: the test finds them in the audit chain.
 // argv: <database url> <token id> <actor id> <actor email>
-import { createApiAccess } from '../../src/api-access.js';
-import { createPrismaClient } from '../../example-app/src/prisma.js';
-import { AdminUsers } from '../../example-app/src/users.js';
-import { TEST_PEPPER } from './host.js';
+import { childApiAccess } from './child-api-access.js';
 
 export type RotateChildMessage = { type: 'ready' } | { type: 'rotated'; secret: string } | { type: 'failed'; error: string };
 
@@ -19,14 +16,7 @@ if (!url || !tokenId || !actorId || !actorEmail || !process.send) {
   process.exit(2);
 }
 const send = (message: RotateChildMessage) => process.send!(message);
-const prisma = createPrismaClient(url);
-const apiAccess = createApiAccess({
-  prisma,
-  pepper: TEST_PEPPER,
-  users: new AdminUsers(prisma),
-  logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-  requestLog: { enabled: false },
-});
+const { apiAccess } = childApiAccess(url);
 const actor = { id: actorId, email: actorEmail, isSuperAdmin: true };
 
 async function loop(): Promise<void> {
