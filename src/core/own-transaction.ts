@@ -18,7 +18,7 @@ const FIRST_RETRY_DELAY_MS = 10;
  * P2010 ("raw query failed") with the driver's code in its meta. P2034 is a write conflict or
  * deadlock (PostgreSQL).
  */
-export function isRetryable(error: unknown): boolean {
+function isRetryable(error: unknown): boolean {
   return (
     isPrismaKnownError(error, 'P1008') ||
     isPrismaKnownError(error, 'SQLITE_BUSY_SNAPSHOT') ||
