@@ -99,6 +99,11 @@ function newSecretFields(issued: { secretHash: string; lastFour: string }, now: 
   return { secretHash: issued.secretHash, lastFour: issued.lastFour, secretIssuedAt: now };
 }
 
+/** NAME_TAKEN's message for a role name in use. */
+function roleNameTaken(name: string): string {
+  return `A role named "${name}" already exists.`;
+}
+
 function isUniqueViolation(error: unknown, field: string): boolean {
   if (!isPrismaKnownError(error, 'P2002')) return false;
   const target = (error.meta as { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } | undefined) ?? {};
@@ -200,13 +205,15 @@ export class TokenService {
     return row;
   }
 
-  private async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * Runs a change in a transaction of its own, run again when it meets another's (see
+   * inOwnTransaction), turning a clash on a unique name into NAME_TAKEN with this message.
+   */
+  private async transaction<T>(work: (tx: Tx) => Promise<T>, nameTaken = 'A token with this name already exists. Choose another name.'): Promise<T> {
     try {
       return await inOwnTransaction(this.db, work);
     } catch (error) {
-      if (isUniqueViolation(error, 'name')) {
-        throw ApiAccessError.field('name', 'NAME_TAKEN', 'A token with this name already exists. Choose another name.');
-      }
+      if (isUniqueViolation(error, 'name')) throw ApiAccessError.field('name', 'NAME_TAKEN', nameTaken);
       throw error;
     }
   }
@@ -608,25 +615,15 @@ export class TokenService {
     return roles.map(roleView);
   }
 
-  /** Runs a role change, turning a clash on the unique role name into NAME_TAKEN. */
-  private async roleTransaction<T>(name: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await inOwnTransaction(this.db, work);
-    } catch (error) {
-      if (isUniqueViolation(error, 'name')) throw ApiAccessError.field('name', 'NAME_TAKEN', `A role named "${name}" already exists.`);
-      throw error;
-    }
-  }
-
   async createRole(actor: Actor, raw: unknown): Promise<RoleView> {
     assertSuperAdmin(actor);
     const input = this.parseRole(raw);
     const now = this.now();
-    return this.roleTransaction(input.name, async (tx) => {
+    return this.transaction(async (tx) => {
       const role = await tx.apiRole.create({ data: { ...input, createdAt: now } });
       await recordAudit(tx, actor, 'role.created', null, { role: role.name, scopes: input.scopes }, now);
       return roleView(role);
-    });
+    }, roleNameTaken(input.name));
   }
 
   async editRole(actor: Actor, rawId: unknown, raw: unknown): Promise<RoleView> {
@@ -635,14 +632,14 @@ export class TokenService {
     const input = this.parseRole(raw);
     const now = this.now();
     let tokenIds: string[] = [];
-    const result = await this.roleTransaction(input.name, async (tx) => {
+    const result = await this.transaction(async (tx) => {
       const current = await tx.apiRole.findUnique({ where: { id }, include: { tokens: { select: { tokenId: true } } } });
       if (!current) throw ApiAccessError.field('id', 'NOT_FOUND', `No role with id ${id}.`);
       tokenIds = current.tokens.map((t) => t.tokenId);
       const role = await tx.apiRole.update({ where: { id }, data: input });
       await recordAudit(tx, actor, 'role.edited', null, { role: [current.name, role.name], scopes: [current.scopes ?? [], input.scopes] }, now);
       return roleView(role);
-    });
+    }, roleNameTaken(input.name));
     // The role's scopes are part of every cached verification of its tokens.
     for (const tokenId of tokenIds) this.notify(tokenId, 'edited');
     return result;

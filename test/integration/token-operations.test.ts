@@ -491,7 +491,8 @@ describe('token operations (default policy)', () => {
     it('refuses a name another token has (NAME_TAKEN) and changes nothing', async () => {
       const owner = await h.user();
       const { token } = await h.create(t.superAdmin, { ownerId: owner.id, description: 'x' });
-      await h.refused(() => h.service.edit(t.superAdmin, token.id, { name: 'GRC dashboard', description: 'y' }), 'NAME_TAKEN', 'name');
+      const taken = await h.refused(() => h.service.edit(t.superAdmin, token.id, { name: 'GRC dashboard', description: 'y' }), 'NAME_TAKEN', 'name');
+      assert.equal(taken.message, 'A token named "GRC dashboard" already exists. Choose another name.');
     });
   });
 
@@ -769,7 +770,8 @@ describe('token operations (default policy)', () => {
       const stored = await t.host.prisma.apiRole.findUniqueOrThrow({ where: { id: role.id } });
       assert.deepEqual(stored.scopes, ['exports:read', 'reports:read']);
 
-      await h.refused(() => h.service.createRole(t.superAdmin, { name: 'Reporting', scopes: ['x:y'] }), 'NAME_TAKEN', 'name');
+      const taken = await h.refused(() => h.service.createRole(t.superAdmin, { name: 'Reporting', scopes: ['x:y'] }), 'NAME_TAKEN', 'name');
+      assert.equal(taken.message, 'A role named "Reporting" already exists.');
       await h.refused(() => h.service.createRole(t.admin, { name: 'Sneaky', scopes: ['x:y'] }), 'FORBIDDEN');
 
       const owner = await h.user();
