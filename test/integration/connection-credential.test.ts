@@ -36,10 +36,14 @@ describe('requireApiToken on one keep-alive connection', () => {
     await t.close();
   });
 
-  /** A new client with one keep-alive connection: every request of a test goes over the same socket. */
-  function oneConnection(): void {
+  /**
+   * A new client with one keep-alive connection: every request of a test goes over the same
+   * socket. Returns where the test's connections start in `connections`.
+   */
+  function oneConnection(): number {
     agent?.destroy();
     agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    return connections.length;
   }
 
   async function send(path: string, authorization?: string, to = base): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -75,8 +79,7 @@ describe('requireApiToken on one keep-alive connection', () => {
   const whoami = async (secret: string) => send('/api/v1/whoami', `Bearer ${secret}`);
 
   it('admits the same header again and again over one connection, each request checked as its own', async () => {
-    oneConnection();
-    const since = connections.length;
+    const since = oneConnection();
     const token = await issue();
     for (let i = 0; i < 5; i++) {
       const res = await whoami(token.secret);
@@ -87,8 +90,7 @@ describe('requireApiToken on one keep-alive connection', () => {
   });
 
   it('two tokens alternating on one connection (a proxy pool) are each their own token', async () => {
-    oneConnection();
-    const since = connections.length;
+    const since = oneConnection();
     const first = await issue();
     const second = await issue();
     for (const token of [first, second, first, first, second, second, first]) {
@@ -100,12 +102,11 @@ describe('requireApiToken on one keep-alive connection', () => {
   });
 
   it('refuses a token disabled, rotated or deleted between two requests of the connection', async () => {
-    oneConnection();
-    const since = connections.length;
+    const since = oneConnection();
     const token = await issue();
     assert.equal((await whoami(token.secret)).status, 200);
     await t.host.apiAccess.service.disable(t.superAdmin, token.id);
-    assert.deepEqual((await whoami(token.secret)).body.error, 'invalid_token');
+    assert.equal((await whoami(token.secret)).body.error, 'invalid_token');
     await t.host.apiAccess.service.enable(t.superAdmin, token.id);
     assert.equal((await whoami(token.secret)).status, 200);
 
@@ -121,8 +122,7 @@ describe('requireApiToken on one keep-alive connection', () => {
   });
 
   it('refuses a token past its expiry, and one whose allow-list no longer holds the client, on the same connection', async () => {
-    oneConnection();
-    const since = connections.length;
+    const since = oneConnection();
     const expiring = await issue();
     assert.equal((await whoami(expiring.secret)).status, 200);
     const row = await t.host.prisma.apiToken.findUniqueOrThrow({ where: { id: expiring.id } });
@@ -141,8 +141,7 @@ describe('requireApiToken on one keep-alive connection', () => {
   });
 
   it('answers a bad header after an admitted one as a fresh connection would, then admits the good one again', async () => {
-    oneConnection();
-    const since = connections.length;
+    const since = oneConnection();
     const token = await issue();
     assert.equal((await whoami(token.secret)).status, 200);
     const cases: [string | undefined, string][] = [
@@ -167,8 +166,7 @@ describe('requireApiToken on one keep-alive connection', () => {
   });
 
   it('keeps the header of an admitted token only: a refused request leaves the connection holding none', async () => {
-    oneConnection();
-    const since = connections.length;
+    const since = oneConnection();
     const token = await issue();
     await whoami(token.secret);
     assert.equal(remembered(since).header, `Bearer ${token.secret}`);
