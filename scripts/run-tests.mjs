@@ -2,17 +2,28 @@
 // PostgreSQL server) prepare them first, so `npm test` works on a fresh machine.
 // The integration tier runs twice: on SQLite (the embedded default), then on a throw-away
 // PostgreSQL cluster (TEST_DATABASE=postgres), together with the multihost tier, which runs two
-// host processes on one PostgreSQL database. `node scripts/run-tests.mjs unit integration` picks tiers.
+// host processes on one PostgreSQL database. `node scripts/run-tests.mjs unit integration` picks tiers;
+// `node scripts/run-tests.mjs test/integration/x.test.ts ...` runs those files (on both databases where
+// their tier runs on both).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { startCluster } from './pg-cluster.mjs';
 
 const tiers = ['unit', 'integration', 'browser', 'multihost'];
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const pickedFiles = args.filter((arg) => arg.endsWith('.test.ts')).map((file) => path.normalize(file));
+const only = args.filter((arg) => !arg.endsWith('.test.ts'));
+for (const file of pickedFiles) {
+  if (!existsSync(file)) {
+    console.error(`[run-tests] no such test file: ${file}`);
+    process.exit(1);
+  }
+}
 const filesOf = (tier) => {
-  if (only.length > 0 && !only.includes(tier)) return [];
   const dir = path.join('test', tier);
+  if (pickedFiles.length > 0) return pickedFiles.filter((file) => path.dirname(file) === dir);
+  if (only.length > 0 && !only.includes(tier)) return [];
   if (!existsSync(dir)) return [];
   return readdirSync(dir).sort().filter((name) => name.endsWith('.test.ts')).map((name) => path.join(dir, name));
 };
