@@ -13,6 +13,7 @@ import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
 import { TokenVerifier } from './core/verifier.js';
 import { PgChangeFeed } from './postgres/pg-change-feed.js';
+import { prismaStore } from './store/prisma-store.js';
 import { RequestLogWriter } from './http/request-log-writer.js';
 import { createRequireApiToken, type RequireApiTokenOptions } from './http/require-api-token.js';
 import { abandonClosedConnections } from './http/response-finish.js';
@@ -194,8 +195,9 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   const logger: Logger = options.logger ?? console;
   const events = new TokenEvents();
   const access: AccessOptions = { allowPersonalTokens: options.allowPersonalTokens };
+  const store = prismaStore(options.prisma);
   const service = new TokenService({
-    prisma: options.prisma,
+    store,
     pepper: options.pepper,
     tokenPrefix: options.tokenPrefix,
     policy,
@@ -204,12 +206,12 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     clock,
     events,
   });
-  const retiredSecrets = new RetiredSecretAudit(options.prisma, clock, (error) =>
+  const retiredSecrets = new RetiredSecretAudit(store, clock, (error) =>
     logger.warn('[api-access] could not audit the use of a rotated-out secret', error instanceof Error ? error.message : error),
   );
   const verifier = new TokenVerifier({
     onRetiredSecret: (use) => void retiredSecrets.report(use),
-    prisma: options.prisma,
+    store,
     pepper: options.pepper,
     tokenPrefix: options.tokenPrefix,
     clock,
@@ -217,7 +219,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     cacheTtlMs: options.verification.cacheTtlMs,
     maxCacheEntries: options.verification.maxCacheEntries,
   });
-  const usage = new UsageTracker(options.prisma, options.verification.lastUsedFlushMs, (error) =>
+  const usage = new UsageTracker(store, options.verification.lastUsedFlushMs, (error) =>
     logger.warn('[api-access] could not record last use; will retry', error instanceof Error ? error.message : error),
   );
   usage.start();
