@@ -13,7 +13,7 @@ import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
 import { TokenVerifier } from './core/verifier.js';
 import { PgChangeFeed } from './postgres/pg-change-feed.js';
-import { RequestLogWriter } from './http/request-log-writer.js';
+import { RequestLogWriter } from './request-log/writer.js';
 import { createRequireApiToken, type RequireApiTokenOptions } from './http/require-api-token.js';
 import { abandonClosedConnections } from './http/response-finish.js';
 import { ExpiryNotifier } from './jobs/expiry-notifier.js';
@@ -21,6 +21,7 @@ import { isEventful, logJobsReport, runJobs, type JobsReport } from './jobs/jobs
 import { createMailer } from './jobs/mailer.js';
 import { notificationsSchema, startJobsSchema, type NotificationsOptions, type StartJobsOptions } from './jobs/options.js';
 import { RequestLogRetention } from './jobs/request-log-retention.js';
+import { UsageQueries } from './usage/usage-queries.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import type { RequestHandler } from 'express';
 
@@ -58,6 +59,8 @@ export interface ApiAccessOptions {
     retentionDays?: number;
     /** Rows the retention job deletes per statement (default 5000): small, so verification never waits long. */
     purgeBatchSize?: number;
+    /** Usage rollups (requests per token and day) older than this many days are deleted by the retention job (default 395, 13 months). */
+    rollupRetentionDays?: number;
     /**
      * On SQLite: write request logs from a worker thread with its own connection to this database
      * file (a path or file: URL; the file prisma uses), so that inserting them never runs on the
@@ -109,6 +112,7 @@ const optionsSchema = z
         maxBuffered: z.number().int().min(1).max(10_000_000).default(200_000),
         retentionDays: z.number().int().min(1).max(36_500).default(90),
         purgeBatchSize: z.number().int().min(1).max(100_000).default(5_000),
+        rollupRetentionDays: z.number().int().min(1).max(36_500).default(395),
         sqliteWorker: z
           .object({
             file: z
@@ -121,7 +125,7 @@ const optionsSchema = z
           .optional(),
       })
       .strict()
-      .default({ enabled: true, batchSize: 500, flushIntervalMs: 1_000, maxBuffered: 200_000, retentionDays: 90, purgeBatchSize: 5_000 }),
+      .default({ enabled: true, batchSize: 500, flushIntervalMs: 1_000, maxBuffered: 200_000, retentionDays: 90, purgeBatchSize: 5_000, rollupRetentionDays: 395 }),
     notifications: notificationsSchema.optional(),
     changeFeed: z
       .object({
@@ -140,6 +144,8 @@ const optionsSchema = z
 
 export interface ApiAccess {
   readonly service: TokenService;
+  /** What the usage screens read: a token's traffic by day, and the overview of every token. */
+  readonly usage: UsageQueries;
   readonly verifier: TokenVerifier;
   readonly policy: Policy;
   readonly tokenPrefix: string;
@@ -208,6 +214,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     clock,
     events,
   });
+  const usageQueries = new UsageQueries({ prisma: options.prisma, access, clock, resolveActor: (actor) => service.resolveActor(actor) });
   const retiredSecrets = new RetiredSecretAudit(options.prisma, clock, (error) =>
     logger.warn('[api-access] could not audit the use of a rotated-out secret', error instanceof Error ? error.message : error),
   );
@@ -272,6 +279,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     clock,
     logger,
     retentionDays: options.requestLog.retentionDays,
+    rollupRetentionDays: options.requestLog.rollupRetentionDays,
     batchSize: options.requestLog.purgeBatchSize,
   });
   const scheduler = new JobScheduler((signal) => runJobs({ notifier, retention }, signal), {
@@ -286,6 +294,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   };
   return {
     service,
+    usage: usageQueries,
     verifier,
     policy,
     tokenPrefix: options.tokenPrefix,

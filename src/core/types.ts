@@ -63,15 +63,4 @@ export interface IssuedToken {
 
 export type Clock = () => Date;
 
-export interface RequestLogView {
-  id: number;
-  tokenId: string;
-  tokenName: string;
-  method: string;
-  path: string;
-  status: number;
-  ip: string;
-  userAgent: string;
-  durationMs: number;
-  createdAt: Date;
-}
+export type { RequestLogView } from '../request-log/columns.js';
