@@ -22,7 +22,6 @@ const MODULES: Module[] = [
   { key: 'throughput-pg', name: '1 API throughput (PostgreSQL)', target: 'ratio ≥ 0.90', run: async () => (await import('./throughput.js')).run('postgres') },
   { key: 'churn-pg', name: '3 churn (PostgreSQL)', target: 'ratio ≥ 0.80', run: async () => (await import('./churn.js')).run('postgres') },
   { key: 'logs-pg', name: '4 request-log rows (PostgreSQL)', target: 'rows = requests = rollup counts', run: async () => (await import('./log-loss.js')).run('postgres') },
-  { key: 'admin-pg', name: '6 admin and usage at scale (PostgreSQL)', target: 'p95 < 300 ms', run: async () => (await import('./admin-scale-postgres.js')).run() },
 ];
 
 function machine(): string {

@@ -8,11 +8,12 @@ import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { PREFIX_PATTERN, tokenPattern } from './core/token-format.js';
 import { TokenService } from './core/token-service.js';
-import type { Clock, UserDirectory } from './core/types.js';
+import type { Clock, Logger, UserDirectory } from './core/types.js';
 import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
 import { TokenVerifier } from './core/verifier.js';
 import { PgChangeFeed } from './postgres/pg-change-feed.js';
+import { inOwnTransaction } from './core/own-transaction.js';
 import { RequestLogWriter } from './request-log/writer.js';
 import { createRequireApiToken, type RequireApiTokenOptions } from './http/require-api-token.js';
 import { abandonClosedConnections } from './http/response-finish.js';
@@ -21,15 +22,10 @@ import { isEventful, logJobsReport, runJobs, type JobsReport } from './jobs/jobs
 import { createMailer } from './jobs/mailer.js';
 import { notificationsSchema, startJobsSchema, type NotificationsOptions, type StartJobsOptions } from './jobs/options.js';
 import { RequestLogRetention } from './jobs/request-log-retention.js';
-import { UsageQueries } from './usage/usage-queries.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import type { RequestHandler } from 'express';
 
-export interface Logger {
-  info(message: string, ...rest: unknown[]): void;
-  warn(message: string, ...rest: unknown[]): void;
-  error(message: string, ...rest: unknown[]): void;
-}
+export type { Logger } from './core/types.js';
 
 export interface ApiAccessOptions {
   /** The host's PrismaClient, built from a schema that includes prisma/schema/api-access.prisma. */
@@ -144,8 +140,6 @@ const optionsSchema = z
 
 export interface ApiAccess {
   readonly service: TokenService;
-  /** What the usage screens read: a token's traffic by day, and the overview of every token. */
-  readonly usage: UsageQueries;
   readonly verifier: TokenVerifier;
   readonly policy: Policy;
   readonly tokenPrefix: string;
@@ -214,7 +208,6 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     clock,
     events,
   });
-  const usageQueries = new UsageQueries({ prisma: options.prisma, access, clock, resolveActor: (actor) => service.resolveActor(actor) });
   const retiredSecrets = new RetiredSecretAudit(options.prisma, clock, (error) =>
     logger.warn('[api-access] could not audit the use of a rotated-out secret', error instanceof Error ? error.message : error),
   );
@@ -238,6 +231,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
         flushIntervalMs: options.requestLog.flushIntervalMs,
         maxBuffered: options.requestLog.maxBuffered,
         sqliteWorker: options.requestLog.sqliteWorker,
+        inTransaction: (write) => inOwnTransaction(options.prisma, write),
         onError: (error) => logger.warn('[api-access] could not write request logs; will retry', error instanceof Error ? error.message : error),
       })
     : null;
@@ -294,7 +288,6 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   };
   return {
     service,
-    usage: usageQueries,
     verifier,
     policy,
     tokenPrefix: options.tokenPrefix,

@@ -1,7 +1,6 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { PrismaClient } from '@prisma/client';
-import type { Logger } from '../api-access.js';
-import type { Clock } from '../core/types.js';
+import type { Clock, Logger } from '../core/types.js';
 import { inOwnTransaction } from '../core/own-transaction.js';
 import { DAY_MS } from './expiry-schedule.js';
 import { createPartitionsAhead, dropPartitionsBefore, isPartitioned } from '../request-log/postgres-partitions.js';

@@ -1,5 +1,4 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
-import { inOwnTransaction } from '../core/own-transaction.js';
 import { UsageRollup } from '../usage/rollup.js';
 import { dayUpsertSql, dayValues, ROLLUP_ROWS_PER_STATEMENT, slices, tokenDayUpsertSql, tokenDayValues } from '../usage/rollup-sql.js';
 import { REQUEST_LOG_COLUMN_NAMES, type RequestLogEntry } from './columns.js';
@@ -56,12 +55,25 @@ export function rollupStatements(batch: readonly RequestLogEntry[]): Prisma.Sql[
   return statements;
 }
 
+/**
+ * Runs a write in a transaction of its own. On SQLite the Prisma adapter has one connection: a
+ * statement sent while another transaction is open on it joins that transaction, and is undone if
+ * it rolls back; an interactive transaction is run one at a time. The host's assembly gives the
+ * core's (which also runs the write again when the database asks for it); without one, Prisma's.
+ */
+export type InTransaction = <T>(write: (tx: Prisma.TransactionClient) => Promise<T>) => Promise<T>;
+
+export const prismaTransaction =
+  (prisma: PrismaClient): InTransaction =>
+  (write) =>
+    prisma.$transaction(write, { maxWait: 10_000, timeout: 20_000 });
+
 /** Rows as objects, each batch one multi-row INSERT and its rollup upserts through the host's Prisma client (any database). */
 export class PrismaTransport implements LogTransport {
   private rows: RequestLogEntry[] = [];
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly inTransaction: InTransaction,
     private readonly batchSize: number,
   ) {}
 
@@ -83,10 +95,8 @@ export class PrismaTransport implements LogTransport {
     try {
       const insert = insertStatement(batch);
       const rollups = rollupStatements(batch);
-      // In a transaction of its own (see inOwnTransaction): on SQLite a write issued while
-      // another transaction is open would join it, and be undone if that one rolled back. The
-      // rows and their rollup commit together or not at all, so a retried batch counts once.
-      await inOwnTransaction(this.prisma, async (tx) => {
+      // The rows and their rollup commit together or not at all, so a retried batch counts once.
+      await this.inTransaction(async (tx) => {
         await tx.$executeRaw(insert);
         for (const statement of rollups) await tx.$executeRaw(statement);
       });

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import type { RequestLogEntry } from './columns.js';
-import { PrismaTransport } from './prisma-transport.js';
+import { PrismaTransport, prismaTransaction, type InTransaction } from './prisma-transport.js';
 import { SqliteWorkerTransport } from './sqlite-worker-transport.js';
 import type { LogTransport } from './transport.js';
 
@@ -14,6 +14,8 @@ export interface RequestLogWriterOptions {
   onError: (error: unknown) => void;
   /** Write from a worker thread with its own connection to this SQLite file, instead of through prisma. */
   sqliteWorker?: { file: string; timestampFormat: 'iso8601' | 'unixepoch-ms' } | undefined;
+  /** How a batch written through prisma gets its own transaction (default: prisma.$transaction). */
+  inTransaction?: InTransaction | undefined;
 }
 
 /**
@@ -37,7 +39,7 @@ export class RequestLogWriter {
     const sqlite = options.sqliteWorker;
     this.transport = sqlite
       ? new SqliteWorkerTransport({ file: sqlite.file.replace(/^file:/, ''), timestampFormat: sqlite.timestampFormat, busyTimeoutMs: 5_000 }, options.batchSize)
-      : new PrismaTransport(prisma, options.batchSize);
+      : new PrismaTransport(options.inTransaction ?? prismaTransaction(prisma), options.batchSize);
   }
 
   get stats(): { buffered: number; written: number; dropped: number } {

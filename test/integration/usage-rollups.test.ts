@@ -154,7 +154,7 @@ describe('usage queries', () => {
       for (let i = 0; i < 7; i++) log.write(entry(id, now - 40 * DAY, 404, 2));
       await t.host.apiAccess.flush();
 
-      const month = await t.host.apiAccess.usage.tokenUsage(t.superAdmin, id, { days: 30 });
+      const month = await t.host.apiAccess.service.tokenUsage(t.superAdmin, id, { days: 30 });
       assert.equal(month.days.length, 30);
       const today = new Date(now).toISOString().slice(0, 10);
       assert.equal(month.days[29]!.day, today, 'the last day is today (UTC)');
@@ -169,18 +169,18 @@ describe('usage queries', () => {
         { requests: 105, ok: 90, clientError: 0, serverError: 10, refused: 4, aborted: 1, errorRate: 14 / 105, p50Ms: 4, p95Ms: 788 },
       );
 
-      const quarter = await t.host.apiAccess.usage.tokenUsage(t.superAdmin, id, { days: 90 });
+      const quarter = await t.host.apiAccess.service.tokenUsage(t.superAdmin, id, { days: 90 });
       assert.equal(quarter.days.length, 90);
       assert.equal(quarter.totals.requests, 112);
       assert.equal(quarter.totals.clientError, 7);
 
       const unused = await token(t, t.superAdmin, 'Quiet token');
-      const none = await t.host.apiAccess.usage.tokenUsage(t.superAdmin, unused, {});
+      const none = await t.host.apiAccess.service.tokenUsage(t.superAdmin, unused, {});
       assert.equal(none.days.length, 30, '30 days by default');
       assert.deepEqual(none.totals, { requests: 0, ok: 0, clientError: 0, serverError: 0, refused: 0, aborted: 0, errorRate: 0, p50Ms: null, p95Ms: null });
 
-      await assert.rejects(t.host.apiAccess.usage.tokenUsage(t.superAdmin, id, { days: 7 }), /30 or 90 days/);
-      await assert.rejects(t.host.apiAccess.usage.tokenUsage(t.superAdmin, 'no-such-token', {}), (e: Error & { code?: string }) => e.code === 'NOT_FOUND');
+      await assert.rejects(t.host.apiAccess.service.tokenUsage(t.superAdmin, id, { days: 7 }), /30 or 90 days/);
+      await assert.rejects(t.host.apiAccess.service.tokenUsage(t.superAdmin, 'no-such-token', {}), (e: Error & { code?: string }) => e.code === 'NOT_FOUND');
     } finally {
       await t.close();
     }
@@ -198,20 +198,20 @@ describe('usage queries', () => {
       for (let i = 0; i < 50; i++) log.write(entry(theirs, now, 200, 5));
       await t.host.apiAccess.flush();
 
-      await assert.rejects(t.host.apiAccess.usage.tokenUsage(other, theirs, {}), (e: Error & { code?: string }) => e.code === 'FORBIDDEN');
-      assert.equal((await t.host.apiAccess.usage.tokenUsage(other, mine, {})).totals.requests, 30);
-      assert.equal((await t.host.apiAccess.usage.tokenUsage(t.superAdmin, mine, {})).totals.requests, 30, 'the grant holder sees any token');
-      await assert.rejects(t.host.apiAccess.usage.tokenUsage(t.admin, mine, {}), (e: Error & { code?: string }) => e.code === 'FORBIDDEN');
-      await assert.rejects(t.host.apiAccess.usage.usageOverview(t.admin, {}), (e: Error & { code?: string }) => e.code === 'FORBIDDEN');
+      await assert.rejects(t.host.apiAccess.service.tokenUsage(other, theirs, {}), (e: Error & { code?: string }) => e.code === 'FORBIDDEN');
+      assert.equal((await t.host.apiAccess.service.tokenUsage(other, mine, {})).totals.requests, 30);
+      assert.equal((await t.host.apiAccess.service.tokenUsage(t.superAdmin, mine, {})).totals.requests, 30, 'the grant holder sees any token');
+      await assert.rejects(t.host.apiAccess.service.tokenUsage(t.admin, mine, {}), (e: Error & { code?: string }) => e.code === 'FORBIDDEN');
+      await assert.rejects(t.host.apiAccess.service.usageOverview(t.admin, {}), (e: Error & { code?: string }) => e.code === 'FORBIDDEN');
 
-      const own = await t.host.apiAccess.usage.usageOverview(other, {});
+      const own = await t.host.apiAccess.service.usageOverview(other, {});
       assert.deepEqual(own.counts, { active: 1, expiringWithin30Days: 0, expired: 0, disabled: 0 });
       assert.deepEqual(own.topByTraffic.map((r) => [r.name, r.requests]), [['Own token of S2', 30]]);
       assert.deepEqual(own.topByErrorRate.map((r) => [r.name, r.requests, r.errorRate]), [['Own token of S2', 30, 0.1]]);
       assert.equal(own.traffic.length, 30);
       assert.equal(own.traffic.reduce((n, d) => n + d.ok + d.serverError, 0), 30, "the chart counts only S2's token");
 
-      const all = await t.host.apiAccess.usage.usageOverview(t.superAdmin, {});
+      const all = await t.host.apiAccess.service.usageOverview(t.superAdmin, {});
       assert.deepEqual(all.topByTraffic.map((r) => [r.name, r.requests]), [['Token of the grant holder', 50], ['Own token of S2', 30]]);
       assert.equal(all.traffic.reduce((n, d) => n + d.ok + d.serverError, 0), 80, 'every token, from the per-day totals');
       assert.ok(all.counts.active >= 2);
@@ -243,7 +243,7 @@ describe('usage queries', () => {
       await t.host.prisma.apiToken.update({ where: { id: ids[1]! }, data: { expiresAt: new Date(now.getTime() - DAY) } });
       await t.host.prisma.apiToken.update({ where: { id: ids[2]! }, data: { expiresAt: new Date(now.getTime() + 10 * DAY) } });
 
-      const overview = await t.host.apiAccess.usage.usageOverview(actor, { now });
+      const overview = await t.host.apiAccess.service.usageOverview(actor, { now });
       assert.deepEqual(overview.counts, { active: 12, expiringWithin30Days: 1, expired: 1, disabled: 1 });
       assert.equal(overview.unused30Days.length, 10, 'capped at 10');
       assert.deepEqual(overview.unused30Days.slice(0, 2).map((r) => r.name), ['Token 00', 'Token 01'], 'longest unused first');
@@ -268,7 +268,7 @@ describe('usage queries', () => {
       assert.equal(report.deleted, 9, 'rows of 20, 31 and 40 days ago: past 10 days');
       assert.equal(report.rollupsDeleted, 6 + 2, 'token-days and days of 31 and 40 days ago: past 30 days');
       assert.equal(await t.host.prisma.apiRequestLog.count(), 6);
-      assert.equal((await t.host.apiAccess.usage.tokenUsage(t.superAdmin, id, { days: 30 })).totals.requests, 3, 'the chart still shows the day of 20 days ago');
+      assert.equal((await t.host.apiAccess.service.tokenUsage(t.superAdmin, id, { days: 30 })).totals.requests, 3, 'the chart still shows the day of 20 days ago');
     } finally {
       await t.close();
     }
