@@ -9,6 +9,7 @@ import { inOwnTransaction } from './own-transaction.js';
 import { isPrismaKnownError } from './prisma-errors.js';
 import { FieldErrors, parseCreateInput, parseEditInput, parseId, parseIdList, parseWith, resolveExpiry } from './inputs.js';
 import { SCOPE_PATTERN, type Policy } from './policy.js';
+import { requestLogFilterSchema, requestLogWhere } from './request-log-query.js';
 import { statusWhere } from './status.js';
 import { generateToken, lastFourOf } from './token-format.js';
 import { roleView, tokenInclude, toTokenView, type TokenRow } from './token-view.js';
@@ -70,11 +71,8 @@ const listQuerySchema = z
   })
   .strict();
 
-const requestLogQuerySchema = z
-  .object({
-    tokenId: z.string().min(1).max(64).optional(),
-    from: z.coerce.date({ error: 'The start of the period must be a date.' }).optional(),
-    to: z.coerce.date({ error: 'The end of the period must be a date.' }).optional(),
+const requestLogQuerySchema = requestLogFilterSchema
+  .extend({
     page: z.number().int().min(1).max(1_000_000).default(1),
     perPage: z.number().int().min(1).max(500).default(20),
   })
@@ -568,21 +566,9 @@ export class TokenService {
     const actor = await this.resolveActor(actorIn);
     assertCanUseFeature(actor, this.deps.access);
     const query = parseWith(requestLogQuerySchema, rawQuery ?? {});
-    if (query.from && query.to && query.from > query.to) throw ApiAccessError.field('to', 'INVALID_INPUT', 'The end of the period must be after its start.');
-    const seesEveryone = actor.isSuperAdmin && actor.isTokenAdmin;
-    if (query.tokenId && !seesEveryone) {
-      const own = await this.db.apiToken.count({ where: { id: query.tokenId, ownerId: actor.id } });
-      if (own === 0) throw new ApiAccessError('FORBIDDEN', "Reading other users' request logs needs the token admin grant.");
-    }
-    const conditions: Prisma.Sql[] = [];
-    if (query.tokenId) conditions.push(Prisma.sql`"tokenId" = ${query.tokenId}`);
-    else if (!seesEveryone) conditions.push(Prisma.sql`"tokenId" IN (SELECT "id" FROM "ApiToken" WHERE "ownerId" = ${actor.id})`);
-    if (query.from) conditions.push(Prisma.sql`"createdAt" >= ${query.from}`);
-    if (query.to) conditions.push(Prisma.sql`"createdAt" <= ${query.to}`);
-    const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
-    // The page's ids by raw SQL, the rows by Prisma: the actor's own tokens are a subquery, not a
-    // list of ids bound as parameters, which on SQLite stops at 999 (an owner of more tokens
-    // could not open the screen). One Prisma.sql per statement, passed as an argument: the
+    const where = await requestLogWhere(this.db, actor, this.deps.access, query);
+    // The page's ids by raw SQL, the rows by Prisma: the condition holds a subquery (see
+    // requestLogWhere). One Prisma.sql per statement, passed as an argument: the
     // PostgreSQL client is generated separately, with its own Sql class, and would take a
     // fragment of this module's Prisma in a tagged template for a bound value.
     const [counted, page] = await Promise.all([

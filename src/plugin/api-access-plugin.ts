@@ -5,12 +5,19 @@ import { buildResources } from '../resources/index.js';
 import { registerComponents } from './components.js';
 import { resolveActor, type PluginContext } from './context.js';
 import { validatePluginOptions, type ApiAccessPluginOptions } from './options.js';
+import { adminRoutes, type AdminRoutesOptions } from './request-log-csv.js';
+import type { RequestHandler } from 'express';
 
 export interface ApiAccessPlugin extends ApiAccess {
   /** Add these to your AdminJS options' `resources`. */
   readonly resources: ResourceWithOptions[];
   /** English labels: merge into your AdminJS options' `locale.translations.en`. */
   readonly translations: LocaleTranslations;
+  /**
+   * Routes that answer with files, not AdminJS's JSON (the request-log CSV export): mount the
+   * handler inside your admin router, after its session middleware (see the README).
+   */
+  adminRoutes(options?: AdminRoutesOptions): RequestHandler;
 }
 
 /**
@@ -31,5 +38,9 @@ export function apiAccessPlugin(options: ApiAccessPluginOptions): ApiAccessPlugi
     actor: (context: ActionContext) => resolveActor(options, context.currentAdmin),
   };
   const resources = buildResources(ctx, options.prisma, registerComponents(componentLoader));
-  return Object.assign(Object.create(null) as object, apiAccess, { resources, translations: apiAccessTranslations }) as ApiAccessPlugin;
+  return Object.assign(Object.create(null) as object, apiAccess, {
+    resources,
+    translations: apiAccessTranslations,
+    adminRoutes: (routeOptions?: AdminRoutesOptions) => adminRoutes(ctx, routeOptions),
+  }) as ApiAccessPlugin;
 }
