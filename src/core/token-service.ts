@@ -37,6 +37,9 @@ export interface ListTokensQuery {
   ownerEmail?: string;
   /** Case-insensitive substring of the name; every character, % and _ included, matches itself. */
   search?: string;
+  /** Tokens expiring in this period (either end optional); tokens that never expire are left out. */
+  expiresFrom?: Date | string;
+  expiresTo?: Date | string;
   page?: number;
   perPage?: number;
   sortBy?: 'createdAt' | 'name' | 'expiresAt' | 'lastUsedAt';
@@ -64,6 +67,8 @@ const listQuerySchema = z
     ownerId: z.string().min(1).max(64).optional(),
     ownerEmail: z.string().trim().min(1).max(254).optional(),
     search: z.string().max(100).optional(),
+    expiresFrom: z.coerce.date({ error: 'The start of the expiry period must be a date.' }).optional(),
+    expiresTo: z.coerce.date({ error: 'The end of the expiry period must be a date.' }).optional(),
     page: z.number().int().min(1).max(1_000_000).default(1),
     perPage: z.number().int().min(1).max(500).default(20),
     sortBy: z.enum(['createdAt', 'name', 'expiresAt', 'lastUsedAt']).default('createdAt'),
@@ -488,10 +493,13 @@ export class TokenService {
     }
     const now = this.now();
     const ownerId = seesEveryone ? query.ownerId : actor.id;
-    // Each text condition may be an id list: AND keeps two from overwriting each other.
+    // Each text condition may be an id list, and status sets expiresAt too: AND keeps them apart.
     const texts: Prisma.ApiTokenWhereInput[] = [];
     if (query.search) texts.push(await this.textContaining('name', query.search, ownerId));
     if (query.ownerEmail) texts.push(await this.textContaining('ownerEmail', query.ownerEmail, ownerId));
+    if (query.expiresFrom || query.expiresTo) {
+      texts.push({ expiresAt: { ...(query.expiresFrom ? { gte: query.expiresFrom } : {}), ...(query.expiresTo ? { lte: query.expiresTo } : {}), not: null } });
+    }
     const where: Prisma.ApiTokenWhereInput = {
       ...(query.status ? statusWhere(query.status, now) : {}),
       ...(query.roleId ? { roles: { some: { roleId: query.roleId } } } : {}),

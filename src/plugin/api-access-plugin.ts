@@ -32,7 +32,7 @@ export function apiAccessPlugin(options: ApiAccessPluginOptions): ApiAccessPlugi
   const ctx: PluginContext = {
     apiAccess,
     options,
-    resourceIds: { token: 'ApiToken', role: 'ApiRole', requestLog: 'ApiRequestLog', audit: 'ApiAuditEvent', grant: 'ApiTokenAdminGrant', assignment: 'ApiTokenRole' },
+    resourceIds: { token: 'ApiToken', role: 'ApiRole', requestLog: 'ApiRequestLog', audit: 'ApiAuditEvent', grant: 'ApiTokenAdminGrant', assignment: 'ApiTokenRole', overview: 'ApiAccessOverview' },
     isSuperAdmin: superAdmin,
     canUseFeature: (currentAdmin) => superAdmin(currentAdmin) || (Boolean(currentAdmin) && apiAccess.access.allowPersonalTokens),
     actor: (context: ActionContext) => resolveActor(options, context.currentAdmin),
