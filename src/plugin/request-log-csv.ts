@@ -2,7 +2,7 @@ import type { CurrentAdmin } from 'adminjs';
 import { flat } from 'adminjs';
 import type { Request, RequestHandler, Response } from 'express';
 import { isApiAccessError } from '../core/errors.js';
-import { requestLogPages } from '../core/request-log-export.js';
+import { requestLogPages } from '../core/request-logs/export.js';
 import type { RequestLogView } from '../core/types.js';
 import { csvRecord } from '../http/csv.js';
 import { resolveActor, type PluginContext } from './context.js';

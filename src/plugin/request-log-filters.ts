@@ -1,6 +1,6 @@
 import { LAST_PERIOD, normalizeFilters } from './list-query.js';
 import { ApiAccessError } from '../core/errors.js';
-import { periodStart, REQUEST_LOG_PERIODS } from '../core/request-log-period.js';
+import { periodStart, REQUEST_LOG_PERIODS } from '../core/request-logs/period.js';
 
 /** What request logs are filtered by: the token and the time. */
 const FILTERS = ['tokenId', 'createdAt'];

@@ -9,7 +9,7 @@ import { freshAccess, type AccessLevel, type PluginContext } from '../plugin/con
 import { validateListQuery, type ListQueryRules } from '../plugin/list-query.js';
 import type { ResourceOptions } from 'adminjs';
 import { overviewActions, tokenUsageAction, type UsageComponents } from '../actions/usage-actions.js';
-import { REQUEST_LOG_PERIODS } from '../core/request-log-period.js';
+import { REQUEST_LOG_PERIODS } from '../core/request-logs/period.js';
 import { REQUEST_LOG_CSV_PATH } from '../plugin/request-log-csv.js';
 import { OverviewResource } from './overview-resource.js';
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import supertest from 'supertest';
 import { REQUEST_LOG_CSV_PATH, type Actor } from 'adminjs-api-access';
-import { requestLogPages } from '../../src/core/request-log-export.js';
+import { requestLogPages } from '../../src/core/request-logs/export.js';
 import { hashPassword } from '../../example-app/src/users.js';
 import { SEEDED_SIGN_INS } from '../../example-app/src/seed.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';

@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
-import type { AccessOptions, ResolvedActor } from './access.js';
-import { parseRequestLogFilter, requestLogWhere } from './request-log-query.js';
-import type { Actor, RequestLogView } from './types.js';
+import type { AccessOptions, ResolvedActor } from '../access.js';
+import { parseRequestLogFilter, requestLogWhere } from './query.js';
+import type { Actor, RequestLogView } from '../types.js';
 
 /** Rows read per statement when exporting: small enough to hold, big enough to keep statements few. */
 export const EXPORT_PAGE_SIZE = 1_000;

@@ -1,8 +1,8 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { z } from 'zod';
-import { assertCanUseFeature, type AccessOptions, type ResolvedActor } from './access.js';
-import { ApiAccessError } from './errors.js';
-import { parseWith } from './inputs.js';
+import { assertCanUseFeature, type AccessOptions, type ResolvedActor } from '../access.js';
+import { ApiAccessError } from '../errors.js';
+import { parseWith } from '../inputs.js';
 
 /** Which request logs: one token's or every readable one, within a period. */
 export const requestLogFilterSchema = z
