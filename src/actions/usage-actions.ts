@@ -1,7 +1,9 @@
 import type { Action as AdminAction, ActionContext, ActionRequest, ActionResponse, ResourceOptions } from 'adminjs';
 import { ApiAccessError } from '../core/errors.js';
+import { tokenStateOverview } from '../core/tokens/overview.js';
 import type { Actor } from '../core/types.js';
-import { errorResponse, isPost, type PluginContext } from '../plugin/context.js';
+import { errorResponse, isPost, recordJson, type PluginContext } from '../plugin/context.js';
+import { tokenParams } from './token-params.js';
 
 type Action = Partial<AdminAction<ActionResponse>>;
 
@@ -37,13 +39,28 @@ export interface UsageOverviewView {
   neverUsed: TokenRefView[];
   topByTraffic: Array<TokenRefView & { requests: number }>;
   topByErrorRate: Array<TokenRefView & { requests: number; errorRate: number }>;
-  traffic: UsageDay[];
+  /** Null while the token service keeps no usage rollups: the traffic parts then say so. */
+  traffic: UsageDay[] | null;
 }
 
 /** What the usage screens read: the rollup queries of the token service. */
 interface UsageReader {
   tokenUsage(actor: Actor, tokenId: unknown, options: { days: number }): Promise<TokenUsageView>;
   usageOverview(actor: Actor, options?: { now?: Date }): Promise<UsageOverviewView>;
+}
+
+/** The token service's usage queries, or null where it has none. */
+function usageQueries(ctx: PluginContext): UsageReader | null {
+  const service = ctx.apiAccess.service as unknown as Partial<UsageReader>;
+  return typeof service.tokenUsage === 'function' && typeof service.usageOverview === 'function' ? (service as UsageReader) : null;
+}
+
+/** The overview from the rollups, or its token-table parts alone (counts, unused, never used). */
+async function overviewOf(ctx: PluginContext, actor: Actor, now: Date): Promise<UsageOverviewView> {
+  const queries = usageQueries(ctx);
+  if (queries) return queries.usageOverview(actor, { now });
+  const resolved = await ctx.apiAccess.service.resolveActor(actor);
+  return { ...(await tokenStateOverview(ctx.apiAccess.prisma, resolved, now)), topByTraffic: [], topByErrorRate: [], traffic: null };
 }
 
 function usageReader(ctx: PluginContext): UsageReader {
@@ -80,8 +97,10 @@ export function tokenUsageAction(ctx: PluginContext): Action {
         if (!(USAGE_PERIODS_DAYS as readonly number[]).includes(days)) {
           throw ApiAccessError.field('days', 'INVALID_INPUT', `The period is ${USAGE_PERIODS_DAYS.join(' or ')} days.`);
         }
-        const usage = await usageReader(ctx).tokenUsage(actor, String(request.params.recordId ?? ''), { days });
-        return { usage, days };
+        // The token itself as show has it (AdminJS wants a record from a record action): the same rule.
+        const token = await ctx.apiAccess.service.get(actor, String(request.params.recordId ?? ''));
+        const usage = await usageReader(ctx).tokenUsage(actor, token.id, { days });
+        return { record: recordJson(context, tokenParams(token)), usage, days };
       } catch (error) {
         return errorResponse(error);
       }
@@ -109,7 +128,7 @@ export function overviewActions(ctx: PluginContext, components: UsageComponents)
         try {
           const actor = await ctx.actor(context);
           const now = ctx.apiAccess.clock();
-          const overview = await usageReader(ctx).usageOverview(actor, { now });
+          const overview = await overviewOf(ctx, actor, now);
           const tokens = ctx.resourceIds.token;
           const list = (search: string) => context.h.resourceUrl({ resourceId: tokens, search });
           const soon = new Date(now.getTime() + 30 * DAY_MS).toISOString();

@@ -121,6 +121,10 @@ const Overview: React.FC<ActionProps> = ({ resource }) => {
           <TokenTable tokens={overview.neverUsed} tokenUrl={tokenUrl} empty="None: every token has been used." column="Last used" cell={() => 'never'} />
         </Panel>
       </Box>
+      {overview.traffic === null ? (
+        <MessageBox variant="info" mr="lg" data-testid="overview-no-rollups" message="Traffic figures (top tokens, all traffic) appear once this version of the plugin records usage rollups." />
+      ) : (
+      <>
       <Box flex flexDirection="row" flexWrap="wrap">
         <Panel title="Most traffic this week" note="Requests in the last 7 days." testId="overview-top-traffic">
           <TokenTable tokens={overview.topByTraffic} tokenUrl={tokenUrl} empty="No requests in the last 7 days." column="Requests" cell={(t) => formatCount(t.requests)} />
@@ -141,6 +145,8 @@ const Overview: React.FC<ActionProps> = ({ resource }) => {
           <Link to={links.requestLogs}>Open the request logs →</Link>
         </Text>
       </Box>
+      </>
+      )}
     </Box>
   );
 };

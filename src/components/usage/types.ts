@@ -26,7 +26,8 @@ export interface UsageOverview {
   neverUsed: TokenRef[];
   topByTraffic: Array<TokenRef & { requests: number }>;
   topByErrorRate: Array<TokenRef & { requests: number; errorRate: number }>;
-  traffic: UsageDay[];
+  /** Null where the token service keeps no usage rollups. */
+  traffic: UsageDay[] | null;
 }
 
 export interface OverviewLinks {
