@@ -122,6 +122,8 @@ export function overviewActions(ctx: PluginContext, components: UsageComponents)
     list: {
       isAccessible,
       showFilter: false,
+      // The screen has its own heading; AdminJS's would say "List".
+      hideActionHeader: true,
       component: components.overview,
       handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
         if (isPost(request)) return refused(request.method);
