@@ -8,7 +8,8 @@ import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { PREFIX_PATTERN, tokenPattern } from './core/token-format.js';
 import { TokenService } from './core/token-service.js';
-import type { Clock, UserDirectory } from './core/types.js';
+import type { Clock, DirectoryUser, UserDirectory } from './core/types.js';
+import { checkedDirectory } from './core/user-directory.js';
 import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
 import { TokenVerifier } from './core/verifier.js';
@@ -151,6 +152,8 @@ export interface ApiAccess {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly prisma: PrismaClient;
+  /** The host's `users` option, each answer checked and its id made a string. */
+  readonly users: { findById(id: string): Promise<DirectoryUser | null> };
   /** Express middleware that admits a request only with a valid token holding every scope given. */
   requireApiToken(options?: RequireApiTokenOptions): RequestHandler;
   /** Writes buffered request logs and last-used times now. */
@@ -197,13 +200,14 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   const clock: Clock = options.clock ?? (() => new Date());
   const logger: Logger = options.logger ?? console;
   const events = new TokenEvents();
+  const users = checkedDirectory(options.users);
   const access: AccessOptions = { allowPersonalTokens: options.allowPersonalTokens };
   const service = new TokenService({
     prisma: options.prisma,
     pepper: options.pepper,
     tokenPrefix: options.tokenPrefix,
     policy,
-    users: options.users,
+    users,
     access,
     clock,
     events,
@@ -263,7 +267,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
           from: notifications.from,
           tokenUrl: (id) => `${notifications.adminUrl}/resources/ApiToken/records/${encodeURIComponent(id)}/show`,
           recipients: notifications.recipients,
-          users: options.users,
+          users,
           claimLeaseMs: notifications.claimLeaseMs,
         })
       : null;
@@ -296,6 +300,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     clock,
     logger,
     prisma: options.prisma,
+    users,
     requireApiToken,
     notifier,
     retention,

@@ -9,6 +9,7 @@ const COMPONENTS = {
   guided: 'GuidedAction',
   roleFilter: 'RoleFilter',
   tokenFilter: 'TokenFilter',
+  grantForm: 'GrantTokenAdmin',
 } as const;
 
 /**

@@ -11,14 +11,30 @@ export interface ApiAccessPluginOptions extends ApiAccessOptions {
    * the section; every action still re-reads the admin through `users` on the server.
    */
   isSuperAdmin: (currentAdmin: CurrentAdmin | undefined) => boolean;
-  /** The session's user id (default: currentAdmin.id). */
-  adminId?: (currentAdmin: CurrentAdmin) => string | undefined;
+  /**
+   * Reads the signed-in admin's user id from the session (default: `currentAdmin.id`, which is
+   * there when your `authenticate` returns the user's id). A string or an integer.
+   */
+  adminId?: (currentAdmin: CurrentAdmin) => string | number | bigint | null | undefined;
   /** Shown on every screen, e.g. "https://example.com/api/v1". */
   apiBaseUrl: string;
   /** The AdminJS navigation group (default "API Access", icon "Key"). */
   navigation?: { name: string; icon?: string };
-  /** Lists candidate token owners for token admins' create form. */
-  listUsers?: () => Promise<Array<{ id: string; email: string }>>;
+  /**
+   * The host's users, for the user picker (a token's owner, the token-admin grant). Searchable by
+   * e-mail; users who cannot be chosen are shown with the reason. Give `isSuperAdmin` and
+   * `lastSignInAt` too, or the plugin asks `users.findById` for each listed user. Without it, a
+   * token admin can make tokens for themselves only and cannot give the grant from the screens.
+   */
+  listUsers?: () => Promise<ListedUser[]>;
+}
+
+/** One user as `listUsers` gives it: an id (string or integer) and an e-mail address at least. */
+export interface ListedUser {
+  id: string | number | bigint;
+  email: string;
+  isSuperAdmin?: boolean;
+  lastSignInAt?: Date | null;
 }
 
 export const pluginOptionsSchema = z.object({

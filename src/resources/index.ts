@@ -164,8 +164,8 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         navigation,
         listProperties: ['userEmail', 'grantedAt'],
         editProperties: ['userId'],
-        properties: { userId: { description: 'The id of a super admin' } },
-        actions: guarded(ctx, 'superAdmin', guide(grantActions(ctx))),
+        properties: { userId: { description: 'A super admin, chosen from your users' } },
+        actions: guarded(ctx, 'superAdmin', guide(grantActions(ctx, components.grantForm))),
       },
     },
   ];
