@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { AccessOptions } from './core/access.js';
 import type { ChangeFeed } from './core/change-feed.js';
 import { TokenEvents } from './core/events.js';
+import { declareRoles, declaredRolesSchema, type DeclaredRole } from './core/declared-roles.js';
+import { checkTables, missingModels, missingModelsMessage } from './core/schema-check.js';
 import { MIN_PEPPER_LENGTH } from './core/hashing.js';
 import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
@@ -36,8 +38,14 @@ export interface ApiAccessOptions {
   prisma: PrismaClient;
   /** Server-side secret mixed into every token hash; at least 32 characters. Keep it out of the database. */
   pepper: string;
-  /** How the plugin looks up the host's users (owners, the token-admin grant). */
+  /** How the plugin looks up the host's users (the acting admin, owners, the token-admin grant). */
   users: UserDirectory;
+  /**
+   * Roles to have in the database, by name: made at start-up when missing, updated when their
+   * description or scopes differ, left alone when equal (safe when several processes start at
+   * once). Roles made in the screens are kept beside them.
+   */
+  roles?: DeclaredRole[];
   /** Starts every token, e.g. "acme" gives acme_…; lets secret scanners recognise leaked tokens. */
   tokenPrefix?: string;
   policy?: PolicyInput;
@@ -88,9 +96,13 @@ export interface ApiAccessOptions {
 
 const optionsSchema = z
   .object({
-    prisma: z.custom<PrismaClient>((v) => typeof v === 'object' && v !== null && 'apiToken' in v, 'must be a PrismaClient whose schema includes the api-access models'),
+    prisma: z.custom<PrismaClient>((v) => typeof v === 'object' && v !== null && missingModels(v).length === 0, {
+      error: (issue) =>
+        typeof issue.input === 'object' && issue.input !== null ? missingModelsMessage(missingModels(issue.input)) : 'must be your PrismaClient',
+    }),
     pepper: z.string({ error: 'is required' }).min(MIN_PEPPER_LENGTH, `must be at least ${MIN_PEPPER_LENGTH} characters`),
     users: z.custom<UserDirectory>((v) => typeof (v as UserDirectory | undefined)?.findById === 'function', 'must have a findById(id) function'),
+    roles: declaredRolesSchema.optional(),
     tokenPrefix: z.string().regex(PREFIX_PATTERN, 'must be 2-16 lowercase letters or digits, starting with a letter').default('aat'),
     policy: z.unknown().optional(),
     allowPersonalTokens: z.boolean().default(false),
@@ -154,6 +166,12 @@ export interface ApiAccess {
   readonly prisma: PrismaClient;
   /** The host's `users` option, each answer checked and its id made a string. */
   readonly users: { findById(id: string): Promise<DirectoryUser | null> };
+  /**
+   * The start-up work, done on the first call: the plugin's tables checked (a database the
+   * migration never ran on fails here with what to run) and the `roles` option applied. Await it
+   * before `listen`; the screens wait for it too. After a failure, the next call tries again.
+   */
+  ready(): Promise<void>;
   /** Express middleware that admits a request only with a valid token holding every scope given. */
   requireApiToken(options?: RequireApiTokenOptions): RequestHandler;
   /** Writes buffered request logs and last-used times now. */
@@ -188,6 +206,13 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     policy = resolvePolicy((input as { policy?: PolicyInput } | undefined)?.policy);
   } catch (error) {
     policyError = error as ApiAccessError;
+  }
+  const rolesError =
+    parsed.success && policy?.allowedScopes && parsed.data.roles
+      ? parsed.data.roles.flatMap((role) => role.scopes.filter((scope) => !policy!.allowedScopes!.includes(scope)).map((scope) => `${role.name}: ${scope}`))
+      : [];
+  if (rolesError.length > 0) {
+    throw new ApiAccessError('INVALID_OPTIONS', `Invalid adminjs-api-access options:\noptions.roles: scopes outside policy.allowedScopes (${rolesError.join(', ')})`);
   }
   if (!parsed.success || !policy) {
     // One error that names every bad option, the policy's included.
@@ -284,6 +309,24 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
       if (isEventful(report)) logJobsReport(logger, report);
     },
   });
+  const startUp = async () => {
+    await checkTables(options.prisma);
+    if (options.roles && options.roles.length > 0) await declareRoles(options.prisma, options.roles, clock, events);
+  };
+  // Run on the first call (the host's, before it listens, or the first screen's), not here:
+  // building the token system asks nothing of the database.
+  let started: Promise<void> | null = null;
+  const ready = (): Promise<void> => {
+    if (started) return started;
+    const attempt = startUp();
+    started = attempt;
+    attempt.catch((error: unknown) => {
+      logger.error(`[api-access] start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+      // The next call tries again (e.g. once the migration has run).
+      if (started === attempt) started = null;
+    });
+    return attempt;
+  };
   let closed = false;
   const assertOpen = (what: string) => {
     if (closed) throw new ApiAccessError('INVALID_STATE', `Cannot ${what}: this api-access instance was closed.`);
@@ -301,6 +344,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     logger,
     prisma: options.prisma,
     users,
+    ready,
     requireApiToken,
     notifier,
     retention,

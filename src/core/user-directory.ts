@@ -10,7 +10,7 @@ const FIND_BY_ID_CONTRACT =
 function gist(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
-  return (lines.at(-1) ?? 'no message').slice(0, 200);
+  return (lines.at(-1) ?? 'no message').slice(0, 200).replace(/[.\s]+$/, '');
 }
 
 function toDate(value: unknown): Date | null | undefined {

@@ -28,9 +28,11 @@ export interface PluginContext {
 export async function resolveActor(
   options: ApiAccessPluginOptions,
   users: ApiAccess['users'],
+  ready: ApiAccess['ready'],
   currentAdmin: CurrentAdmin | undefined,
 ): Promise<Actor> {
   if (!currentAdmin) throw new ApiAccessError('FORBIDDEN', 'Sign in again: your session has ended.');
+  await ready();
   const raw = options.adminId ? options.adminId(currentAdmin) : (currentAdmin as { id?: unknown }).id;
   const id = normalizeUserId(raw);
   if (id === null) {
