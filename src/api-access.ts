@@ -3,14 +3,14 @@ import { z } from 'zod';
 import type { AccessOptions } from './core/access.js';
 import type { ChangeFeed } from './core/change-feed.js';
 import { TokenEvents } from './core/events.js';
-import { declareRoles, declaredRolesSchema, type DeclaredRole } from './core/declared-roles.js';
+import { declareRoles, declaredRolesSchema, type DeclaredRole } from './core/roles/declare.js';
 import { checkTables, missingModels, missingModelsMessage } from './core/schema-check.js';
 import { MIN_PEPPER_LENGTH } from './core/hashing.js';
 import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { PREFIX_PATTERN, tokenPattern } from './core/token-format.js';
 import { TokenService } from './core/token-service.js';
-import type { Clock, DirectoryUser, UserDirectory } from './core/types.js';
+import type { Clock, DirectoryUser, Logger, UserDirectory } from './core/types.js';
 import { checkedDirectory } from './core/user-directory.js';
 import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
@@ -27,11 +27,7 @@ import { RequestLogRetention } from './jobs/request-log-retention.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import type { RequestHandler } from 'express';
 
-export interface Logger {
-  info(message: string, ...rest: unknown[]): void;
-  warn(message: string, ...rest: unknown[]): void;
-  error(message: string, ...rest: unknown[]): void;
-}
+export type { Logger } from './core/types.js';
 
 export interface ApiAccessOptions {
   /** The host's PrismaClient, built from a schema that includes prisma/schema/api-access.prisma. */
@@ -98,7 +94,7 @@ const optionsSchema = z
   .object({
     prisma: z.custom<PrismaClient>((v) => typeof v === 'object' && v !== null && missingModels(v).length === 0, {
       error: (issue) =>
-        typeof issue.input === 'object' && issue.input !== null ? missingModelsMessage(missingModels(issue.input)) : 'must be your PrismaClient',
+        typeof issue.input === 'object' && issue.input !== null ? missingModelsMessage(missingModels(issue.input)) : "must be your PrismaClient, generated from a schema with the plugin's models (api-access.prisma)",
     }),
     pepper: z.string({ error: 'is required' }).min(MIN_PEPPER_LENGTH, `must be at least ${MIN_PEPPER_LENGTH} characters`),
     users: z.custom<UserDirectory>((v) => typeof (v as UserDirectory | undefined)?.findById === 'function', 'must have a findById(id) function'),

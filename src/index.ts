@@ -6,5 +6,5 @@ export { loadDatamodel, datamodelModel, type DatamodelModel } from './datamodel.
 export { prismaResource, prismaDatamodel, type PrismaResource, type FullDatamodel } from './prisma-resource.js';
 export { stripParams } from './plugin/strip-params.js';
 export { validateListQuery, type ListQueryRules } from './plugin/list-query.js';
-export { apiAccessPlugin, type ApiAccessPlugin } from './plugin/api-access-plugin.js';
+export { apiAccessPlugin, type ApiAccessPlugin } from './api-access-plugin.js';
 export type { ApiAccessPluginOptions } from './plugin/options.js';

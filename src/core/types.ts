@@ -5,6 +5,11 @@ export interface Actor {
   isSuperAdmin: boolean;
 }
 
+/** An actor as host code may give it to the service: the id a string or an integer, made text on the way in. */
+export interface ActorInput extends Omit<Actor, 'id'> {
+  id: string | number | bigint;
+}
+
 /** A user id as a host has it: a string (cuid, uuid) or an integer (autoincrement). */
 export type HostUserId = string | number | bigint;
 
@@ -77,7 +82,15 @@ export interface IssuedToken {
   secret: string;
 }
 
+/** The time source: `() => new Date()` in production, a test's clock in tests. */
 export type Clock = () => Date;
+
+/** Where the plugin reports what a host operator should see (console by default). */
+export interface Logger {
+  info(message: string, ...rest: unknown[]): void;
+  warn(message: string, ...rest: unknown[]): void;
+  error(message: string, ...rest: unknown[]): void;
+}
 
 export interface RequestLogView {
   id: number;

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { PrismaClient } from '@prisma/client';
 import type { CurrentAdmin } from 'adminjs';
 import { createApiAccess, type ApiAccess } from '../../src/api-access.js';
-import { declareRoles } from '../../src/core/declared-roles.js';
+import { declareRoles } from '../../src/core/roles/declare.js';
 import { ApiAccessError } from '../../src/core/errors.js';
 import { TokenEvents } from '../../src/core/events.js';
 import type { HostUser, UserDirectory } from '../../src/core/types.js';
@@ -74,6 +74,28 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
       assert.equal(created.token.ownerId, '3');
       assert.equal(created.token.ownerEmail, 'clerk@shop.test');
       assert.equal((await prisma.apiTokenAdminGrant.findUnique({ where: { userId: '1' } }))?.userEmail, 'owner@shop.test');
+    });
+
+    it('takes numbers from host code calling the service: actor ids, user ids and owner ids', async () => {
+      const actor = { id: 1, email: 'owner@shop.test', isSuperAdmin: true };
+      await apiAccess.service.grantTokenAdmin(actor, 2);
+      assert.ok(await prisma.apiTokenAdminGrant.findUnique({ where: { userId: '2' } }));
+      const made = await apiAccess.service.create(actor, { name: 'Numbers only', roleIds: [await someRole(apiAccess)], expiry: { type: 'days', days: 7 }, ownerId: 2 });
+      assert.deepEqual([made.token.ownerId, made.token.createdById], ['2', '1']);
+      assert.deepEqual(await apiAccess.service.syncUserEmail(2), { owned: 0, created: 0, grant: 0 });
+      await apiAccess.service.revokeTokenAdmin(actor, 2);
+      const bad = await code(apiAccess.service.grantTokenAdmin(actor, 2.5));
+      assert.equal(bad.fields.userId?.message, 'Give a user id (a string or an integer), not 2.5.');
+      const noId = await code(apiAccess.service.list({ id: undefined as never, email: 'x', isSuperAdmin: true }));
+      assert.match(noId.message, /The actor's id is undefined: give the user's id/);
+    });
+
+    it('refuses an owner who never signed in, naming where lastSignInAt comes from', async () => {
+      const error = await code(
+        apiAccess.service.create({ id: 1, email: 'owner@shop.test', isSuperAdmin: true }, { name: 'For the new one', roleIds: [await someRole(apiAccess)], expiry: { type: 'days', days: 7 }, ownerId: 4 }),
+      );
+      assert.equal(error.code, 'OWNER_NEVER_SIGNED_IN');
+      assert.match(error.message, /^new@shop\.test has never signed in \(users\.findById gives lastSignInAt: null\)\..*record each sign-in in your authenticate/);
     });
 
     it('reads the id through adminId, as a number too', async () => {
@@ -219,7 +241,7 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
     it('are checked at start-up: a bad role or a scope outside the policy is an options error', () => {
       assert.throws(
         () => createApiAccess({ prisma, pepper: TEST_PEPPER, users: intDirectory, roles: [{ name: '', scopes: ['BAD SCOPE'] }] }),
-        (error: ApiAccessError) => error.code === 'INVALID_OPTIONS' && /roles/.test(error.message) && /role name is required/.test(error.message),
+        (error: ApiAccessError) => error.code === 'INVALID_OPTIONS' && /roles/.test(error.message) && /Role name is required/.test(error.message),
       );
       assert.throws(
         () => createApiAccess({ prisma, pepper: TEST_PEPPER, users: intDirectory, roles: [{ name: 'R', scopes: ['other:read'] }], policy: { allowedScopes: ['orders:read'] } }),

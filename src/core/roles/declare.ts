@@ -1,11 +1,11 @@
 import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
-import { recordAudit } from './audit.js';
-import { inOwnTransaction } from './own-transaction.js';
-import { SCOPE_PATTERN } from './policy.js';
-import { isPrismaKnownError } from './prisma-errors.js';
-import type { TokenEvents } from './events.js';
-import type { Actor, Clock } from './types.js';
+import { recordAudit } from '../audit.js';
+import { inOwnTransaction } from '../own-transaction.js';
+import { isPrismaKnownError } from '../prisma-errors.js';
+import { roleInputSchema } from './role-input.js';
+import type { TokenEvents } from '../events.js';
+import type { Actor, Clock } from '../types.js';
 
 /** A role the host declares in its options: made at start-up if missing, brought up to date if changed. */
 export interface DeclaredRole {
@@ -14,13 +14,8 @@ export interface DeclaredRole {
   scopes: string[];
 }
 
-export const declaredRoleSchema = z
-  .object({
-    name: z.string().trim().min(1, 'a role name is required').max(100, 'a role name is at most 100 characters'),
-    description: z.string().max(1000, 'a description is at most 1000 characters').default(''),
-    scopes: z.array(z.string().trim().regex(SCOPE_PATTERN, 'scopes are 1-64 lowercase letters, digits and _ . : - (e.g. orders:read)')).min(1, 'a role grants at least one scope').max(100),
-  })
-  .strict();
+/** A declared role is checked as a role made in the screens is (name, description, scopes). */
+export const declaredRoleSchema = roleInputSchema.strict();
 
 export const declaredRolesSchema = z
   .array(declaredRoleSchema)
