@@ -39,31 +39,31 @@ export class TokenService {
   // made text once here, so that each operation sees one form of it.
 
   /** Adds the server-side token-admin grant to what the host says about the actor. */
-  resolveActor(actor: ActorInput): Promise<ResolvedActor> {
+  async resolveActor(actor: ActorInput): Promise<ResolvedActor> {
     return resolveActor(this.deps, checkedActor(actor));
   }
 
   // Tokens: tokens/*.ts
 
-  create(actor: ActorInput, raw: unknown): Promise<IssuedToken> {
+  async create(actor: ActorInput, raw: unknown): Promise<IssuedToken> {
     return createToken(this.deps, checkedActor(actor), raw);
   }
 
   /** New secret, same id and permissions. With a grace period the old secret works a while longer. */
-  rotate(actor: ActorInput, rawId: unknown, rawOptions: unknown = {}): Promise<IssuedToken> {
+  async rotate(actor: ActorInput, rawId: unknown, rawOptions: unknown = {}): Promise<IssuedToken> {
     return rotateToken(this.deps, checkedActor(actor), rawId, rawOptions);
   }
 
   /** New secret that fully replaces the old one, with a new expiry. */
-  regenerate(actor: ActorInput, rawId: unknown, rawOptions: unknown): Promise<IssuedToken> {
+  async regenerate(actor: ActorInput, rawId: unknown, rawOptions: unknown): Promise<IssuedToken> {
     return regenerateToken(this.deps, checkedActor(actor), rawId, rawOptions);
   }
 
-  enable(actor: ActorInput, rawId: unknown): Promise<TokenView> {
+  async enable(actor: ActorInput, rawId: unknown): Promise<TokenView> {
     return setTokenEnabled(this.deps, checkedActor(actor), rawId, true);
   }
 
-  disable(actor: ActorInput, rawId: unknown): Promise<TokenView> {
+  async disable(actor: ActorInput, rawId: unknown): Promise<TokenView> {
     return setTokenEnabled(this.deps, checkedActor(actor), rawId, false);
   }
 
@@ -71,32 +71,32 @@ export class TokenService {
    * Edits name, description, tags, roles and IP ranges under the deployment's edit policy.
    * Under "invalidate-secret" the old secret stops working and the new one is returned once.
    */
-  edit(actor: ActorInput, rawId: unknown, raw: unknown): Promise<{ token: TokenView; secret?: string }> {
+  async edit(actor: ActorInput, rawId: unknown, raw: unknown): Promise<{ token: TokenView; secret?: string }> {
     return editToken(this.deps, checkedActor(actor), rawId, raw);
   }
 
   /** Deletes at once and for good: the next request with the token is refused. */
-  delete(actor: ActorInput, rawId: unknown): Promise<void> {
+  async delete(actor: ActorInput, rawId: unknown): Promise<void> {
     return deleteToken(this.deps, checkedActor(actor), rawId);
   }
 
   /** All or nothing: if any token is missing or not the actor's to delete, none is deleted. */
-  bulkDelete(actor: ActorInput, rawIds: unknown): Promise<{ deleted: number }> {
+  async bulkDelete(actor: ActorInput, rawIds: unknown): Promise<{ deleted: number }> {
     return bulkDeleteTokens(this.deps, checkedActor(actor), rawIds);
   }
 
-  get(actor: ActorInput, rawId: unknown): Promise<TokenView> {
+  async get(actor: ActorInput, rawId: unknown): Promise<TokenView> {
     return getToken(this.deps, checkedActor(actor), rawId);
   }
 
-  list(actor: ActorInput, rawQuery: unknown = {}): Promise<TokenPage> {
+  async list(actor: ActorInput, rawQuery: unknown = {}): Promise<TokenPage> {
     return listTokens(this.deps, checkedActor(actor), rawQuery);
   }
 
   // Request logs: request-logs/list.ts
 
   /** Request logs, newest first: all of them for token admins, else only those of the actor's own tokens. */
-  listRequestLogs(actor: ActorInput, rawQuery: unknown = {}): Promise<RequestLogPage> {
+  async listRequestLogs(actor: ActorInput, rawQuery: unknown = {}): Promise<RequestLogPage> {
     return listRequestLogs(this.deps, checkedActor(actor), rawQuery);
   }
 
@@ -106,15 +106,15 @@ export class TokenService {
     return listRoles(this.deps);
   }
 
-  createRole(actor: ActorInput, raw: unknown): Promise<RoleView> {
+  async createRole(actor: ActorInput, raw: unknown): Promise<RoleView> {
     return createRole(this.deps, checkedActor(actor), raw);
   }
 
-  editRole(actor: ActorInput, rawId: unknown, raw: unknown): Promise<RoleView> {
+  async editRole(actor: ActorInput, rawId: unknown, raw: unknown): Promise<RoleView> {
     return editRole(this.deps, checkedActor(actor), rawId, raw);
   }
 
-  deleteRole(actor: ActorInput, rawId: unknown): Promise<void> {
+  async deleteRole(actor: ActorInput, rawId: unknown): Promise<void> {
     return deleteRole(this.deps, checkedActor(actor), rawId);
   }
 
@@ -130,11 +130,11 @@ export class TokenService {
 
   // The token-admin grant: grants/*.ts
 
-  grantTokenAdmin(actor: ActorInput, rawUserId: unknown): Promise<void> {
+  async grantTokenAdmin(actor: ActorInput, rawUserId: unknown): Promise<void> {
     return grantTokenAdmin(this.deps, checkedActor(actor), rawUserId);
   }
 
-  revokeTokenAdmin(actor: ActorInput, rawUserId: unknown): Promise<void> {
+  async revokeTokenAdmin(actor: ActorInput, rawUserId: unknown): Promise<void> {
     return revokeTokenAdmin(this.deps, checkedActor(actor), rawUserId);
   }
 }
