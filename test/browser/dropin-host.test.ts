@@ -158,11 +158,12 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
   it('signs its super admin in (an Int id from authenticate) and shows API Access beside its own resources', async () => {
     await signIn(page, OWNER);
     await page.getByText('API Access', { exact: true }).first().waitFor();
-    for (const own of ['User', 'Order']) await page.locator(`a[href="/admin/resources/${own}"]`).first().waitFor({ state: 'attached' });
     // Its own resources work too: prismaResource fixed "does not have an id property".
-    await page.goto('/admin/resources/Order');
-    await page.locator('tr[data-id]').first().waitFor();
-    assert.equal(await page.locator('tr[data-id]').count(), 4);
+    for (const own of ['User', 'Order']) {
+      await page.goto(`/admin/resources/${own}`);
+      await page.locator('tr[data-id]').first().waitFor();
+      assert.equal(await page.locator('tr[data-id]').count(), 4, `the ${own} list`);
+    }
   });
 
   it('gives the token-admin grant by picking a user: the first one to itself', async () => {
@@ -244,7 +245,8 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
     const clerk = await clerkContext.newPage();
     try {
       await signIn(clerk, CLERK);
-      await clerk.locator('a[href="/admin/resources/Order"]').first().waitFor({ state: 'attached' });
+      await clerk.goto('/admin/resources/Order');
+      await clerk.locator('tr[data-id]').first().waitFor();
       assert.equal(await clerk.getByText('API Access', { exact: true }).count(), 0);
       assert.equal(await clerk.locator('a[href^="/admin/resources/Api"]').count(), 0);
       const list = await clerk.request.get('/admin/api/resources/ApiToken/actions/list');
