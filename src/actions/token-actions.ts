@@ -11,7 +11,10 @@ export interface TokenComponents {
   create: string;
   edit: string;
   tokenAction: string;
-  tokenValue: string;
+  /** How a value is shown in lists and on detail pages (dates, statuses, addresses, codes). */
+  value: string;
+  /** The token's detail page, grouped, titled with its name. */
+  tokenShow: string;
   guided: string;
   /** The token list's role filter: a choice of the roles that exist. */
   roleFilter: string;
@@ -33,6 +36,8 @@ async function formInfo(ctx: PluginContext, actor: Actor) {
   const resolved = await service.resolveActor(actor);
   const canChooseOwner = resolved.isSuperAdmin && resolved.isTokenAdmin;
   const users = canChooseOwner && ctx.options.listUsers ? await ctx.options.listUsers() : [];
+  // The actor's own active tokens, so the form says "3 of 5 active tokens" before it is filled.
+  const { total: activeTokens } = await service.list(actor, { status: 'active', ownerId: actor.id, perPage: 1 });
   return {
     roles: await service.listRoles(),
     expiryPresetsDays: policy.expiryPresetsDays,
@@ -43,6 +48,7 @@ async function formInfo(ctx: PluginContext, actor: Actor) {
     rotationGraceSeconds: policy.rotationGraceSeconds,
     editPolicy: policy.editPolicy,
     maxActiveTokensPerOwner: policy.maxActiveTokensPerOwner,
+    activeTokens,
     canChooseOwner,
     owners: users.map((u) => ({ id: u.id, email: u.email })),
     currentUser: { id: actor.id, email: actor.email },
@@ -138,8 +144,11 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     },
     show: {
       isAccessible,
-      component: components.guided,
+      component: components.tokenShow,
+      hideActionHeader: true,
       handler: async (request, _response, context) => {
+        // A deleted token's address: the record that says so (see resources/token-resource.ts).
+        if (context.record?.params.deleted === true) return { record: context.record.toJSON(context.currentAdmin) };
         try {
           const actor = await ctx.actor(context);
           return { record: toRecord(context, await service.get(actor, recordId(request))) };
@@ -169,6 +178,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     edit: {
       isAccessible,
       component: components.edit,
+      hideActionHeader: true,
       handler: recordAction(async (actor, id, input) => {
         const { token, secret } = await service.edit(actor, id, input);
         return { token, ...(secret ? { secret } : {}), message: secret ? `Token "${token.name}" saved. Its old secret no longer works: copy the new one now.` : `Token "${token.name}" saved.` };
@@ -179,6 +189,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       icon: 'RefreshCw',
       isAccessible,
       component: components.tokenAction,
+      hideActionHeader: true,
       handler: recordAction(async (actor, id, input) => {
         const { token, secret } = await service.rotate(actor, id, { graceSeconds: input.graceSeconds ?? 0 });
         return { token, secret, message: `Token "${token.name}" rotated. Update your integrations with the new secret.` };
@@ -186,9 +197,10 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     },
     regenerate: {
       actionType: 'record',
-      icon: 'RotateCw',
+      icon: 'Calendar',
       isAccessible,
       component: components.tokenAction,
+      hideActionHeader: true,
       handler: recordAction(async (actor, id, input) => {
         const { token, secret } = await service.regenerate(actor, id, { expiry: input.expiry });
         return { token, secret, message: `Token "${token.name}" regenerated. The old secret no longer works.` };
@@ -200,6 +212,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       isAccessible,
       isVisible: ({ currentAdmin, record }) => ctx.canUseFeature(currentAdmin) && record?.params?.enabled !== false,
       component: components.tokenAction,
+      hideActionHeader: true,
       handler: recordAction(async (actor, id) => {
         const token = await service.disable(actor, id);
         return { token, message: `Token "${token.name}" disabled. Requests with it are refused until you enable it.` };
@@ -211,6 +224,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       isAccessible,
       isVisible: ({ currentAdmin, record }) => ctx.canUseFeature(currentAdmin) && record?.params?.enabled === false,
       component: components.tokenAction,
+      hideActionHeader: true,
       handler: recordAction(async (actor, id) => {
         const token = await service.enable(actor, id);
         return { token, message: `Token "${token.name}" enabled.` };

@@ -1,25 +1,38 @@
 import React, { useEffect, useState } from 'react';
-import { Box, Button, FormGroup, Label, Loader, MessageBox, Text } from '@adminjs/design-system';
+import { Box, Button, FormGroup, FormMessage, Icon, Label, Loader, Select, Text } from '@adminjs/design-system';
 import { useNotice, ViewHelpers, type ActionProps } from 'adminjs';
 import { useNavigate } from 'react-router';
 import { api, fieldErrors, graceLabel, type ActionResult, type ExpiryChoice, type FormInfo } from './api';
-import ExpiryPicker from './ExpiryPicker';
+import ExpiryPicker, { expiryPayload } from './ExpiryPicker';
+import FormErrors from './FormErrors';
 import Guidance from './Guidance';
+import RecordHeader from './RecordHeader';
 import RevealSecret from './RevealSecret';
 
-const TEXT: Record<string, { question: string; button: string; danger: boolean }> = {
+/**
+ * Each action's page: a title, one line that tells it apart from its neighbours (rotate keeps
+ * the expiry and may keep the old secret for a while; regenerate replaces the secret at once and
+ * sets a new expiry), the question, and the button.
+ */
+const TEXT: Record<string, { title: string; summary: string; question: string; button: string; icon: string; danger: boolean }> = {
   rotate: {
-    question: 'Rotate this token? It keeps its id and permissions and gets a new secret. Integrations must switch to the new secret.',
-    button: 'Rotate',
-    danger: true,
+    title: 'Rotate secret',
+    summary: 'New secret, same token. Its expiry, roles and id stay, and the old secret can keep working for a grace period while integrations switch.',
+    question: 'Integrations must switch to the new secret.',
+    button: 'Rotate secret',
+    icon: 'RefreshCw',
+    danger: false,
   },
   regenerate: {
-    question: 'Regenerate this token? A new secret fully replaces the old one, which stops working at once, and the token gets a new expiry.',
-    button: 'Regenerate',
+    title: 'Regenerate token',
+    summary: 'New secret and a new expiry. The old secret stops working at once, with no grace period. Use it for a lost or leaked secret, or an expired token.',
+    question: 'The old secret stops working the moment you confirm.',
+    button: 'Regenerate token',
+    icon: 'Calendar',
     danger: true,
   },
-  disable: { question: 'Disable this token? Requests with it are refused until you enable it again.', button: 'Disable', danger: true },
-  enable: { question: 'Enable this token? Requests with it will be accepted again.', button: 'Enable', danger: false },
+  disable: { title: 'Disable token', summary: 'Requests with this token are refused until you enable it again. Nothing else changes.', question: 'Disable it now?', button: 'Disable token', icon: 'Slash', danger: true },
+  enable: { title: 'Enable token', summary: 'Requests with this token are accepted again.', question: 'Enable it now?', button: 'Enable token', icon: 'CheckCircle', danger: false },
 };
 
 /**
@@ -43,7 +56,7 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
   const navigate = useNavigate();
   const recordId = String(record?.id ?? '');
   const name = String(record?.params?.name ?? '');
-  const text = TEXT[action.name] ?? { question: `${action.label}?`, button: action.label, danger: false };
+  const text = TEXT[action.name] ?? { title: action.label, summary: '', question: `${action.label}?`, button: action.label, icon: action.icon ?? 'Check', danger: false };
 
   useEffect(() => {
     api.recordAction({ resourceId: resource.id, recordId, actionName: action.name }).then((response) => {
@@ -55,15 +68,16 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
 
   const showToken = () => navigate(new ViewHelpers().recordActionUrl({ resourceId: resource.id, recordId, actionName: 'show' }));
 
-  if (!form) return <Loader />;
+  if (!form || !record) return <Loader />;
+  // An action page is one step: its way back is Cancel (or, with a new secret, the panel's button), not the token's other actions.
+  const header = <RecordHeader resource={resource} record={record} action={action} title={text.title} recordName={name} subtitle={text.summary} omitActions />;
   if (secret) {
+    // While the new secret is shown, the token's other actions are out of reach: the panel's button is the way on.
     return (
-      <Box variant="container">
-        <RevealSecret secret={secret} tokenName={name} />
-        <Button mt="lg" data-testid="reveal-done" onClick={showToken}>
-          I have copied it: back to the token
-        </Button>
-      </Box>
+      <>
+        {header}
+        <RevealSecret secret={secret} tokenName={name} doneLabel="I have stored the secret: back to the token" onDone={showToken} />
+      </>
     );
   }
 
@@ -71,7 +85,7 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
     setBusy(true);
     setErrors({});
     setMessage(null);
-    const data = action.name === 'rotate' ? { graceSeconds: grace } : action.name === 'regenerate' ? { expiry } : {};
+    const data = action.name === 'rotate' ? { graceSeconds: grace } : action.name === 'regenerate' ? { expiry: expiryPayload(expiry) } : {};
     try {
       const response = await api.recordAction({ resourceId: resource.id, recordId, actionName: action.name, method: 'post', data });
       const result = response.data as ActionResult;
@@ -88,28 +102,42 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
     }
   };
 
+  const graceOptions = form.rotationGraceSeconds.map((seconds) => ({ value: String(seconds), label: graceLabel(seconds) }));
   return (
-    <Box variant="container" data-testid={`token-action-${action.name}`}>
-      <Guidance apiBaseUrl={form.apiBaseUrl} guidance={form.guidance} />
-      <Text mb="lg">
-        <strong>{name}</strong>: {text.question}
-      </Text>
-      {message ? <MessageBox variant="danger" mb="lg" data-testid="form-error" message={message} /> : null}
-      {action.name === 'rotate' ? (
-        <FormGroup>
-          <Label htmlFor="grace">Keep the old secret working for</Label>
-          <select id="grace" data-testid="grace-select" value={String(grace)} style={{ padding: 8 }} onChange={(e) => setGrace(Number(e.target.value))}>
-            {form.rotationGraceSeconds.map((seconds) => (
-              <option key={seconds} value={String(seconds)}>{graceLabel(seconds)}</option>
-            ))}
-          </select>
-        </FormGroup>
-      ) : null}
-      {action.name === 'regenerate' ? <ExpiryPicker form={form} value={expiry} onChange={setExpiry} error={errors.expiry} /> : null}
-      <Button variant={text.danger ? 'danger' : 'contained'} data-testid="button-confirm" disabled={busy} onClick={confirm}>
-        {busy ? 'Working…' : text.button}
-      </Button>
-    </Box>
+    <>
+      {header}
+      <Guidance apiBaseUrl={form.apiBaseUrl} guidance={form.guidance} collapsed />
+      <Box variant="container" data-testid={`token-action-${action.name}`}>
+        <FormErrors message={message} errors={errors} />
+        {action.name === 'rotate' ? (
+          <FormGroup error={Boolean(errors.graceSeconds)}>
+            <Label htmlFor="grace">Keep the old secret working for</Label>
+            <Box data-testid="grace-select" data-value={String(grace)} style={{ maxWidth: 360 }}>
+              <Select
+                inputId="grace"
+                isClearable={false}
+                isSearchable={false}
+                value={graceOptions.find((o) => o.value === String(grace)) ?? null}
+                options={graceOptions}
+                onChange={(o: { value: string } | null) => o && setGrace(Number(o.value))}
+              />
+            </Box>
+            <FormMessage>{errors.graceSeconds ?? 'A grace period lets integrations switch without an outage; the expiry does not change.'}</FormMessage>
+          </FormGroup>
+        ) : null}
+        {action.name === 'regenerate' ? <ExpiryPicker form={form} value={expiry} onChange={setExpiry} error={errors.expiry} /> : null}
+        <Text mb="lg">{text.question}</Text>
+        <Box flex flexDirection="row" alignItems="center" style={{ gap: 16 }}>
+          <Button variant={text.danger ? 'danger' : 'contained'} data-testid="button-confirm" disabled={busy} onClick={confirm}>
+            <Icon icon={text.icon} />
+            {busy ? 'Working…' : text.button}
+          </Button>
+          <Button variant="text" type="button" data-testid="button-cancel" onClick={showToken}>
+            Cancel
+          </Button>
+        </Box>
+      </Box>
+    </>
   );
 };
 

@@ -19,7 +19,7 @@ export interface ApiAccessPlugin extends ApiAccess {
  */
 export function apiAccessPlugin(options: ApiAccessPluginOptions): ApiAccessPlugin {
   validatePluginOptions(options);
-  const { componentLoader, isSuperAdmin, adminId, apiBaseUrl, navigation, listUsers, ...coreOptions } = options;
+  const { componentLoader, isSuperAdmin, adminId, apiBaseUrl, navigation, listUsers, tokenListColumns, ...coreOptions } = options;
   const apiAccess = createApiAccess(coreOptions);
   const superAdmin = (currentAdmin: CurrentAdmin | undefined) => Boolean(currentAdmin) && isSuperAdmin(currentAdmin);
   const ctx: PluginContext = {

@@ -29,7 +29,7 @@ describe('resolvePolicy defaults', () => {
       assert.equal(policy.namePattern, undefined);
       assert.equal(policy.namePatternHint, undefined);
       assert.equal(policy.nameRegex, null);
-      assert.deepEqual(policy.expiryPresetsDays, [7, 30, 60, 90, 180, 365]);
+      assert.deepEqual(policy.expiryPresetsDays, [30, 60, 90, 180, 365, 730]);
       assert.equal(policy.allowNeverExpires, true);
       assert.equal(policy.maxLifetimeDays, null);
       assert.equal(policy.allowedScopes, null);
