@@ -29,7 +29,7 @@ const TOKEN_SHAPE = /\b[a-z][a-z0-9]{1,15}_[0-9A-Za-z]{28}\b/g;
 const ownBundleDir = process.env.ADMIN_JS_TMP_DIR ? null : mkdtempSync(path.join(tmpdir(), 'api-access-adminjs-'));
 if (ownBundleDir) process.env.ADMIN_JS_TMP_DIR = ownBundleDir;
 
-describe('API token screens in a browser', { timeout: 170_000 }, () => {
+describe('API token screens in a browser', { timeout: 400_000 }, () => {
   let t: TestHost;
   let server: Server;
   let base: string;
@@ -83,7 +83,8 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
   /** In a list's filter drawer, types `text` into the token choice and takes the one token offered, TOKEN_NAME. */
   async function filterByToken(resource: string, text: string) {
     await page.locator(`[data-css="${resource}-filter-button"]`).click();
-    const tokenChoice = page.locator(`[data-css="${resource}-filter-drawer"] input[role="combobox"]`).first();
+    // The token's own choice: the audit trail's drawer offers a choice of what happened before it.
+    const tokenChoice = page.locator(`[data-css="${resource}-filter-drawer"] [data-testid="token-filter-tokenId"] input[role="combobox"]`);
     await tokenChoice.focus();
     await page.keyboard.type(text);
     await page.getByRole('option', { name: TOKEN_NAME, exact: true }).waitFor();
