@@ -23,6 +23,10 @@ import { notificationsSchema, startJobsSchema, type NotificationsOptions, type S
 import { RequestLogRetention } from './jobs/request-log-retention.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import type { RequestHandler } from 'express';
+import { createLeakReportHandler } from './leaks/github-handler.js';
+import { PublicKeyStore } from './leaks/github-keys.js';
+import { LeakReports } from './leaks/leak-reports.js';
+import { leakReportsSchema, LEAK_REPORT_DEFAULTS, type LeakReportsOptions } from './leaks/options.js';
 
 export interface Logger {
   info(message: string, ...rest: unknown[]): void;
@@ -79,6 +83,8 @@ export interface ApiAccessOptions {
     /** The NOTIFY channel (default "api_access_tokens"). */
     channel?: string;
   };
+  /** Leaked-token reports: GitHub's secret scanning endpoint and the admins' "Report leaked" (see leakReportHandler). */
+  leakReports?: LeakReportsOptions;
   /** The realm in WWW-Authenticate challenges. */
   realm?: string;
   clock?: Clock;
@@ -130,6 +136,7 @@ const optionsSchema = z
       })
       .strict()
       .optional(),
+    leakReports: leakReportsSchema.default(LEAK_REPORT_DEFAULTS),
     realm: z.string().regex(/^[\x20-\x7e]{1,64}$/).refine((v) => !v.includes('"'), 'must not contain quotes').default('api'),
     clock: z.custom<Clock>((v) => typeof v === 'function', 'must be a function returning a Date').optional(),
     logger: z
@@ -153,6 +160,14 @@ export interface ApiAccess {
   readonly prisma: PrismaClient;
   /** Express middleware that admits a request only with a valid token holding every scope given. */
   requireApiToken(options?: RequireApiTokenOptions): RequestHandler;
+  /** Leaked-token reports: from GitHub, from admins, and "Check text for tokens". */
+  readonly leakReports: LeakReports;
+  /**
+   * Express handler for GitHub's secret scanning partner program: mount it with POST before any
+   * JSON body parser (it verifies the signature over the raw body), e.g.
+   * `app.post('/api/github/secret-scanning', apiAccess.leakReportHandler())`.
+   */
+  leakReportHandler(): RequestHandler;
   /** Writes buffered request logs and last-used times now. */
   flush(): Promise<void>;
   /** The expiry e-mail job; null without the `notifications` option. */
@@ -174,6 +189,11 @@ export interface ApiAccess {
    * response finished are logged (status 499) before the last rows are written.
    */
   close(): Promise<void>;
+}
+
+/** A token's page in the admin panel, which e-mails link to. */
+function tokenPage(adminUrl: string): (tokenId: string) => string {
+  return (id) => `${adminUrl}/resources/ApiToken/records/${encodeURIComponent(id)}/show`;
 }
 
 /** Builds the token system from the host's options, failing at start-up with every bad option named. */
@@ -261,12 +281,24 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
           clock,
           logger,
           from: notifications.from,
-          tokenUrl: (id) => `${notifications.adminUrl}/resources/ApiToken/records/${encodeURIComponent(id)}/show`,
+          tokenUrl: tokenPage(notifications.adminUrl),
           recipients: notifications.recipients,
           users: options.users,
           claimLeaseMs: notifications.claimLeaseMs,
         })
       : null;
+  const leakReports = new LeakReports({
+    core: { prisma: options.prisma, pepper: options.pepper, tokenPrefix: options.tokenPrefix, access, clock, events },
+    action: options.leakReports.action,
+    resolveActor: (actor) => service.resolveActor(actor),
+    mail:
+      notifications && mailer
+        ? { mailer, from: notifications.from, tokenUrl: tokenPage(notifications.adminUrl), users: options.users }
+        : null,
+    logger,
+  });
+  // One key cache for every handler the host mounts.
+  let leakKeys: PublicKeyStore | null = null;
   const retention = new RequestLogRetention({
     prisma: options.prisma,
     clock,
@@ -300,6 +332,17 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     notifier,
     retention,
     changeFeed,
+    leakReports,
+    leakReportHandler() {
+      leakKeys ??= new PublicKeyStore({
+        url: options.leakReports.publicKeysUrl,
+        refetchIntervalMs: options.leakReports.keyRefetchIntervalMs,
+        timeoutMs: options.leakReports.keyFetchTimeoutMs,
+        attempts: options.leakReports.keyFetchAttempts,
+        logger,
+      });
+      return createLeakReportHandler({ reports: leakReports, keys: leakKeys, maxBodyBytes: options.leakReports.maxBodyBytes, logger });
+    },
     async runJobs() {
       assertOpen('run jobs');
       return scheduler.runOnce();
@@ -320,6 +363,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
       if (!closed) {
         closed = true;
         await scheduler.stop();
+        await leakReports.settled();
         mailer?.close();
       }
       // Node reports a closed connection a turn later: its unfinished requests' rows are made now,

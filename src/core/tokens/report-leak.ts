@@ -1,0 +1,300 @@
+import type { Prisma, PrismaClient } from '@prisma/client';
+import { assertCanManageTokensOf, assertCanUseFeature, canManageTokensOf, type AccessOptions, type ResolvedActor } from '../access.js';
+import { recordAudit } from '../audit.js';
+import { ApiAccessError } from '../errors.js';
+import type { TokenEvents } from '../events.js';
+import { hashToken } from '../hashing.js';
+import { parseId } from '../inputs.js';
+import { inOwnTransaction } from '../own-transaction.js';
+import { isPrismaKnownError } from '../prisma-errors.js';
+import { tokenStatus } from '../status.js';
+import { isWellFormedToken, lastFourOf, maskToken, tokenScanPattern } from '../token-format.js';
+import type { Actor, Clock, TokenStatus } from '../types.js';
+
+/** What the host's policy does with a token reported leaked (option `leakReports.action`). */
+export const LEAK_ACTIONS = ['disable', 'delete', 'report-only'] as const;
+export type LeakAction = (typeof LEAK_ACTIONS)[number];
+
+/** What was done, as the report, the audit event and the e-mail say it. */
+export type LeakActionTaken = 'disabled' | 'deleted' | 'none';
+
+const TAKEN: Record<LeakAction, LeakActionTaken> = { disable: 'disabled', delete: 'deleted', 'report-only': 'none' };
+
+/** Whom the audit trail names for a report from GitHub's secret scanning partner program. */
+export const GITHUB_SECRET_SCANNING_ACTOR: Actor = Object.freeze({ id: 'github-secret-scanning', email: 'GitHub secret scanning', isSuperAdmin: false });
+
+export interface LeakReportDeps {
+  prisma: PrismaClient;
+  pepper: string;
+  tokenPrefix: string;
+  access: AccessOptions;
+  clock: Clock;
+  events: TokenEvents;
+}
+
+/** Where a secret was found, and who says so. */
+export interface LeakSighting {
+  /** An http(s) URL, or '' (anything else is dropped: it becomes a link on screens and in e-mails). */
+  url: string;
+  /** GitHub's `source` ("content", "commit", "npm", …), or "admin". */
+  source: string;
+  /** Named in the audit trail; its e-mail is the report's `reporter`. */
+  reporter: Actor;
+}
+
+/** A reported token as the rest of the system may see it: names and addresses, never a secret or hash. */
+export interface LeakedToken {
+  id: string;
+  name: string;
+  lastFour: string;
+  expiresAt: Date | null;
+  ownerId: string;
+  ownerEmail: string;
+  createdById: string;
+  createdByEmail: string;
+}
+
+export interface LeakReportView {
+  id: string;
+  tokenId: string;
+  tokenName: string;
+  url: string;
+  source: string;
+  reporter: string;
+  action: LeakActionTaken;
+  reportedAt: Date;
+}
+
+export type LeakOutcome =
+  /** No token of this deployment has (or had, when reported before) this secret. */
+  | { kind: 'not-ours' }
+  /** Ours, but refused already (disabled or expired): nothing to do. */
+  | { kind: 'not-valid'; tokenId: string }
+  /** Ours and reported before: handled then, not again. */
+  | { kind: 'already-reported'; report: LeakReportView }
+  /** Ours and valid: the policy's action was taken, recorded and audited in one transaction. */
+  | { kind: 'handled'; report: LeakReportView; token: LeakedToken };
+
+const tokenSelect = {
+  id: true,
+  name: true,
+  lastFour: true,
+  enabled: true,
+  expiresAt: true,
+  ownerId: true,
+  ownerEmail: true,
+  createdById: true,
+  createdByEmail: true,
+  secretHash: true,
+  previousSecretHash: true,
+  previousSecretExpiresAt: true,
+} satisfies Prisma.ApiTokenSelect;
+
+type Row = Prisma.ApiTokenGetPayload<{ select: typeof tokenSelect }>;
+
+const MAX_URL_LENGTH = 2000;
+const MAX_SOURCE_LENGTH = 100;
+
+/** The URL if it is an absolute http(s) URL of sensible length, else ''. */
+export function linkOrNothing(url: unknown): string {
+  if (typeof url !== 'string' || url.length > MAX_URL_LENGTH) return '';
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.toString() : '';
+  } catch {
+    return '';
+  }
+}
+
+function reportView(row: { id: string; tokenId: string; tokenName: string; url: string; source: string; reporter: string; action: string; reportedAt: Date }): LeakReportView {
+  return { ...row, action: row.action as LeakActionTaken };
+}
+
+function leakedToken(row: Row): LeakedToken {
+  const { id, name, lastFour, expiresAt, ownerId, ownerEmail, createdById, createdByEmail } = row;
+  return { id, name, lastFour, expiresAt, ownerId, ownerEmail, createdById, createdByEmail };
+}
+
+/** True when the secret with this hash is accepted now: the token's current one, or its previous one in a rotation grace period. */
+function secretWorks(row: Row, secretHash: string, now: Date): boolean {
+  if (tokenStatus(row, now) !== 'active') return false;
+  if (row.secretHash === secretHash) return true;
+  return row.previousSecretHash === secretHash && row.previousSecretExpiresAt !== null && row.previousSecretExpiresAt > now;
+}
+
+/**
+ * Handles one reported secret, known by its keyed hash: records the report (one row per secret:
+ * its unique key makes a second report, even a concurrent one on another host, "already
+ * reported"), takes the policy's action on the token and writes the audit event, all in one
+ * transaction; after the commit the verification caches and the change feed hear of it, as
+ * they do of an admin's disable or delete.
+ */
+async function handle(deps: LeakReportDeps, action: LeakAction, secretHash: string, sighting: LeakSighting): Promise<LeakOutcome> {
+  const now = deps.clock();
+  const url = linkOrNothing(sighting.url);
+  const source = String(sighting.source ?? '').slice(0, MAX_SOURCE_LENGTH) || 'unknown';
+  const taken = TAKEN[action];
+  let outcome: LeakOutcome;
+  try {
+    outcome = await inOwnTransaction(deps.prisma, async (tx): Promise<LeakOutcome> => {
+      const earlier = await tx.apiTokenLeakReport.findUnique({ where: { secretHash } });
+      if (earlier) return { kind: 'already-reported', report: reportView(earlier) };
+      const row = await tx.apiToken.findFirst({ where: { OR: [{ secretHash }, { previousSecretHash: secretHash }] }, select: tokenSelect });
+      if (!row) return { kind: 'not-ours' };
+      if (!secretWorks(row, secretHash, now)) return { kind: 'not-valid', tokenId: row.id };
+      const report = await tx.apiTokenLeakReport.create({
+        data: { secretHash, tokenId: row.id, tokenName: row.name, url, source, reporter: sighting.reporter.email, action: taken, reportedAt: now },
+      });
+      if (action === 'disable') await tx.apiToken.update({ where: { id: row.id }, data: { enabled: false } });
+      if (action === 'delete') await tx.apiToken.delete({ where: { id: row.id } });
+      await recordAudit(tx, sighting.reporter, 'token.reported_leaked', row, {
+        action: taken,
+        url,
+        source,
+        reporter: sighting.reporter.email,
+        owner: row.ownerEmail,
+        ...(row.secretHash === secretHash ? { secret: 'current', lastFour: row.lastFour } : { secret: 'previous (rotation grace period)' }),
+      }, now);
+      return { kind: 'handled', report: reportView(report), token: leakedToken(row) };
+    });
+  } catch (error) {
+    // Two reports of one secret at once: the other one recorded it first (its unique key).
+    if (!isPrismaKnownError(error, 'P2002')) throw error;
+    const earlier = await deps.prisma.apiTokenLeakReport.findUnique({ where: { secretHash } });
+    if (!earlier) throw error;
+    return { kind: 'already-reported', report: reportView(earlier) };
+  }
+  if (outcome.kind === 'handled' && action !== 'report-only') {
+    deps.events.emit({ tokenId: outcome.token.id, kind: action === 'delete' ? 'deleted' : 'disabled' });
+  }
+  return outcome;
+}
+
+/**
+ * A secret found somewhere (GitHub's secret scanning sends the plaintext): only a well-formed
+ * secret of this deployment is hashed and looked up; anything else is "not ours" without a query.
+ * The secret itself is never stored, logged or returned.
+ */
+export async function reportLeakedSecret(deps: LeakReportDeps, action: LeakAction, secret: string, sighting: LeakSighting): Promise<LeakOutcome> {
+  if (typeof secret !== 'string' || !isWellFormedToken(secret, deps.tokenPrefix)) return { kind: 'not-ours' };
+  return handle(deps, action, hashToken(deps.pepper, secret), sighting);
+}
+
+/**
+ * An admin reports a token leaked (the "Report leaked" action, or a revoke from "Check text for
+ * tokens"): the token must be one the admin may manage, and its current secret is the one
+ * reported. `lastFour`, when given, must match that secret: a token rotated since the leaked
+ * text was checked no longer has the leaked secret, and is left alone with a clear error.
+ */
+export async function reportLeakedToken(
+  deps: LeakReportDeps,
+  action: LeakAction,
+  actor: ResolvedActor,
+  rawId: unknown,
+  input: { url: unknown; lastFour?: unknown; urlRequired: boolean },
+): Promise<LeakOutcome> {
+  assertCanUseFeature(actor, deps.access);
+  const id = parseId(rawId);
+  const url = linkOrNothing(input.url);
+  const given = typeof input.url === 'string' ? input.url.trim() : '';
+  if ((input.urlRequired || given !== '') && url === '') {
+    throw ApiAccessError.field('url', 'INVALID_INPUT', 'Give the address where the token was found, as a full http:// or https:// URL (at most 2000 characters).');
+  }
+  const row = await deps.prisma.apiToken.findUnique({ where: { id }, select: tokenSelect });
+  if (!row) throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It may have been deleted.`);
+  assertCanManageTokensOf(actor, row.ownerId, deps.access);
+  if (input.lastFour !== undefined && input.lastFour !== row.lastFour) {
+    throw new ApiAccessError('INVALID_STATE', `Token "${row.name}" has a new secret since this text was checked: the one found no longer works.`);
+  }
+  const outcome = await handle(deps, action, row.secretHash, { url, source: 'admin', reporter: actor });
+  if (outcome.kind === 'not-valid') {
+    throw new ApiAccessError('INVALID_STATE', `Token "${row.name}" is disabled or expired already: requests with it are refused.`);
+  }
+  if (outcome.kind === 'not-ours') throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It was deleted meanwhile.`);
+  return outcome;
+}
+
+/** One of the actor's tokens found in a text, shown masked (its last four characters only). */
+export interface TokenFoundInText {
+  id: string;
+  name: string;
+  maskedToken: string;
+  lastFour: string;
+  status: TokenStatus;
+  ownerEmail: string;
+  /** The text holds the previous secret of a rotation, still working in its grace period. */
+  previousSecret: boolean;
+  /** This secret was reported leaked before (by GitHub or an admin). */
+  reported: boolean;
+}
+
+export interface TextCheck {
+  /** Strings in the text that have this deployment's token form (prefix, length, checksum). */
+  wellFormed: number;
+  /** Of those, the tokens the actor may manage (others' tokens are not shown, nor counted apart). */
+  tokens: TokenFoundInText[];
+}
+
+/** The most characters "Check text for tokens" takes, and the most candidate tokens it looks up. */
+export const MAX_CHECKED_TEXT = 1_000_000;
+export const MAX_CHECKED_CANDIDATES = 500;
+
+/** Which of the actor's tokens a pasted text (a log, a config file) holds. Nothing is stored or logged. */
+export async function findTokensInText(deps: LeakReportDeps, actor: ResolvedActor, text: unknown): Promise<TextCheck> {
+  assertCanUseFeature(actor, deps.access);
+  if (typeof text !== 'string' || text.trim() === '') throw ApiAccessError.field('text', 'INVALID_INPUT', 'Paste the text to check.');
+  if (text.length > MAX_CHECKED_TEXT) {
+    throw ApiAccessError.field('text', 'INVALID_INPUT', `The text is ${text.length} characters long; check at most ${MAX_CHECKED_TEXT} at a time.`);
+  }
+  const candidates = [...new Set(text.match(tokenScanPattern(deps.tokenPrefix)) ?? [])].filter((c) => isWellFormedToken(c, deps.tokenPrefix));
+  if (candidates.length > MAX_CHECKED_CANDIDATES) {
+    throw ApiAccessError.field('text', 'INVALID_INPUT', `The text holds ${candidates.length} different tokens; check at most ${MAX_CHECKED_CANDIDATES} at a time.`);
+  }
+  if (candidates.length === 0) return { wellFormed: 0, tokens: [] };
+  const byHash = new Map(candidates.map((secret) => [hashToken(deps.pepper, secret), lastFourOf(secret)]));
+  const hashes = [...byHash.keys()];
+  const now = deps.clock();
+  const [rows, reports] = await Promise.all([
+    deps.prisma.apiToken.findMany({ where: { OR: [{ secretHash: { in: hashes } }, { previousSecretHash: { in: hashes } }] }, select: tokenSelect }),
+    deps.prisma.apiTokenLeakReport.findMany({ where: { secretHash: { in: hashes } }, select: { secretHash: true } }),
+  ]);
+  const reported = new Set(reports.map((r) => r.secretHash));
+  const tokens: TokenFoundInText[] = [];
+  for (const row of rows) {
+    if (!canManageTokensOf(actor, row.ownerId, deps.access)) continue;
+    for (const hash of [row.secretHash, row.previousSecretHash]) {
+      const lastFour = hash ? byHash.get(hash) : undefined;
+      if (!hash || lastFour === undefined) continue;
+      const previousSecret = hash !== row.secretHash;
+      if (previousSecret && !secretWorks(row, hash, now)) continue; // a retired secret no longer works: nothing to revoke
+      tokens.push({
+        id: row.id,
+        name: row.name,
+        maskedToken: maskToken(deps.tokenPrefix, lastFour),
+        lastFour,
+        status: tokenStatus(row, now),
+        ownerEmail: row.ownerEmail,
+        previousSecret,
+        reported: reported.has(hash),
+      });
+    }
+  }
+  tokens.sort((a, b) => a.name.localeCompare(b.name));
+  return { wellFormed: candidates.length, tokens };
+}
+
+/** The reports of one token's secrets, newest first, for its page: only for an actor who may manage it. */
+export async function leakReportsOf(deps: LeakReportDeps, actor: ResolvedActor, rawId: unknown): Promise<LeakReportView[]> {
+  assertCanUseFeature(actor, deps.access);
+  const id = parseId(rawId);
+  const row = await deps.prisma.apiToken.findUnique({ where: { id }, select: { ownerId: true } });
+  if (!row) throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It may have been deleted.`);
+  assertCanManageTokensOf(actor, row.ownerId, deps.access);
+  const reports = await deps.prisma.apiTokenLeakReport.findMany({
+    where: { tokenId: id },
+    orderBy: { reportedAt: 'desc' },
+    take: 20,
+    select: { id: true, tokenId: true, tokenName: true, url: true, source: true, reporter: true, action: true, reportedAt: true },
+  });
+  return reports.map(reportView);
+}
