@@ -9,6 +9,9 @@ const COMPONENTS = {
   guided: 'GuidedAction',
   roleFilter: 'RoleFilter',
   tokenFilter: 'TokenFilter',
+  leakBanner: 'LeakBanner',
+  reportLeak: 'ReportLeak',
+  checkText: 'CheckText',
 } as const;
 
 /**
