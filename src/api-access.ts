@@ -7,7 +7,7 @@ import { MIN_PEPPER_LENGTH } from './core/hashing.js';
 import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { PREFIX_PATTERN, tokenPattern } from './core/token-format.js';
-import { TokenService } from './core/token-service.js';
+import { TokenService, type TokenServiceDeps } from './core/token-service.js';
 import type { Clock, Logger, UserDirectory } from './core/types.js';
 import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
@@ -214,7 +214,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   const logger: Logger = options.logger ?? console;
   const events = new TokenEvents();
   const access: AccessOptions = { allowPersonalTokens: options.allowPersonalTokens };
-  const service = new TokenService({
+  const serviceDeps: TokenServiceDeps = {
     prisma: options.prisma,
     pepper: options.pepper,
     tokenPrefix: options.tokenPrefix,
@@ -223,7 +223,8 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     access,
     clock,
     events,
-  });
+  };
+  const service = new TokenService(serviceDeps);
   const retiredSecrets = new RetiredSecretAudit(options.prisma, clock, (error) =>
     logger.warn('[api-access] could not audit the use of a rotated-out secret', error instanceof Error ? error.message : error),
   );
@@ -284,9 +285,8 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
         })
       : null;
   const leakReports = new LeakReports({
-    core: { prisma: options.prisma, pepper: options.pepper, tokenPrefix: options.tokenPrefix, access, clock, events },
+    core: serviceDeps,
     action: options.leakReports.action,
-    resolveActor: (actor) => service.resolveActor(actor),
     mail:
       notifications && mailer
         ? { mailer, from: notifications.from, tokenUrl: tokenPage(notifications.adminUrl), users: options.users }

@@ -1,7 +1,7 @@
 import type { ActionContext, ActionRequest, ActionResponse, ResourceOptions } from 'adminjs';
 import type { LeakOutcome } from '../core/tokens/report-leak.js';
 import { errorResponse, isPost, payloadOf, recordJson, type PluginContext } from '../plugin/context.js';
-import { tokenParams } from '../resources/token-params.js';
+import { tokenParams } from './token-params.js';
 
 type Actions = NonNullable<ResourceOptions['actions']>;
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import type { Logger } from '../api-access.js';
+import type { Logger } from '../core/types.js';
 import { GITHUB_SECRET_SCANNING_ACTOR } from '../core/tokens/report-leak.js';
 import { signatureValid, type PublicKeyStore } from './github-keys.js';
 import type { LeakReports } from './leak-reports.js';

@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { Logger } from '../api-access.js';
+import type { Logger } from '../core/types.js';
 
 /** The answer of GitHub's public key endpoint (extra fields are ignored). */
 const keysSchema = z.object({

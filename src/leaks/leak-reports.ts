@@ -1,5 +1,3 @@
-import type { Logger } from '../api-access.js';
-import type { ResolvedActor } from '../core/access.js';
 import {
   findTokensInText,
   leakReportsOf,
@@ -7,21 +5,20 @@ import {
   reportLeakedToken,
   type LeakAction,
   type LeakOutcome,
-  type LeakReportDeps,
   type LeakReportView,
   type LeakSighting,
   type TextCheck,
 } from '../core/tokens/report-leak.js';
-import type { Actor, UserDirectory } from '../core/types.js';
+import type { TokenServiceDeps } from '../core/context.js';
+import type { Actor, Logger, UserDirectory } from '../core/types.js';
 import { currentAddresses, uniqueAddresses } from '../jobs/expiry-notifier.js';
 import type { Mailer } from '../jobs/mailer.js';
 import { leakMessage } from './leak-message.js';
 
 export interface LeakReportsDeps {
-  core: LeakReportDeps;
+  /** What the token service's operations are given. */
+  core: TokenServiceDeps;
   action: LeakAction;
-  /** Adds the token-admin grant to an admin (TokenService.resolveActor). */
-  resolveActor(actor: Actor): Promise<ResolvedActor>;
   /** Null without the `notifications` option: reports are then recorded and audited, not e-mailed. */
   mail: { mailer: Mailer; from: string; tokenUrl: (tokenId: string) => string; users: UserDirectory } | null;
   logger: Logger;
@@ -52,17 +49,16 @@ export class LeakReports {
   }
 
   /** An admin reports one of the tokens they may manage. */
-  async reportToken(actorIn: Actor, tokenId: unknown, input: { url: unknown; lastFour?: unknown; urlRequired: boolean }): Promise<LeakOutcome> {
-    const actor = await this.deps.resolveActor(actorIn);
+  async reportToken(actor: Actor, tokenId: unknown, input: { url: unknown; lastFour?: unknown; urlRequired: boolean }): Promise<LeakOutcome> {
     return this.after(await reportLeakedToken(this.deps.core, this.deps.action, actor, tokenId, input));
   }
 
-  async findInText(actorIn: Actor, text: unknown): Promise<TextCheck> {
-    return findTokensInText(this.deps.core, await this.deps.resolveActor(actorIn), text);
+  findInText(actor: Actor, text: unknown): Promise<TextCheck> {
+    return findTokensInText(this.deps.core, actor, text);
   }
 
-  async reportsOf(actorIn: Actor, tokenId: unknown): Promise<LeakReportView[]> {
-    return leakReportsOf(this.deps.core, await this.deps.resolveActor(actorIn), tokenId);
+  reportsOf(actor: Actor, tokenId: unknown): Promise<LeakReportView[]> {
+    return leakReportsOf(this.deps.core, actor, tokenId);
   }
 
   /** Resolves once every e-mail started so far was sent or failed. */

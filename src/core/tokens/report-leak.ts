@@ -1,15 +1,17 @@
-import type { Prisma, PrismaClient } from '@prisma/client';
-import { assertCanManageTokensOf, assertCanUseFeature, canManageTokensOf, type AccessOptions, type ResolvedActor } from '../access.js';
+import type { Prisma } from '@prisma/client';
+import { assertCanManageTokensOf, assertCanUseFeature, canManageTokensOf } from '../access.js';
 import { recordAudit } from '../audit.js';
+import { changeTransaction } from '../change-transaction.js';
+import { notify, type TokenServiceDeps } from '../context.js';
 import { ApiAccessError } from '../errors.js';
-import type { TokenEvents } from '../events.js';
+import { resolveActor } from '../grants/resolve-actor.js';
 import { hashToken } from '../hashing.js';
 import { parseId } from '../inputs.js';
-import { inOwnTransaction } from '../own-transaction.js';
 import { isPrismaKnownError } from '../prisma-errors.js';
 import { tokenStatus } from '../status.js';
 import { isWellFormedToken, lastFourOf, maskToken, tokenScanPattern } from '../token-format.js';
-import type { Actor, Clock, TokenStatus } from '../types.js';
+import type { Actor, TokenStatus } from '../types.js';
+import { lockOwner } from './guards.js';
 
 /** What the host's policy does with a token reported leaked (option `leakReports.action`). */
 export const LEAK_ACTIONS = ['disable', 'delete', 'report-only'] as const;
@@ -22,15 +24,6 @@ const TAKEN: Record<LeakAction, LeakActionTaken> = { disable: 'disabled', delete
 
 /** Whom the audit trail names for a report from GitHub's secret scanning partner program. */
 export const GITHUB_SECRET_SCANNING_ACTOR: Actor = Object.freeze({ id: 'github-secret-scanning', email: 'GitHub secret scanning', isSuperAdmin: false });
-
-export interface LeakReportDeps {
-  prisma: PrismaClient;
-  pepper: string;
-  tokenPrefix: string;
-  access: AccessOptions;
-  clock: Clock;
-  events: TokenEvents;
-}
 
 /** Where a secret was found, and who says so. */
 export interface LeakSighting {
@@ -129,14 +122,18 @@ function secretWorks(row: Row, secretHash: string, now: Date): boolean {
  * transaction; after the commit the verification caches and the change feed hear of it, as
  * they do of an admin's disable or delete.
  */
-async function handle(deps: LeakReportDeps, action: LeakAction, secretHash: string, sighting: LeakSighting): Promise<LeakOutcome> {
+async function handle(deps: TokenServiceDeps, action: LeakAction, secretHash: string, sighting: LeakSighting): Promise<LeakOutcome> {
   const now = deps.clock();
   const url = linkOrNothing(sighting.url);
   const source = String(sighting.source ?? '').slice(0, MAX_SOURCE_LENGTH) || 'unknown';
   const taken = TAKEN[action];
+  // The owner's lock serialises this with every other change to their tokens (and with another
+  // report of the same secret): found first, then everything read again under the lock.
+  const owner = await deps.prisma.apiToken.findFirst({ where: { OR: [{ secretHash }, { previousSecretHash: secretHash }] }, select: { ownerId: true } });
   let outcome: LeakOutcome;
   try {
-    outcome = await inOwnTransaction(deps.prisma, async (tx): Promise<LeakOutcome> => {
+    outcome = await changeTransaction(deps, async (tx): Promise<LeakOutcome> => {
+      if (owner) await lockOwner(tx, owner.ownerId);
       const earlier = await tx.apiTokenLeakReport.findUnique({ where: { secretHash } });
       if (earlier) return { kind: 'already-reported', report: reportView(earlier) };
       const row = await tx.apiToken.findFirst({ where: { OR: [{ secretHash }, { previousSecretHash: secretHash }] }, select: tokenSelect });
@@ -165,7 +162,7 @@ async function handle(deps: LeakReportDeps, action: LeakAction, secretHash: stri
     return { kind: 'already-reported', report: reportView(earlier) };
   }
   if (outcome.kind === 'handled' && action !== 'report-only') {
-    deps.events.emit({ tokenId: outcome.token.id, kind: action === 'delete' ? 'deleted' : 'disabled' });
+    notify(deps, outcome.token.id, action === 'delete' ? 'deleted' : 'disabled');
   }
   return outcome;
 }
@@ -175,7 +172,7 @@ async function handle(deps: LeakReportDeps, action: LeakAction, secretHash: stri
  * secret of this deployment is hashed and looked up; anything else is "not ours" without a query.
  * The secret itself is never stored, logged or returned.
  */
-export async function reportLeakedSecret(deps: LeakReportDeps, action: LeakAction, secret: string, sighting: LeakSighting): Promise<LeakOutcome> {
+export async function reportLeakedSecret(deps: TokenServiceDeps, action: LeakAction, secret: string, sighting: LeakSighting): Promise<LeakOutcome> {
   if (typeof secret !== 'string' || !isWellFormedToken(secret, deps.tokenPrefix)) return { kind: 'not-ours' };
   return handle(deps, action, hashToken(deps.pepper, secret), sighting);
 }
@@ -187,12 +184,13 @@ export async function reportLeakedSecret(deps: LeakReportDeps, action: LeakActio
  * text was checked no longer has the leaked secret, and is left alone with a clear error.
  */
 export async function reportLeakedToken(
-  deps: LeakReportDeps,
+  deps: TokenServiceDeps,
   action: LeakAction,
-  actor: ResolvedActor,
+  actorIn: Actor,
   rawId: unknown,
   input: { url: unknown; lastFour?: unknown; urlRequired: boolean },
 ): Promise<LeakOutcome> {
+  const actor = await resolveActor(deps, actorIn);
   assertCanUseFeature(actor, deps.access);
   const id = parseId(rawId);
   const url = linkOrNothing(input.url);
@@ -240,7 +238,8 @@ export const MAX_CHECKED_TEXT = 1_000_000;
 export const MAX_CHECKED_CANDIDATES = 500;
 
 /** Which of the actor's tokens a pasted text (a log, a config file) holds. Nothing is stored or logged. */
-export async function findTokensInText(deps: LeakReportDeps, actor: ResolvedActor, text: unknown): Promise<TextCheck> {
+export async function findTokensInText(deps: TokenServiceDeps, actorIn: Actor, text: unknown): Promise<TextCheck> {
+  const actor = await resolveActor(deps, actorIn);
   assertCanUseFeature(actor, deps.access);
   if (typeof text !== 'string' || text.trim() === '') throw ApiAccessError.field('text', 'INVALID_INPUT', 'Paste the text to check.');
   if (text.length > MAX_CHECKED_TEXT) {
@@ -284,7 +283,8 @@ export async function findTokensInText(deps: LeakReportDeps, actor: ResolvedActo
 }
 
 /** The reports of one token's secrets, newest first, for its page: only for an actor who may manage it. */
-export async function leakReportsOf(deps: LeakReportDeps, actor: ResolvedActor, rawId: unknown): Promise<LeakReportView[]> {
+export async function leakReportsOf(deps: TokenServiceDeps, actorIn: Actor, rawId: unknown): Promise<LeakReportView[]> {
+  const actor = await resolveActor(deps, actorIn);
   assertCanUseFeature(actor, deps.access);
   const id = parseId(rawId);
   const row = await deps.prisma.apiToken.findUnique({ where: { id }, select: { ownerId: true } });
