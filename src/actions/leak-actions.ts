@@ -14,7 +14,12 @@ export interface LeakComponents {
   checkText: string;
 }
 
-const DONE = { disabled: 'disabled: requests with it are refused', deleted: 'deleted: requests with it are refused', none: 'recorded; it still works until you rotate or disable it' } as const;
+const DONE = {
+  disabled: 'disabled: requests with it are refused',
+  deleted: 'deleted: requests with it are refused',
+  none: 'recorded; it still works until you rotate or disable it',
+  'already-refused': 'recorded; it was refused already, and cannot be enabled again without a new secret',
+} as const;
 
 function recordId(request: ActionRequest): string {
   return String(request.params.recordId ?? '');

@@ -8,7 +8,7 @@ export interface LeakReportJson {
   url: string;
   source: string;
   reporter: string;
-  action: 'disabled' | 'deleted' | 'none';
+  action: 'disabled' | 'deleted' | 'none' | 'already-refused';
   reportedAt: string;
 }
 
@@ -28,7 +28,7 @@ export interface LeakResult {
   tokenPrefix?: string;
   check?: { wellFormed: number; tokens: FoundToken[] };
   leakReports?: LeakReportJson[];
-  leakOutcome?: { kind: string; action: 'disabled' | 'deleted' | 'none' | null; deleted: boolean };
+  leakOutcome?: { kind: string; action: LeakReportJson['action'] | null; deleted: boolean };
   notice?: { message: string; type: string };
   error?: { code: string; message: string; fields: Record<string, { code: string; message: string }> };
 }
@@ -49,4 +49,5 @@ export const ACTION_TAKEN: Record<LeakReportJson['action'], string> = {
   disabled: 'The token was disabled.',
   deleted: 'The token was deleted.',
   none: 'The token still works: rotate it now.',
+  'already-refused': 'The token was already disabled or expired; it cannot be enabled again without a new secret.',
 };

@@ -21,12 +21,17 @@ const DONE: Record<LeakActionTaken, { subject: string; headline: string; advice:
   disabled: {
     subject: 'was found in public and has been disabled',
     headline: 'It has been disabled: every request that uses it is refused from now on.',
-    advice: 'Create a new token for the applications that used it (or regenerate this one and enable it again), keep the new secret out of source code, and look through its request logs for use you do not recognise.',
+    advice: 'Create a new token for the applications that used it (or regenerate this one for a new secret and enable it again), keep the new secret out of source code, and look through its request logs for use you do not recognise.',
   },
   deleted: {
     subject: 'was found in public and has been deleted',
     headline: 'It has been deleted: every request that uses it is refused from now on.',
     advice: 'Create a new token for the applications that used it, keep the new secret out of source code, and look through the request logs for use you do not recognise.',
+  },
+  'already-refused': {
+    subject: 'was found in public',
+    headline: 'It was already refused (disabled or expired), and it cannot be enabled again with this secret.',
+    advice: 'To use the token again, regenerate it for a new secret, then enable it. Look through its request logs for use you do not recognise.',
   },
   none: {
     subject: 'was found in public: rotate it now',

@@ -197,13 +197,45 @@ describe('leaked-token reports from GitHub, through the example host', () => {
     assert.equal(await api(issued.secret), 401);
   });
 
-  it('a token that is already disabled is ours (true positive) but nothing more happens', async () => {
+  it('a token already disabled: a true positive, recorded and audited, and it cannot be enabled again until regenerated', async () => {
     const issued = await create();
     await t.host.apiAccess.service.disable(t.superAdmin, issued.token.id);
     const res = await send(report({ token: issued.secret }));
     assert.deepEqual(res.body, [{ token_raw: issued.secret, token_type: TYPE, label: 'true_positive' }]);
+    const events = await auditOf(issued.token.id);
+    assert.deepEqual(events.map((e) => (e.details as { action: string }).action), ['already-refused']);
+    const [mail] = await mailsOf(issued.token.id);
+    assert.match(mail?.text ?? '', /It was already refused \(disabled or expired\), and it cannot be enabled again with this secret/);
+    const enabling = await t.host.apiAccess.service.enable(t.superAdmin, issued.token.id).catch((error: Error & { code?: string }) => error);
+    assert.equal((enabling as { code?: string }).code, 'INVALID_STATE');
+    assert.match((enabling as Error).message, /was reported leaked on .* UTC: regenerate it for a new secret, then enable it/);
+    assert.equal(await api(issued.secret), 401);
+    const regenerated = await t.host.apiAccess.service.regenerate(t.superAdmin, issued.token.id, { expiry: { type: 'days', days: 30 } });
+    await t.host.apiAccess.service.enable(t.superAdmin, issued.token.id);
+    assert.equal(await api(regenerated.secret), 200, 'a new secret can be enabled');
+    assert.equal(await api(issued.secret), 401, 'the leaked one stays dead');
+  });
+
+  it('a rotated-out secret whose grace period is over is ours, but nothing is recorded', async () => {
+    const issued = await create();
+    await t.host.apiAccess.service.rotate(t.superAdmin, issued.token.id, { graceSeconds: 3600 });
+    t.clock.advance(3_601_000);
+    const res = await send(report({ token: issued.secret }));
+    assert.deepEqual(res.body, [{ token_raw: issued.secret, token_type: TYPE, label: 'true_positive' }]);
     assert.equal((await auditOf(issued.token.id)).length, 0);
-    assert.equal((await mailsOf(issued.token.id)).length, 0);
+    assert.equal((await t.host.prisma.apiToken.findUniqueOrThrow({ where: { id: issued.token.id } })).enabled, true);
+  });
+
+  it('a rotated-out secret still in its grace period is reported: the token is disabled', async () => {
+    const issued = await create();
+    const rotated = await t.host.apiAccess.service.rotate(t.superAdmin, issued.token.id, { graceSeconds: 3600 });
+    assert.equal(await api(issued.secret), 200, 'the old secret works in its grace period');
+    const res = await send(report({ token: issued.secret }));
+    assert.deepEqual(res.body, [{ token_raw: issued.secret, token_type: TYPE, label: 'true_positive' }]);
+    assert.equal(await api(issued.secret), 401);
+    assert.equal(await api(rotated.secret), 401, 'the policy disables the token');
+    const [event] = await auditOf(issued.token.id);
+    assert.equal((event?.details as { secret: string }).secret, 'previous (rotation grace period)');
   });
 
   it('key rotation: a report signed with a new key identifier fetches the keys again and is verified', async () => {

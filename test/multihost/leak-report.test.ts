@@ -32,7 +32,8 @@ async function startHost(url: string, seed: boolean, keysUrl: string): Promise<H
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start in 60 s: ${stderr.join('')}`)), 60_000);
+    // Generous: on a loaded machine loading the host through tsx alone takes tens of seconds.
+    const timer = setTimeout(() => reject(new Error(`host did not start in 180 s: ${stderr.join('')}`)), 180_000);
     child.once('exit', (code) => reject(new Error(`host exited with ${code}: ${stderr.join('')}`)));
     lines.on('line', (line) => {
       const port = /^\{"port":(\d+)\}$/.exec(line)?.[1];
@@ -69,7 +70,7 @@ async function status(host: HostProcess, secret: string): Promise<number> {
   return res.status;
 }
 
-describe('leak reports across two host processes on one PostgreSQL database', () => {
+describe('leak reports across two host processes on one PostgreSQL database', { timeout: 600_000 }, () => {
   let db: PostgresDatabase;
   let keys: TestKeyServer;
   let a: HostProcess;
@@ -81,10 +82,10 @@ describe('leak reports across two host processes on one PostgreSQL database', ()
     if (!cluster) throw new Error('No PostgreSQL cluster: run this tier through `npm test` (scripts/run-tests.mjs starts one).');
     db = await createPostgresDatabase(cluster);
     keys = await TestKeyServer.start();
-    a = await startHost(db.url, true, keys.url);
-    b = await startHost(db.url, false, keys.url);
+    [a, b] = await Promise.all([startHost(db.url, true, keys.url), startHost(db.url, false, keys.url)]);
     admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
+    // Host A seeds the database once it listens; B only reads it.
     roleIds = (await admin.query<{ id: string }>('SELECT "id" FROM "ApiRole" ORDER BY "name" LIMIT 1')).rows.map((r) => r.id);
     // Room under the seeded owner's active-token limit.
     await admin.query('DELETE FROM "ApiToken"');

@@ -6,10 +6,12 @@ import { resolveActor } from '../grants/resolve-actor.js';
 import { tokenInclude } from '../token-view.js';
 import type { Actor, TokenView } from '../types.js';
 import { assertCapacity, loadManageable, lockOwner, reload } from './guards.js';
+import { assertSecretNotReported } from './report-leak.js';
 
 /**
  * Enables or disables a token; enabling counts against the owner's active-token limit. A token
- * already in the state asked for is INVALID_STATE, so a double click changes nothing twice.
+ * already in the state asked for is INVALID_STATE, so a double click changes nothing twice. A token
+ * whose secret was reported leaked cannot be enabled: regenerating it gives it a new secret first.
  */
 export async function setTokenEnabled(deps: TokenServiceDeps, actorIn: Actor, rawId: unknown, enabled: boolean): Promise<TokenView> {
   const actor = await resolveActor(deps, actorIn);
@@ -21,7 +23,10 @@ export async function setTokenEnabled(deps: TokenServiceDeps, actorIn: Actor, ra
     if (current.enabled === enabled) {
       throw new ApiAccessError('INVALID_STATE', `Token "${current.name}" is already ${enabled ? 'enabled' : 'disabled'}.`);
     }
-    if (enabled) await assertCapacity(deps, tx, current.ownerId, now, current.id);
+    if (enabled) {
+      await assertSecretNotReported(tx, current);
+      await assertCapacity(deps, tx, current.ownerId, now, current.id);
+    }
     const updated = await tx.apiToken.update({ where: { id: current.id }, data: { enabled }, include: tokenInclude });
     await recordAudit(tx, actor, enabled ? 'token.enabled' : 'token.disabled', updated, {}, now);
     return updated;

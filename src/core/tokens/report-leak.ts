@@ -17,8 +17,12 @@ import { lockOwner } from './guards.js';
 export const LEAK_ACTIONS = ['disable', 'delete', 'report-only'] as const;
 export type LeakAction = (typeof LEAK_ACTIONS)[number];
 
-/** What was done, as the report, the audit event and the e-mail say it. */
-export type LeakActionTaken = 'disabled' | 'deleted' | 'none';
+/**
+ * What was done, as the report, the audit event and the e-mail say it: 'none' under the
+ * report-only policy; 'already-refused' for a token already disabled or expired, which stays so
+ * (and cannot be enabled with this secret again).
+ */
+export type LeakActionTaken = 'disabled' | 'deleted' | 'none' | 'already-refused';
 
 const TAKEN: Record<LeakAction, LeakActionTaken> = { disable: 'disabled', delete: 'deleted', 'report-only': 'none' };
 
@@ -61,7 +65,7 @@ export interface LeakReportView {
 export type LeakOutcome =
   /** No token of this deployment has (or had, when reported before) this secret. */
   | { kind: 'not-ours' }
-  /** Ours, but refused already (disabled or expired): nothing to do. */
+  /** Ours, but a rotated-out secret whose grace period is over: it can never work again, nothing to do. */
   | { kind: 'not-valid'; tokenId: string }
   /** Ours and reported before: handled then, not again. */
   | { kind: 'already-reported'; report: LeakReportView }
@@ -138,14 +142,18 @@ async function handle(deps: TokenServiceDeps, action: LeakAction, secretHash: st
       if (earlier) return { kind: 'already-reported', report: reportView(earlier) };
       const row = await tx.apiToken.findFirst({ where: { OR: [{ secretHash }, { previousSecretHash: secretHash }] }, select: tokenSelect });
       if (!row) return { kind: 'not-ours' };
-      if (!secretWorks(row, secretHash, now)) return { kind: 'not-valid', tokenId: row.id };
+      const works = secretWorks(row, secretHash, now);
+      // A current secret that is refused now (token disabled or expired) is still recorded: the
+      // report keeps the token from being enabled again with it.
+      if (!works && row.secretHash !== secretHash) return { kind: 'not-valid', tokenId: row.id };
+      const done: LeakActionTaken = works ? taken : 'already-refused';
       const report = await tx.apiTokenLeakReport.create({
-        data: { secretHash, tokenId: row.id, tokenName: row.name, url, source, reporter: sighting.reporter.email, action: taken, reportedAt: now },
+        data: { secretHash, tokenId: row.id, tokenName: row.name, url, source, reporter: sighting.reporter.email, action: done, reportedAt: now },
       });
-      if (action === 'disable') await tx.apiToken.update({ where: { id: row.id }, data: { enabled: false } });
-      if (action === 'delete') await tx.apiToken.delete({ where: { id: row.id } });
+      if (works && action === 'disable') await tx.apiToken.update({ where: { id: row.id }, data: { enabled: false } });
+      if (works && action === 'delete') await tx.apiToken.delete({ where: { id: row.id } });
       await recordAudit(tx, sighting.reporter, 'token.reported_leaked', row, {
-        action: taken,
+        action: done,
         url,
         source,
         reporter: sighting.reporter.email,
@@ -161,8 +169,8 @@ async function handle(deps: TokenServiceDeps, action: LeakAction, secretHash: st
     if (!earlier) throw error;
     return { kind: 'already-reported', report: reportView(earlier) };
   }
-  if (outcome.kind === 'handled' && action !== 'report-only') {
-    notify(deps, outcome.token.id, action === 'delete' ? 'deleted' : 'disabled');
+  if (outcome.kind === 'handled' && (outcome.report.action === 'disabled' || outcome.report.action === 'deleted')) {
+    notify(deps, outcome.token.id, outcome.report.action);
   }
   return outcome;
 }
@@ -205,10 +213,7 @@ export async function reportLeakedToken(
     throw new ApiAccessError('INVALID_STATE', `Token "${row.name}" has a new secret since this text was checked: the one found no longer works.`);
   }
   const outcome = await handle(deps, action, row.secretHash, { url, source: 'admin', reporter: actor });
-  if (outcome.kind === 'not-valid') {
-    throw new ApiAccessError('INVALID_STATE', `Token "${row.name}" is disabled or expired already: requests with it are refused.`);
-  }
-  if (outcome.kind === 'not-ours') throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It was deleted meanwhile.`);
+  if (outcome.kind === 'not-ours' || outcome.kind === 'not-valid') throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It was deleted meanwhile.`);
   return outcome;
 }
 
@@ -280,6 +285,17 @@ export async function findTokensInText(deps: TokenServiceDeps, actorIn: Actor, t
   }
   tokens.sort((a, b) => a.name.localeCompare(b.name));
   return { wellFormed: candidates.length, tokens };
+}
+
+/** Refuses to enable a token whose current secret was reported leaked: it needs a new secret first. */
+export async function assertSecretNotReported(tx: Prisma.TransactionClient, token: { name: string; secretHash: string }): Promise<void> {
+  const report = await tx.apiTokenLeakReport.findUnique({ where: { secretHash: token.secretHash }, select: { reportedAt: true } });
+  if (report) {
+    throw new ApiAccessError(
+      'INVALID_STATE',
+      `The secret of token "${token.name}" was reported leaked on ${report.reportedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: regenerate it for a new secret, then enable it.`,
+    );
+  }
 }
 
 /** The reports of one token's secrets, newest first, for its page: only for an actor who may manage it. */
