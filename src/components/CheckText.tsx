@@ -71,7 +71,7 @@ const CheckText: React.FC<ActionProps> = ({ resource, action }) => {
     <Box variant="container" data-testid="check-text">
       <Text mb="lg">
         Paste a text that may hold API tokens: a log, a config file, a ticket. You see which of the tokens you manage it holds, masked.
-        Nothing you paste is stored. Revoking one reports it leaked: {policySentence(policy)}
+        Nothing you paste is stored. Revoking one reports it leaked, and {policySentence(policy)}
       </Text>
       <Box as="form" onSubmit={check}>
         <FormGroup error={Boolean(error)}>

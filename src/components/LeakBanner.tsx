@@ -24,6 +24,7 @@ const LeakBanner: React.FC<BasePropertyProps> = ({ record, resource }) => {
         <MessageBox key={report.id} variant="danger" mb="default" message="Reported leaked">
           <Text>
             Its secret was found{' '}
+            {report.url ? 'at ' : null}
             {report.url ? (
               <a href={report.url} target="_blank" rel="noopener noreferrer nofollow" data-testid="leak-url">
                 {report.url}

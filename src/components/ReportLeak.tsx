@@ -50,7 +50,7 @@ const ReportLeak: React.FC<ActionProps> = ({ resource, record, action }) => {
     <Box variant="container" as="form" onSubmit={submit} data-testid="report-leak-form">
       <Text mb="lg">
         <strong>{name}</strong>: report that its secret was found where it should not be (a public repository, a paste, a ticket).{' '}
-        {policySentence(policy)} Its owner and author are told by e-mail, and the report goes to the audit trail.
+        Then {policySentence(policy)} Its owner and author are told by e-mail, and the report goes to the audit trail.
       </Text>
       <FormGroup error={Boolean(error)}>
         <Label htmlFor="leak-url" required>Where was it found?</Label>

@@ -33,11 +33,11 @@ export interface LeakResult {
   error?: { code: string; message: string; fields: Record<string, { code: string; message: string }> };
 }
 
-/** What the host's policy does to a token reported leaked, in a sentence. */
+/** What the host's policy does to a token reported leaked, as the end of a sentence. */
 export function policySentence(action: LeakPolicyAction): string {
-  if (action === 'delete') return 'It will be deleted at once: every request with it is refused, and this cannot be undone.';
-  if (action === 'report-only') return 'This deployment only records leaks: the token keeps working until you rotate or disable it.';
-  return 'It will be disabled at once: every request with it is refused until someone enables it again.';
+  if (action === 'delete') return 'the token is deleted at once: every request with it is refused, and this cannot be undone.';
+  if (action === 'report-only') return 'this deployment only records leaks: the token keeps working until you rotate or disable it.';
+  return 'the token is disabled at once: every request with it is refused, and it can be enabled again only after it is regenerated for a new secret.';
 }
 
 /** "2026-12-05 09:12 UTC" */
