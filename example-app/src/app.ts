@@ -7,6 +7,7 @@ import { isPostgresUrl } from './database-url.js';
 import { createPrismaClient } from './prisma.js';
 import { sampleApi } from './sample-api.js';
 import { PrismaSessionStore } from './session-store.js';
+import { startupLock, type StartupLock } from './startup-lock.js';
 import { parseTrustProxy } from './trust-proxy.js';
 import { AdminUsers, SUPER_ADMIN } from './users.js';
 import type AdminJS from 'adminjs';
@@ -34,6 +35,8 @@ export interface ExampleApp {
   users: AdminUsers;
   admin: AdminJS;
   sessionStore: PrismaSessionStore;
+  /** Serialises one-time start-up work (the seed) across processes on this database. */
+  startupLock: StartupLock;
   /** Flushes request logs and last-used times, then disconnects. */
   close(): Promise<void>;
 }
@@ -100,6 +103,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     users,
     admin,
     sessionStore,
+    startupLock: startupLock(options.databaseUrl),
     async close() {
       sessionStore.close();
       await apiAccess.close();

@@ -43,7 +43,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     logger,
     apiAccess: { verification: { lastUsedFlushMs: 100 }, requestLog: { flushIntervalMs: 20 }, ...options.apiAccess },
   });
-  if (options.seed !== false) await seed(host.prisma, host.apiAccess);
+  if (options.seed !== false) await seed(host.prisma, host.apiAccess, host.startupLock);
   const users = await host.prisma.adminUser.findMany();
   const byEmail = (email: string) => users.find((u) => u.email === email);
   const toActor = (email: string): Actor => {

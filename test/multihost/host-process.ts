@@ -15,7 +15,7 @@ const host = await createExampleApp({
   logger: { info: () => undefined, warn: (m: string) => console.error(m), error: (m: string, e?: unknown) => console.error(m, e) },
   apiAccess: { verification: { lastUsedFlushMs: 1_000 }, requestLog: { enabled: false } },
 });
-if (process.env.SEED === '1') await seed(host.prisma, host.apiAccess);
+if (process.env.SEED === '1') await seed(host.prisma, host.apiAccess, host.startupLock);
 await host.apiAccess.changeFeed?.ready();
 
 const control = express.Router();
