@@ -97,7 +97,7 @@ export async function buildDataset(file: string, url: string): Promise<{ hotToke
 async function signIn(baseUrl: string, { email, password }: { email: string; password: string } = SEEDED_SIGN_INS[0]): Promise<string> {
   const res = await fetch(`${baseUrl}/admin/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
     body: new URLSearchParams({ email, password }).toString(),
     redirect: 'manual',
   });

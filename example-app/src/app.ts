@@ -1,11 +1,12 @@
 import express, { type Express } from 'express';
 import type { PrismaClient } from '@prisma/client';
 import { ComponentLoader, type CurrentAdmin } from 'adminjs';
-import { apiAccessPlugin, type ApiAccessPlugin, type ApiAccessPluginOptions, type Clock, type Logger } from 'adminjs-api-access';
+import { apiAccessPlugin, type AdminRequestGuardOptions, type ApiAccessPlugin, type ApiAccessPluginOptions, type Clock, type Logger } from 'adminjs-api-access';
 import { buildAdmin } from './admin.js';
 import { isPostgresUrl } from './database-url.js';
 import { createPrismaClient } from './prisma.js';
 import { sampleApi } from './sample-api.js';
+import { securityHeaders } from './security-headers.js';
 import { PrismaSessionStore } from './session-store.js';
 import { startupLock, type StartupLock } from './startup-lock.js';
 import { parseTrustProxy } from './trust-proxy.js';
@@ -26,6 +27,8 @@ export interface ExampleAppOptions {
   trustProxy?: boolean | number | string;
   /** A PrismaClient to use instead of one on databaseUrl. */
   prisma?: PrismaClient;
+  /** Which state-changing admin requests are accepted (default: only the panel's own; see adminRequestGuard). */
+  adminRequests?: AdminRequestGuardOptions;
 }
 
 export interface ExampleApp {
@@ -86,12 +89,14 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     componentLoader,
     // Tokens keep copies of their owner's and author's e-mail address: they follow an edit.
     onAdminUserSaved: (userId) => apiAccess.service.syncUserEmail(userId),
+    ...(options.adminRequests ? { requestGuard: options.adminRequests } : {}),
   });
 
   const app = express();
   app.disable('x-powered-by');
   const trustProxy = parseTrustProxy(options.trustProxy ?? process.env.TRUST_PROXY);
   if (trustProxy !== false) app.set('trust proxy', trustProxy);
+  app.use(securityHeaders());
   app.use('/api/v1', sampleApi(apiAccess, async () => void (await prisma.$queryRawUnsafe('SELECT 1'))));
   app.use(admin.options.rootPath, adminRouter);
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));

@@ -4,6 +4,7 @@ import { errorResponse, isPost, payloadOf, recordJson, type PluginContext } from
 import { tokenParams } from '../resources/token-params.js';
 import { formInput } from './form-input.js';
 import { GUIDANCE } from './guidance.js';
+import { noStore } from './secret-response.js';
 
 type Actions = NonNullable<ResourceOptions['actions']>;
 
@@ -73,7 +74,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
   const recordAction = (
     run: (actor: Actor, id: string, input: Record<string, unknown>) => Promise<{ token: TokenView; secret?: string; message: string }>,
   ) =>
-    async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    async (request: ActionRequest, response: unknown, context: ActionContext): Promise<ActionResponse> => {
       try {
         const actor = await ctx.actor(context);
         if (!isPost(request)) {
@@ -81,6 +82,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
           return { record: toRecord(context, token), form: await formInfo(ctx, actor) };
         }
         const { token, secret, message } = await run(actor, recordId(request), formInput(payloadOf(request)));
+        if (secret) noStore(response);
         return { record: toRecord(context, token), ...(secret ? { secret } : {}), notice: { message, type: 'success' } };
       } catch (error) {
         return errorResponse(error);
@@ -151,11 +153,12 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     new: {
       isAccessible,
       component: components.create,
-      handler: async (request, _response, context) => {
+      handler: async (request, response, context) => {
         try {
           const actor = await ctx.actor(context);
           if (!isPost(request)) return { form: await formInfo(ctx, actor) };
           const { token, secret } = await service.create(actor, formInput(payloadOf(request)));
+          noStore(response);
           return {
             record: toRecord(context, token),
             secret,

@@ -58,7 +58,7 @@ describe('two hosts started together on a fresh SQLite file', () => {
     // A session cookie signed by one host is accepted by the other: the same session secret.
     const login = await fetch(`${hosts[0]!.base}/admin/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: hosts[0]!.base },
       body: new URLSearchParams({ email: SEEDED_SIGN_INS[0].email, password: SEEDED_SIGN_INS[0].password }).toString(),
       redirect: 'manual',
     });

@@ -14,6 +14,8 @@ const host = await createExampleApp({
   sessionSecret: 'test-session-secret-0123456789-abcdefghijklmnop',
   logger: { info: () => undefined, warn: (m: string) => console.error(m), error: (m: string, e?: unknown) => console.error(m, e) },
   apiAccess: { verification: { lastUsedFlushMs: 1_000 }, requestLog: { enabled: false } },
+  // The tests sign in with fetch, which sends neither Sec-Fetch-Site nor Origin.
+  adminRequests: { allowNonBrowserClients: true },
 });
 if (process.env.SEED === '1') await seed(host.prisma, host.apiAccess, host.startupLock);
 await host.apiAccess.changeFeed?.ready();
