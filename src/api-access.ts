@@ -8,7 +8,7 @@ import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { PREFIX_PATTERN, tokenPattern } from './core/token-format.js';
 import { TokenService } from './core/token-service.js';
-import type { Clock, UserDirectory } from './core/types.js';
+import type { Clock, Logger, UserDirectory } from './core/types.js';
 import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
 import { TokenVerifier } from './core/verifier.js';
@@ -24,11 +24,7 @@ import { RequestLogRetention } from './jobs/request-log-retention.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import type { RequestHandler } from 'express';
 
-export interface Logger {
-  info(message: string, ...rest: unknown[]): void;
-  warn(message: string, ...rest: unknown[]): void;
-  error(message: string, ...rest: unknown[]): void;
-}
+export type { Logger } from './core/types.js';
 
 export interface ApiAccessOptions {
   /** The host's PrismaClient, built from a schema that includes prisma/schema/api-access.prisma. */

@@ -5,5 +5,5 @@ export * from './jobs/index.js';
 export { loadDatamodel, datamodelModel, type DatamodelModel } from './datamodel.js';
 export { stripParams } from './plugin/strip-params.js';
 export { validateListQuery, type ListQueryRules } from './plugin/list-query.js';
-export { apiAccessPlugin, type ApiAccessPlugin } from './plugin/api-access-plugin.js';
+export { apiAccessPlugin, type ApiAccessPlugin } from './api-access-plugin.js';
 export type { ApiAccessPluginOptions } from './plugin/options.js';

@@ -1,7 +1,7 @@
 import { flat, type ActionContext, type ActionRequest, type ActionResponse, type ResourceOptions } from 'adminjs';
 import type { Actor, TokenView } from '../core/types.js';
 import { errorResponse, isPost, payloadOf, recordJson, type PluginContext } from '../plugin/context.js';
-import { tokenParams } from '../resources/token-params.js';
+import { tokenParams } from './token-params.js';
 import { formInput } from './form-input.js';
 import { GUIDANCE } from './guidance.js';
 import { noStore } from './secret-response.js';

@@ -61,7 +61,15 @@ export interface IssuedToken {
   secret: string;
 }
 
+/** The time source: `() => new Date()` in production, a test's clock in tests. */
 export type Clock = () => Date;
+
+/** Where the plugin reports what a host operator should see (console by default). */
+export interface Logger {
+  info(message: string, ...rest: unknown[]): void;
+  warn(message: string, ...rest: unknown[]): void;
+  error(message: string, ...rest: unknown[]): void;
+}
 
 export interface RequestLogView {
   id: number;

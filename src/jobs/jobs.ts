@@ -1,4 +1,4 @@
-import type { Logger } from '../api-access.js';
+import type { Logger } from '../core/types.js';
 import { sentCount, type ExpiryNoticeReport, type ExpiryNotifier } from './expiry-notifier.js';
 import type { RequestLogRetention, RetentionReport } from './request-log-retention.js';
 

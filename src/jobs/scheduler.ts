@@ -1,4 +1,4 @@
-import type { Logger } from '../api-access.js';
+import type { Logger } from '../core/types.js';
 
 /**
  * Runs a job now and then, never two runs at once in this process (other processes are kept

@@ -1,9 +1,6 @@
 import type { ChangeFeed } from '../core/change-feed.js';
 import type { TokenChange } from '../core/events.js';
-
-interface Logger {
-  warn(message: string, ...rest: unknown[]): void;
-}
+import type { Logger } from '../core/types.js';
 
 /** The parts of node-postgres (`pg`) the feed uses: an optional peer dependency, loaded when the feed starts. */
 interface PgClient {

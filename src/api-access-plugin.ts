@@ -1,10 +1,10 @@
 import type { ActionContext, CurrentAdmin, LocaleTranslations, ResourceWithOptions } from 'adminjs';
-import { apiAccessTranslations } from './locale.js';
-import { createApiAccess, type ApiAccess } from '../api-access.js';
-import { buildResources } from '../resources/index.js';
-import { registerComponents } from './components.js';
-import { resolveActor, type PluginContext } from './context.js';
-import { validatePluginOptions, type ApiAccessPluginOptions } from './options.js';
+import { apiAccessTranslations } from './plugin/locale.js';
+import { createApiAccess, type ApiAccess } from './api-access.js';
+import { buildResources } from './resources/index.js';
+import { registerComponents } from './plugin/components.js';
+import { resolveActor, type PluginContext } from './plugin/context.js';
+import { validatePluginOptions, type ApiAccessPluginOptions } from './plugin/options.js';
 
 export interface ApiAccessPlugin extends ApiAccess {
   /** Add these to your AdminJS options' `resources`. */

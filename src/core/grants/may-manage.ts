@@ -1,0 +1,17 @@
+import { assertSuperAdmin } from '../access.js';
+import type { TokenServiceDeps } from '../context.js';
+import { ApiAccessError } from '../errors.js';
+import type { Actor } from '../types.js';
+import { resolveActor } from './resolve-actor.js';
+
+/**
+ * Only a token admin may give or take the grant, or else any super admin could give it to
+ * themselves and it would restrict nothing. The first grant of a deployment bootstraps it.
+ */
+export async function assertMayManageGrants(deps: TokenServiceDeps, actorIn: Actor): Promise<void> {
+  assertSuperAdmin(actorIn);
+  const actor = await resolveActor(deps, actorIn);
+  if (actor.isTokenAdmin) return;
+  if ((await deps.prisma.apiTokenAdminGrant.count()) === 0) return;
+  throw new ApiAccessError('FORBIDDEN', 'Only an admin who holds the token admin grant can give or take it.');
+}

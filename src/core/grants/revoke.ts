@@ -1,0 +1,22 @@
+import { assertSuperAdmin } from '../access.js';
+import { recordAudit } from '../audit.js';
+import type { TokenServiceDeps } from '../context.js';
+import { ApiAccessError } from '../errors.js';
+import { parseId } from '../inputs.js';
+import { inOwnTransaction } from '../own-transaction.js';
+import type { Actor } from '../types.js';
+import { assertMayManageGrants } from './may-manage.js';
+
+/** Takes the token-admin grant from a user who holds it. */
+export async function revokeTokenAdmin(deps: TokenServiceDeps, actor: Actor, rawUserId: unknown): Promise<void> {
+  assertSuperAdmin(actor);
+  await assertMayManageGrants(deps, actor);
+  const userId = parseId(rawUserId, 'userId');
+  const now = deps.clock();
+  await inOwnTransaction(deps.prisma, async (tx) => {
+    const existing = await tx.apiTokenAdminGrant.findUnique({ where: { userId } });
+    if (!existing) throw ApiAccessError.field('userId', 'NOT_FOUND', 'This user does not hold the token admin grant.');
+    await tx.apiTokenAdminGrant.delete({ where: { userId } });
+    await recordAudit(tx, actor, 'token_admin.revoked', null, { user: existing.userEmail }, now);
+  });
+}
