@@ -29,6 +29,8 @@ try {
     pepper: loadOrCreateSecret('API_ACCESS_PEPPER', dataDir, log),
     sessionSecret: loadOrCreateSecret('SESSION_SECRET', dataDir, log),
     apiBaseUrl: process.env.PUBLIC_API_URL ?? `http://localhost:${port}/api/v1`,
+    // Behind a proxy, the panel's origin as browsers see it: the admin accepts POSTs from there only.
+    ...(process.env.PUBLIC_ADMIN_URL ? { adminRequests: { publicOrigin: new URL(process.env.PUBLIC_ADMIN_URL).origin } } : {}),
     apiAccess: {
       notifications: notificationsFromEnv({ dataDir, adminUrl: process.env.PUBLIC_ADMIN_URL ?? `http://localhost:${port}/admin`, log }),
     },

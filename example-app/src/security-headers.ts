@@ -11,8 +11,10 @@ import type { RequestHandler } from 'express';
  *   (the page's state) differs on every page and cannot carry a nonce, and its design system
  *   styles elements inline: `'unsafe-inline'` for scripts and styles is what it needs. Its page
  *   links Roboto from Google Fonts, allowed as a style and font source.
- * - X-Content-Type-Options: nosniff; Referrer-Policy: no-referrer (no admin URL, record id
- *   included, goes to another site); Cross-Origin-Opener-Policy and -Resource-Policy: same-origin.
+ * - X-Content-Type-Options: nosniff; Referrer-Policy: same-origin (no admin URL, record id
+ *   included, goes to another site; `no-referrer` would also make the browser send `Origin: null`
+ *   on the panel's own forms, and over plain HTTP, where browsers send no Sec-Fetch-Site, the
+ *   request guard would refuse them); Cross-Origin-Opener-Policy and -Resource-Policy: same-origin.
  * - Strict-Transport-Security only on requests that came over TLS (directly, or behind a proxy
  *   trusted with TRUST_PROXY): on plain HTTP it means nothing, and on localhost it would pin every
  *   other local service to HTTPS.
@@ -35,7 +37,7 @@ export function securityHeaders(): RequestHandler {
       },
     },
     frameguard: { action: 'sameorigin' },
-    referrerPolicy: { policy: 'no-referrer' },
+    referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: false,
   });
   const hsts = helmet.strictTransportSecurity({ maxAge: 365 * 24 * 60 * 60, includeSubDomains: false });

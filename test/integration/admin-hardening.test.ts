@@ -199,7 +199,7 @@ describe('security headers of the example host', () => {
       const res = await supertest(t.host.app).get(path);
       assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN', path);
       assert.equal(res.headers['x-content-type-options'], 'nosniff', path);
-      assert.equal(res.headers['referrer-policy'], 'no-referrer', path);
+      assert.equal(res.headers['referrer-policy'], 'same-origin', path);
       const csp = String(res.headers['content-security-policy']);
       assert.match(csp, /frame-ancestors 'self'/, path);
       assert.match(csp, /object-src 'none'/, path);
