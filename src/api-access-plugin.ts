@@ -4,7 +4,7 @@ import { createApiAccess, type ApiAccess } from './api-access.js';
 import { buildResources } from './resources/index.js';
 import { registerComponents } from './plugin/components.js';
 import { resolveActor, type PluginContext } from './plugin/context.js';
-import { validatePluginOptions, type ApiAccessPluginOptions } from './plugin/options.js';
+import { coreOptionsOf, validatePluginOptions, type ApiAccessPluginOptions } from './plugin/options.js';
 
 export interface ApiAccessPlugin extends ApiAccess {
   /** Add these to your AdminJS options' `resources`. */
@@ -19,8 +19,8 @@ export interface ApiAccessPlugin extends ApiAccess {
  */
 export function apiAccessPlugin(options: ApiAccessPluginOptions): ApiAccessPlugin {
   validatePluginOptions(options);
-  const { componentLoader, isSuperAdmin, adminId, apiBaseUrl, navigation, listUsers, ...coreOptions } = options;
-  const apiAccess = createApiAccess(coreOptions);
+  const { componentLoader, isSuperAdmin } = options;
+  const apiAccess = createApiAccess(coreOptionsOf(options));
   const superAdmin = (currentAdmin: CurrentAdmin | undefined) => Boolean(currentAdmin) && isSuperAdmin(currentAdmin);
   const ctx: PluginContext = {
     apiAccess,

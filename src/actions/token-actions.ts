@@ -1,4 +1,5 @@
 import { flat, type ActionContext, type ActionRequest, type ActionResponse, type ResourceOptions } from 'adminjs';
+import type { ConfirmScreen } from '../components/confirm-screen.js';
 import type { Actor, TokenView } from '../core/types.js';
 import { errorResponse, isPost, payloadOf, recordJson, type PluginContext } from '../plugin/context.js';
 import { tokenParams } from './token-params.js';
@@ -179,6 +180,12 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       icon: 'RefreshCw',
       isAccessible,
       component: components.tokenAction,
+      custom: {
+        question: 'Rotate this token? It keeps its id and permissions and gets a new secret. Integrations must switch to the new secret.',
+        button: 'Rotate',
+        danger: true,
+        input: 'graceSeconds',
+      } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id, input) => {
         const { token, secret } = await service.rotate(actor, id, { graceSeconds: input.graceSeconds ?? 0 });
         return { token, secret, message: `Token "${token.name}" rotated. Update your integrations with the new secret.` };
@@ -189,6 +196,12 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       icon: 'RotateCw',
       isAccessible,
       component: components.tokenAction,
+      custom: {
+        question: 'Regenerate this token? A new secret fully replaces the old one, which stops working at once, and the token gets a new expiry.',
+        button: 'Regenerate',
+        danger: true,
+        input: 'expiry',
+      } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id, input) => {
         const { token, secret } = await service.regenerate(actor, id, { expiry: input.expiry });
         return { token, secret, message: `Token "${token.name}" regenerated. The old secret no longer works.` };
@@ -200,6 +213,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       isAccessible,
       isVisible: ({ currentAdmin, record }) => ctx.canUseFeature(currentAdmin) && record?.params?.enabled !== false,
       component: components.tokenAction,
+      custom: { question: 'Disable this token? Requests with it are refused until you enable it again.', button: 'Disable', danger: true } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id) => {
         const token = await service.disable(actor, id);
         return { token, message: `Token "${token.name}" disabled. Requests with it are refused until you enable it.` };
@@ -211,6 +225,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       isAccessible,
       isVisible: ({ currentAdmin, record }) => ctx.canUseFeature(currentAdmin) && record?.params?.enabled === false,
       component: components.tokenAction,
+      custom: { question: 'Enable this token? Requests with it will be accepted again.', button: 'Enable', danger: false } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id) => {
         const token = await service.enable(actor, id);
         return { token, message: `Token "${token.name}" enabled.` };

@@ -23,7 +23,6 @@ export type { TokenServiceDeps } from './context.js';
 export type { ListTokensQuery, TokenPage } from './tokens/list.js';
 export type { RequestLogPage } from './request-logs/list.js';
 export type { EmailSyncResult } from './users/sync-email.js';
-export { MAX_WILDCARD_SEARCH_MATCHES } from './tokens/text-search.js';
 
 /**
  * Every operation on tokens, roles and the token-admin grant, one method each. Each operation

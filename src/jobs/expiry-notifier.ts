@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '@prisma/client';
-import { inOwnTransaction } from '../core/own-transaction.js';
-import { isPrismaKnownError } from '../core/prisma-errors.js';
+import { inOwnTransaction } from '../store/own-transaction.js';
+import { isPrismaKnownError } from '../store/prisma-errors.js';
 import type { Clock, Logger, UserDirectory } from '../core/types.js';
 import { expiryMessage } from './expiry-message.js';
 import { dueNotice, EXPIRED_NOTICE_WINDOW_MS, NOTICE_HORIZON_MS, NOTICE_KINDS, type NoticeKind } from './expiry-schedule.js';

@@ -5,8 +5,9 @@ import { requestLogActions } from '../actions/request-log-actions.js';
 import { roleActions } from '../actions/role-actions.js';
 import { TOKEN_SORTABLE, tokenActions, type TokenComponents } from '../actions/token-actions.js';
 import { datamodelModel } from '../datamodel.js';
-import { freshAccess, type AccessLevel, type PluginContext } from '../plugin/context.js';
-import { validateListQuery, type ListQueryRules } from '../plugin/list-query.js';
+import type { AccessLevel, PluginContext } from '../plugin/context.js';
+import type { ListQueryRules } from '../plugin/list-query.js';
+import { freshAccessFeature } from './access-feature.js';
 import type { ResourceOptions } from 'adminjs';
 
 /** Fields that must never reach AdminJS: left out of the resource's model altogether. */
@@ -21,20 +22,14 @@ function resource(prisma: PrismaClient, model: string, omit: readonly string[] =
 
 type Actions = NonNullable<ResourceOptions['actions']>;
 
-/**
- * Puts the fresh access check in front of every action that is not switched off, and on lists
- * the check of page, sort and filters, so that bad query parameters get a field-level error.
- */
-function guarded(ctx: PluginContext, level: AccessLevel, actions: Actions, listRules: ListQueryRules = {}): Actions {
-  const check = freshAccess(ctx, level);
-  return Object.fromEntries(
-    Object.entries(actions).map(([name, action]) => {
-      if (!action || action.isAccessible === false) return [name, action];
-      const before = action.before ? (Array.isArray(action.before) ? action.before : [action.before]) : [];
-      const checks = name === 'list' ? [check, validateListQuery(listRules)] : [check];
-      return [name, { ...action, before: [...checks, ...before] }];
-    }),
-  ) as Actions;
+/** A resource whose actions all pass the fresh access check first (see freshAccessFeature). */
+function guardedResource(
+  ctx: PluginContext,
+  level: AccessLevel,
+  { resource, options }: { resource: unknown; options: ResourceOptions & { actions: Actions } },
+  listRules?: ListQueryRules,
+): ResourceWithOptions {
+  return { resource, options, features: [freshAccessFeature(ctx, level, options.actions, listRules)] };
 }
 
 /** Shows the API base URL and best practice above the list and show pages. */
@@ -61,7 +56,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
   const virtual = (extra: Record<string, unknown> = {}) => ({ type: 'string' as const, isSortable: false, ...extra });
 
   return [
-    {
+    guardedResource(ctx, 'feature', {
       resource: resource(prisma, 'ApiToken', TOKEN_SECRET_FIELDS),
       options: {
         id: ctx.resourceIds.token,
@@ -98,10 +93,10 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           description: { isSortable: false },
           id: { isSortable: false, components: { list: components.tokenValue } },
         },
-        actions: guarded(ctx, 'feature', tokenActions(ctx, components), { sortable: TOKEN_SORTABLE }),
+        actions: tokenActions(ctx, components),
       },
-    },
-    {
+    }, { sortable: TOKEN_SORTABLE }),
+    guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiRole'),
       options: {
         id: ctx.resourceIds.role,
@@ -110,20 +105,20 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['name', 'description', 'scopes', 'updatedAt'],
         editProperties: ['name', 'description', 'scopes'],
         properties: { scopes: { type: 'string', isArray: true, description: 'e.g. vault-summary:read' } },
-        actions: guarded(ctx, 'superAdmin', guide(roleActions(ctx))),
+        actions: guide(roleActions(ctx)),
       },
-    },
-    {
+    }),
+    guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiTokenRole'),
       options: {
         id: ctx.resourceIds.assignment,
         navigation,
         listProperties: ['token', 'role', 'assignedByEmail', 'assignedAt'],
         sort: { sortBy: 'assignedAt', direction: 'desc' },
-        actions: guarded(ctx, 'superAdmin', guide(readOnlyActions(superAdminOnly))),
+        actions: guide(readOnlyActions(superAdminOnly)),
       },
-    },
-    {
+    }),
+    guardedResource(ctx, 'feature', {
       resource: resource(prisma, 'ApiRequestLog'),
       options: {
         id: ctx.resourceIds.requestLog,
@@ -141,10 +136,10 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           tokenId: { isSortable: false, type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } },
           status: { description: 'The HTTP status sent; 499: the connection closed before the response was sent', isSortable: false },
         },
-        actions: guarded(ctx, 'feature', guide(requestLogActions(ctx)), { sortable: ['createdAt'] }),
+        actions: guide(requestLogActions(ctx)),
       },
-    },
-    {
+    }, { sortable: ['createdAt'] }),
+    guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiAuditEvent'),
       options: {
         id: ctx.resourceIds.audit,
@@ -154,10 +149,10 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         filterProperties: ['action', 'actorEmail', 'tokenId', 'createdAt'],
         // As on the request logs: the token found by its name; the event page links to the token.
         properties: { tokenId: { type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } } },
-        actions: guarded(ctx, 'superAdmin', guide(readOnlyActions(superAdminOnly))),
+        actions: guide(readOnlyActions(superAdminOnly)),
       },
-    },
-    {
+    }),
+    guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiTokenAdminGrant'),
       options: {
         id: ctx.resourceIds.grant,
@@ -165,8 +160,8 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['userEmail', 'grantedAt'],
         editProperties: ['userId'],
         properties: { userId: { description: 'The id of a super admin' } },
-        actions: guarded(ctx, 'superAdmin', guide(grantActions(ctx))),
+        actions: guide(grantActions(ctx)),
       },
-    },
+    }),
   ];
 }

@@ -1,13 +1,11 @@
-import type { Prisma } from '@prisma/client';
 import { z } from 'zod';
 import { assertCanManageTokensOf, assertCanUseFeature } from '../access.js';
 import { viewOf, type TokenServiceDeps } from '../context.js';
+import { ApiAccessError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import { parseWith } from '../inputs.js';
-import { statusWhere } from '../status.js';
-import { tokenInclude } from '../token-view.js';
+import { SearchTooBroad } from '../store.js';
 import type { Actor, TokenStatus, TokenView } from '../types.js';
-import { textContaining } from './text-search.js';
 
 export interface ListTokensQuery {
   status?: TokenStatus;
@@ -30,6 +28,9 @@ export interface TokenPage {
   page: number;
   perPage: number;
 }
+
+/** The query field each searched column answers to, and how a message names it. */
+const SEARCHED = { name: { field: 'search', label: 'name' }, ownerEmail: { field: 'ownerEmail', label: "owner's e-mail" } } as const;
 
 const listQuerySchema = z
   .object({
@@ -56,27 +57,27 @@ export async function listTokens(deps: TokenServiceDeps, actorIn: Actor, rawQuer
     assertCanManageTokensOf(actor, query.ownerId, deps.access);
   }
   const now = deps.clock();
-  const ownerId = seesEveryone ? query.ownerId : actor.id;
-  // Each text condition may be an id list: AND keeps two from overwriting each other.
-  const texts: Prisma.ApiTokenWhereInput[] = [];
-  if (query.search) texts.push(await textContaining(deps.prisma, 'name', query.search, ownerId));
-  if (query.ownerEmail) texts.push(await textContaining(deps.prisma, 'ownerEmail', query.ownerEmail, ownerId));
-  const where: Prisma.ApiTokenWhereInput = {
-    ...(query.status ? statusWhere(query.status, now) : {}),
-    ...(query.roleId ? { roles: { some: { roleId: query.roleId } } } : {}),
-    ...(query.tag ? { tags: { some: { tag: query.tag } } } : {}),
-    ...(texts.length > 0 ? { AND: texts } : {}),
-    ownerId,
-  };
-  const [total, rows] = await Promise.all([
-    deps.prisma.apiToken.count({ where }),
-    deps.prisma.apiToken.findMany({
-      where,
-      include: tokenInclude,
-      orderBy: [{ [query.sortBy]: query.direction }, { id: 'asc' }],
+  const contains = { name: query.search || undefined, ownerEmail: query.ownerEmail };
+  try {
+    const { total, rows } = await deps.store.listTokens({
+      ownerId: seesEveryone ? query.ownerId : actor.id,
+      status: query.status ? { status: query.status, now } : undefined,
+      roleId: query.roleId,
+      tag: query.tag,
+      contains,
+      sortBy: query.sortBy,
+      direction: query.direction,
       skip: (query.page - 1) * query.perPage,
       take: query.perPage,
-    }),
-  ]);
-  return { items: rows.map((row) => viewOf(deps, row, now)), total, page: query.page, perPage: query.perPage };
+    });
+    return { items: rows.map((row) => viewOf(deps, row, now)), total, page: query.page, perPage: query.perPage };
+  } catch (error) {
+    if (!(error instanceof SearchTooBroad)) throw error;
+    const { field, label } = SEARCHED[error.column];
+    throw ApiAccessError.field(
+      field,
+      'SEARCH_TOO_BROAD',
+      `More than ${error.limit} tokens have "${contains[error.column]}" in their ${label}: type more of it, or pick an owner.`,
+    );
+  }
 }
