@@ -50,6 +50,8 @@ export const apiAccessOptionsSchema = z
         retentionDays: z.number().int().min(1).max(36_500).default(90),
         /** Rows the retention job deletes per statement: small, so verification never waits long. */
         purgeBatchSize: z.number().int().min(1).max(100_000).default(5_000),
+        /** Usage rollups (requests per token and day) older than this many days are deleted by the retention job (13 months). */
+        rollupRetentionDays: z.number().int().min(1).max(36_500).default(395),
         /**
          * On SQLite: write request logs from a worker thread with its own connection to this database
          * file (a path or file: URL; the file prisma uses), so that inserting them never runs on the

@@ -13,7 +13,8 @@ import { RetiredSecretAudit } from './core/retired-secret-audit.js';
 import { TokenVerifier } from './core/verifier.js';
 import { PgChangeFeed } from './postgres/pg-change-feed.js';
 import { prismaStore } from './store/prisma-store.js';
-import { RequestLogWriter } from './http/request-log-writer.js';
+import { inOwnTransaction } from './store/own-transaction.js';
+import { RequestLogWriter } from './request-log/writer.js';
 import { createRequireApiToken, type RequireApiTokenOptions } from './http/require-api-token.js';
 import { abandonClosedConnections } from './http/response-finish.js';
 import { ExpiryNotifier } from './jobs/expiry-notifier.js';
@@ -121,6 +122,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
         flushIntervalMs: options.requestLog.flushIntervalMs,
         maxBuffered: options.requestLog.maxBuffered,
         sqliteWorker: options.requestLog.sqliteWorker,
+        inTransaction: (write) => inOwnTransaction(options.prisma, write),
         onError: (error) => logger.warn('[api-access] could not write request logs; will retry', error instanceof Error ? error.message : error),
       })
     : null;
@@ -162,6 +164,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     clock,
     logger,
     retentionDays: options.requestLog.retentionDays,
+    rollupRetentionDays: options.requestLog.rollupRetentionDays,
     batchSize: options.requestLog.purgeBatchSize,
   });
   const scheduler = new JobScheduler((signal) => runJobs({ notifier, retention }, signal), {

@@ -44,6 +44,45 @@ export interface TokenStore {
   writeLastUsed(uses: ReadonlyArray<readonly [tokenId: string, use: LastUse]>): Promise<void>;
   /** Records one audit event in a transaction of its own. */
   recordAudit(event: AuditEvent): Promise<void>;
+
+  readonly usage: UsageQueries;
+}
+
+/** What the usage screens read: the daily rollups and the tokens' last use. Days are UTC `YYYY-MM-DD`. */
+export interface UsageQueries {
+  /** One token's rollup rows of the days in [from, to] that have any. */
+  tokenUsageDays(tokenId: string, from: string, to: string): Promise<UsageDayRow[]>;
+  /** Every token's requests per day in [from, to], or summed over one owner's tokens. */
+  usageDays(from: string, to: string, ownerId: string | null): Promise<UsageDayRow[]>;
+  /** Tokens by status at `now` (of one owner, or all); enabled tokens expiring after now and by `expiringBy`. */
+  tokenCounts(ownerId: string | null, now: Date, expiringBy: Date): Promise<TokenCounts>;
+  /** Tokens last used before `before`, longest unused first; with `before` null, tokens never used, oldest first. */
+  idleTokens(ownerId: string | null, before: Date | null, limit: number): Promise<TokenRefRow[]>;
+  /**
+   * The tokens with the most requests since `fromDay` (list "traffic") and with the highest error
+   * rate among those with at least `minRequestsForErrorRate` (list "errors"), `limit` of each.
+   */
+  rankTokens(fromDay: string, ownerId: string | null, limit: number, minRequestsForErrorRate: number): Promise<TokenRank[]>;
+}
+
+/** A rollup row: its day and its counters (see core/usage/columns.ts), as the database returns numbers. */
+export type UsageDayRow = { day: string } & Record<string, number | bigint | null>;
+export interface TokenCounts {
+  active: number;
+  expiringWithin30Days: number;
+  expired: number;
+  disabled: number;
+}
+export interface TokenRefRow {
+  id: string;
+  name: string;
+  lastUsedAt: Date | null;
+}
+export interface TokenRank {
+  list: 'traffic' | 'errors';
+  token: TokenRefRow;
+  requests: number;
+  errors: number;
 }
 
 /** What one transaction of a change may do. */

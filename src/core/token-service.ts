@@ -4,6 +4,9 @@ import { grantTokenAdmin } from './grants/grant.js';
 import { resolveActor } from './grants/resolve-actor.js';
 import { revokeTokenAdmin } from './grants/revoke.js';
 import { listRequestLogs, type RequestLogPage } from './request-logs/list.js';
+import { usageOverview } from './usage/overview.js';
+import { tokenUsage } from './usage/token-usage.js';
+import type { TokenUsage, UsageOverview } from './usage/usage-view.js';
 import { createRole } from './roles/create.js';
 import { deleteRole } from './roles/delete.js';
 import { editRole } from './roles/edit.js';
@@ -22,6 +25,7 @@ import type { Actor, IssuedToken, RoleView, TokenView } from './types.js';
 export type { TokenServiceDeps } from './context.js';
 export type { ListTokensQuery, TokenPage } from './tokens/list.js';
 export type { RequestLogPage } from './request-logs/list.js';
+export type { TokenRef, TokenUsage, UsageDay, UsageOverview, UsageTotals } from './usage/usage-view.js';
 export type { EmailSyncResult } from './users/sync-email.js';
 
 /**
@@ -93,6 +97,18 @@ export class TokenService {
   /** Request logs, newest first: all of them for token admins, else only those of the actor's own tokens. */
   listRequestLogs(actor: Actor, rawQuery: unknown = {}): Promise<RequestLogPage> {
     return listRequestLogs(this.deps, actor, rawQuery);
+  }
+
+  // Usage, from the rollups: usage/*.ts
+
+  /** A token's requests per day over the last 30 or 90 days (`{ days: 30 | 90 }`), with totals. */
+  tokenUsage(actor: Actor, rawTokenId: unknown, rawOptions: unknown = {}): Promise<TokenUsage> {
+    return tokenUsage(this.deps, actor, rawTokenId, rawOptions);
+  }
+
+  /** Counts by status, unused tokens, the week's top tokens and 30 days of traffic (`{ now? }`). */
+  usageOverview(actor: Actor, rawOptions: unknown = {}): Promise<UsageOverview> {
+    return usageOverview(this.deps, actor, rawOptions);
   }
 
   // Roles: roles/*.ts

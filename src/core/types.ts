@@ -71,15 +71,4 @@ export interface Logger {
   error(message: string, ...rest: unknown[]): void;
 }
 
-export interface RequestLogView {
-  id: number;
-  tokenId: string;
-  tokenName: string;
-  method: string;
-  path: string;
-  status: number;
-  ip: string;
-  userAgent: string;
-  durationMs: number;
-  createdAt: Date;
-}
+export type { RequestLogView } from './request-logs/columns.js';

@@ -11,6 +11,7 @@ import { listRequestLogs } from './request-logs.js';
 import { findBySecretHashes } from './secret-lookup.js';
 import { listTokens } from './token-list.js';
 import { storeTransaction } from './transaction.js';
+import { usageQueries } from './usage.js';
 
 /**
  * The store on a PrismaClient of either database: standard SQL throughout, with what differs in
@@ -60,5 +61,6 @@ export function prismaStore(prisma: PrismaClient, dialect?: Dialect): TokenStore
       await inOwnTransaction(prisma, (tx) => tx.$executeRaw(lastUsedStatement(uses)));
     },
     recordAudit: (event) => inOwnTransaction(prisma, (tx) => insertAuditEvent(tx, event)),
+    usage: usageQueries(prisma),
   };
 }

@@ -12,7 +12,7 @@ import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { inOwnTransaction } from '../../src/store/own-transaction.js';
 import { RetiredSecretAudit } from '../../src/core/retired-secret-audit.js';
 import { UsageTracker } from '../../src/core/usage-tracker.js';
-import { RequestLogWriter } from '../../src/http/request-log-writer.js';
+import { RequestLogWriter } from '../../src/request-log/writer.js';
 import { RequestLogRetention } from '../../src/jobs/request-log-retention.js';
 import Database from 'better-sqlite3';
 import { createHostDatabase, onPostgres } from '../helpers/database.js';

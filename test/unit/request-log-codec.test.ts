@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeRows, EncodedRows, type LogRow } from '../../src/http/log-row-codec.js';
-import type { RequestLogEntry } from '../../src/http/request-log-writer.js';
+import { decodeRows, EncodedRows } from '../../src/request-log/codec.js';
+import type { LogRow, RequestLogEntry } from '../../src/core/request-logs/columns.js';
 
 function entry(i: number, overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
   return {

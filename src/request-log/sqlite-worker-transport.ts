@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { EncodedRows } from './log-row-codec.js';
-import type { LogTransport, RequestLogEntry } from './request-log-writer.js';
-import type { SqliteLogBatch, SqliteLogReply, SqliteLogWorkerData } from './sqlite-log-worker.js';
+import { EncodedRows } from './codec.js';
+import type { RequestLogEntry } from '../core/request-logs/columns.js';
+import type { LogTransport } from './transport.js';
+import type { SqliteLogBatch, SqliteLogReply, SqliteLogWorkerData } from './sqlite-worker.js';
 
-/** The worker's CPU priority, this many nice steps below the process's (see sqlite-log-worker). */
+/** The worker's CPU priority, this many nice steps below the process's (see sqlite-worker). */
 export const WORKER_NICENESS = 10;
 
 /** Emptied batches kept for reuse: steady traffic then allocates no buffers. */
@@ -12,7 +13,7 @@ const SPARE_BATCHES = 4;
 /**
  * Request-log rows for a worker thread that inserts them through its own SQLite connection: on
  * SQLite the insert work runs in the calling thread, and on the event loop that serves the API
- * it costs more than the request it logs. Rows are encoded as they arrive (log-row-codec) into
+ * it costs more than the request it logs. Rows are encoded as they arrive (codec.ts) into
  * batches of up to batchSize rows; a batch is sent as a copy and kept until the worker reports it
  * committed, so a failed insert or a crashed worker loses nothing. The worker is started on the
  * first batch and again after it fails; it does not keep the process alive while it has nothing
@@ -88,7 +89,7 @@ export class SqliteWorkerTransport implements LogTransport {
 
   private start(): Worker {
     // Compiled, the worker is the .js beside this file; run from source (tsx), the .ts.
-    const file = new URL(import.meta.url.endsWith('.ts') ? './sqlite-log-worker.ts' : './sqlite-log-worker.js', import.meta.url);
+    const file = new URL(import.meta.url.endsWith('.ts') ? './sqlite-worker.ts' : './sqlite-worker.js', import.meta.url);
     const worker = new Worker(file, { workerData: { ...this.data, niceness: WORKER_NICENESS } satisfies SqliteLogWorkerData });
     worker.unref();
     worker.on('message', (reply: SqliteLogReply) => {

@@ -1,10 +1,10 @@
-import { Prisma, type PrismaClient } from '@prisma/client';
-import type { RequestLogView } from '../core/types.js';
+import type { PrismaClient } from '@prisma/client';
+import type { RequestLogEntry } from '../core/request-logs/columns.js';
+import { PrismaTransport, prismaTransaction, type InTransaction } from './prisma-transport.js';
 import { SqliteWorkerTransport } from './sqlite-worker-transport.js';
-import { inOwnTransaction } from '../core/own-transaction.js';
+import type { LogTransport } from './transport.js';
 
-/** A request-log row before the database gives it an id. */
-export type RequestLogEntry = Omit<RequestLogView, 'id'>;
+export type { RequestLogEntry } from '../core/request-logs/columns.js';
 
 export interface RequestLogWriterOptions {
   batchSize: number;
@@ -14,112 +14,14 @@ export interface RequestLogWriterOptions {
   onError: (error: unknown) => void;
   /** Write from a worker thread with its own connection to this SQLite file, instead of through prisma. */
   sqliteWorker?: { file: string; timestampFormat: 'iso8601' | 'unixepoch-ms' } | undefined;
-}
-
-const COLUMNS = ['tokenId', 'tokenName', 'method', 'path', 'status', 'ip', 'userAgent', 'durationMs', 'createdAt'] as const;
-
-/**
- * Rows per INSERT statement: 9 parameters each stays far below the bound-parameter limits of
- * SQLite (32,766) and PostgreSQL (65,535), whatever batchSize is.
- */
-export const ROWS_PER_STATEMENT = 1_000;
-
-/** The literal parts of a Prisma.Sql for an n-row INSERT, kept per row count (batches repeat sizes). */
-const insertTemplates = new Map<number, string[]>();
-
-function insertTemplate(rows: number): string[] {
-  let strings = insertTemplates.get(rows);
-  if (!strings) {
-    const head = `INSERT INTO "ApiRequestLog" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (`;
-    strings = [head];
-    for (let row = 0; row < rows; row++) {
-      for (let column = 1; column < COLUMNS.length; column++) strings.push(', ');
-      strings.push(row < rows - 1 ? '), (' : ')');
-    }
-    if (insertTemplates.size > 64) insertTemplates.clear();
-    insertTemplates.set(rows, strings);
-  }
-  return strings;
-}
-
-/**
- * One multi-row INSERT for a batch. Prisma's createMany compiles a query per call (costly for
- * hundreds of rows) and splits it into several statements; this is one statement, with the
- * parameters bound by Prisma in the dialect of the host's database (SQLite and PostgreSQL).
- */
-function insertStatement(batch: readonly RequestLogEntry[]): Prisma.Sql {
-  const values: Prisma.Sql['values'] = new Array(batch.length * COLUMNS.length);
-  let i = 0;
-  for (const entry of batch) {
-    values[i++] = entry.tokenId;
-    values[i++] = entry.tokenName;
-    values[i++] = entry.method;
-    values[i++] = entry.path;
-    values[i++] = entry.status;
-    values[i++] = entry.ip;
-    values[i++] = entry.userAgent;
-    values[i++] = entry.durationMs;
-    values[i++] = entry.createdAt;
-  }
-  return Prisma.sql(insertTemplate(batch.length), ...values);
-}
-
-/** Where rows wait and how a batch of them is inserted: through Prisma, or a SQLite worker thread. */
-export interface LogTransport {
-  /** Rows waiting (not those of a batch on its way). */
-  readonly buffered: number;
-  push(entry: RequestLogEntry): void;
-  /** Drops the `count` oldest waiting rows. */
-  dropOldest(count: number): void;
-  /**
-   * Inserts the oldest waiting rows, up to one batch, and resolves to how many (0 when none wait).
-   * On failure the rows are back at the front and the error is thrown.
-   */
-  writeBatch(): Promise<number>;
-  close(): Promise<void>;
-}
-
-/** Rows as objects, each batch one multi-row INSERT through the host's Prisma client (any database). */
-class PrismaTransport implements LogTransport {
-  private rows: RequestLogEntry[] = [];
-
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly batchSize: number,
-  ) {}
-
-  get buffered(): number {
-    return this.rows.length;
-  }
-
-  push(entry: RequestLogEntry): void {
-    this.rows.push(entry);
-  }
-
-  dropOldest(count: number): void {
-    this.rows.splice(0, count);
-  }
-
-  async writeBatch(): Promise<number> {
-    if (this.rows.length === 0) return 0;
-    const batch = this.rows.splice(0, Math.min(this.batchSize, ROWS_PER_STATEMENT));
-    try {
-      // In a transaction of its own (see inOwnTransaction): on SQLite a write issued while
-      // another transaction is open would join it, and be undone if that one rolled back.
-      await inOwnTransaction(this.prisma, (tx) => tx.$executeRaw(insertStatement(batch)));
-    } catch (error) {
-      this.rows.unshift(...batch);
-      throw error;
-    }
-    return batch.length;
-  }
-
-  async close(): Promise<void> {}
+  /** How a batch written through prisma gets its own transaction (default: prisma.$transaction). */
+  inTransaction?: InTransaction | undefined;
 }
 
 /**
  * Writes request-log rows in batches off the request path: a response never waits for its log
- * row. Rows that fail to write are kept and retried; close() writes everything still buffered.
+ * row. Each batch's usage rollup (per token and day) is written with it, in its transaction.
+ * Rows that fail to write are kept and retried; close() writes everything still buffered.
  */
 export class RequestLogWriter {
   private timer: NodeJS.Timeout | null = null;
@@ -137,7 +39,7 @@ export class RequestLogWriter {
     const sqlite = options.sqliteWorker;
     this.transport = sqlite
       ? new SqliteWorkerTransport({ file: sqlite.file.replace(/^file:/, ''), timestampFormat: sqlite.timestampFormat, busyTimeoutMs: 5_000 }, options.batchSize)
-      : new PrismaTransport(prisma, options.batchSize);
+      : new PrismaTransport(options.inTransaction ?? prismaTransaction(prisma), options.batchSize);
   }
 
   get stats(): { buffered: number; written: number; dropped: number } {
