@@ -7,3 +7,4 @@ export { stripParams } from './plugin/strip-params.js';
 export { validateListQuery, type ListQueryRules } from './plugin/list-query.js';
 export { apiAccessPlugin, type ApiAccessPlugin } from './api-access-plugin.js';
 export type { ApiAccessPluginOptions } from './plugin/options.js';
+export { REQUEST_LOG_CSV_PATH, type AdminRoutesOptions } from './plugin/request-log-csv.js';

@@ -230,6 +230,8 @@ export interface BuildAdminOptions {
   translations?: LocaleTranslations;
   /** Sign-in attempts per minute per client before a pause. */
   maxSignInAttempts?: number;
+  /** Routes served inside the admin router with the signed-in session, e.g. the API-access plugin's CSV export. */
+  routes?: RequestHandler[];
   /** Told the id of an admin user whose record was edited (e.g. to follow a changed e-mail address). */
   onAdminUserSaved?: (userId: string) => Promise<unknown>;
 }
@@ -270,6 +272,7 @@ export async function buildAdmin(options: BuildAdminOptions): Promise<AdminSetup
   router.use(session(sessionOptions));
   router.post(routerPath(admin, admin.options.loginPath), newSessionOnSignIn);
   router.use(freshSession(options.users));
+  for (const route of options.routes ?? []) router.use(route);
   router.use(['/api/resources/:resourceId/actions/:action', '/api/resources/:resourceId/records/:recordId/:action', '/api/resources/:resourceId/bulk/:action'], unknownActions(admin));
   router.use(adminRouter);
   router.use(errorAnswer);

@@ -81,6 +81,8 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     resources: apiAccess.resources,
     translations: apiAccess.translations,
     componentLoader,
+    // The request-log CSV export, served with the admin session.
+    routes: [apiAccess.adminRoutes()],
     // Tokens keep copies of their owner's and author's e-mail address: they follow an edit.
     onAdminUserSaved: (userId) => apiAccess.service.syncUserEmail(userId),
   });

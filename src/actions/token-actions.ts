@@ -2,6 +2,7 @@ import { flat, type ActionContext, type ActionRequest, type ActionResponse, type
 import type { ConfirmScreen } from '../components/confirm-screen.js';
 import type { Actor, TokenView } from '../core/types.js';
 import { errorResponse, isPost, payloadOf, recordJson, type PluginContext } from '../plugin/context.js';
+import { normalizeFilters } from '../plugin/list-query.js';
 import { tokenParams } from './token-params.js';
 import { formInput } from './form-input.js';
 import { GUIDANCE } from './guidance.js';
@@ -102,6 +103,8 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
             const roles = await service.listRoles();
             roleId = roles.find((r) => r.id === filters.roles || r.name === filters.roles)?.id ?? filters.roles;
           }
+          // "Expires" as a period (filters.expiresAt~~from / ~~to), as the overview links to it.
+          const expires = normalizeFilters(query.filters).get('expiresAt') as { from?: string; to?: string } | undefined;
           const sortBy = sortField(query.sortBy);
           const direction = query.direction === 'asc' ? 'asc' : 'desc';
           const page = await service.list(actor, {
@@ -111,6 +114,8 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
             ...(filters.ownerId ? { ownerId: filters.ownerId } : {}),
             ...(filters.ownerEmail ? { ownerEmail: filters.ownerEmail } : {}),
             ...(filters.name ? { search: filters.name } : {}),
+            ...(expires?.from ? { expiresFrom: expires.from } : {}),
+            ...(expires?.to ? { expiresTo: expires.to } : {}),
             page: Math.max(1, Number(query.page) || 1),
             perPage: Math.min(500, Math.max(1, Number(query.perPage) || 10)),
             sortBy,

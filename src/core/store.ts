@@ -31,6 +31,8 @@ export interface TokenStore {
 
   /** One page of request logs, newest first, and how many match in all. */
   listRequestLogs(query: RequestLogQuery): Promise<{ total: number; items: RequestLogView[] }>;
+  /** Up to `take` request logs of `scope` that come after `after` in newest-first order (all from the newest when null). */
+  requestLogsBefore(scope: RequestLogScope, after: { createdAt: Date; id: number } | null, take: number): Promise<RequestLogView[]>;
 
   /**
    * Sets the copies of a user's e-mail address on the tokens they own and made and on their
@@ -181,6 +183,8 @@ export interface TokenListQuery {
   status?: { status: TokenStatus; now: Date };
   roleId?: string;
   tag?: string;
+  /** Tokens expiring in this period (either end optional); tokens that never expire are left out. */
+  expires?: { from?: Date; to?: Date };
   /** Case-insensitive substrings, every character (% and _ included) matching itself. */
   contains: Partial<Record<SearchableColumn, string>>;
   sortBy: TokenSortField;
@@ -189,12 +193,15 @@ export interface TokenListQuery {
   take: number;
 }
 
-export interface RequestLogQuery {
+export interface RequestLogScope {
   tokenId?: string;
   /** Only the logs of this owner's tokens (ignored with tokenId). */
   ownerId?: string;
   from?: Date;
   to?: Date;
+}
+
+export interface RequestLogQuery extends RequestLogScope {
   skip: number;
   take: number;
 }

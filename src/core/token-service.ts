@@ -3,6 +3,7 @@ import type { TokenServiceDeps } from './context.js';
 import { grantTokenAdmin } from './grants/grant.js';
 import { resolveActor } from './grants/resolve-actor.js';
 import { revokeTokenAdmin } from './grants/revoke.js';
+import { requestLogPages } from './request-logs/export.js';
 import { listRequestLogs, type RequestLogPage } from './request-logs/list.js';
 import { usageOverview } from './usage/overview.js';
 import { tokenUsage } from './usage/token-usage.js';
@@ -20,7 +21,7 @@ import { listTokens, type TokenPage } from './tokens/list.js';
 import { regenerateToken } from './tokens/regenerate.js';
 import { rotateToken } from './tokens/rotate.js';
 import { syncUserEmail, type EmailSyncResult } from './users/sync-email.js';
-import type { Actor, IssuedToken, RoleView, TokenView } from './types.js';
+import type { Actor, IssuedToken, RequestLogView, RoleView, TokenView } from './types.js';
 
 export type { TokenServiceDeps } from './context.js';
 export type { ListTokensQuery, TokenPage } from './tokens/list.js';
@@ -97,6 +98,11 @@ export class TokenService {
   /** Request logs, newest first: all of them for token admins, else only those of the actor's own tokens. */
   listRequestLogs(actor: Actor, rawQuery: unknown = {}): Promise<RequestLogPage> {
     return listRequestLogs(this.deps, actor, rawQuery);
+  }
+
+  /** The same logs under `rawFilter` ({ tokenId, from, to }), newest first, read a page at a time as they are consumed (an export). */
+  requestLogPages(actor: Actor, rawFilter: unknown = {}, pageSize?: number): Promise<AsyncIterable<RequestLogView[]>> {
+    return requestLogPages(this.deps, actor, rawFilter, pageSize);
   }
 
   // Usage, from the rollups: usage/*.ts

@@ -10,7 +10,7 @@ export interface PluginContext {
   apiAccess: ApiAccess;
   options: ApiAccessPluginOptions;
   /** The AdminJS resource ids, for links between screens. */
-  resourceIds: { token: string; role: string; requestLog: string; audit: string; grant: string; assignment: string };
+  resourceIds: { token: string; role: string; requestLog: string; audit: string; grant: string; assignment: string; overview: string };
   /** The session says so (sync, for showing and hiding); core re-checks against the database. */
   canUseFeature(currentAdmin: CurrentAdmin | undefined): boolean;
   isSuperAdmin(currentAdmin: CurrentAdmin | undefined): boolean;

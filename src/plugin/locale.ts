@@ -12,6 +12,7 @@ export const apiAccessTranslations: LocaleTranslations = {
     ApiRequestLog: 'Request logs',
     ApiAuditEvent: 'Audit trail',
     ApiTokenAdminGrant: 'Token admins',
+    ApiAccessOverview: 'Overview',
   },
   resources: {
     ApiToken: {
@@ -31,6 +32,7 @@ export const apiAccessTranslations: LocaleTranslations = {
         allowedIps: 'Allowed IP ranges',
         secretIssuedAt: 'Secret issued',
         previousSecretExpiresAt: 'Previous secret works until',
+        usage: 'Traffic',
       },
       actions: { new: 'Create token', rotate: 'Rotate', regenerate: 'Regenerate', enable: 'Enable', disable: 'Disable' },
     },

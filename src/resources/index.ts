@@ -9,6 +9,10 @@ import type { AccessLevel, PluginContext } from '../plugin/context.js';
 import type { ListQueryRules } from '../plugin/list-query.js';
 import { freshAccessFeature } from './access-feature.js';
 import type { ResourceOptions } from 'adminjs';
+import { overviewActions, tokenUsageAction, type UsageComponents } from '../actions/usage-actions.js';
+import { REQUEST_LOG_PERIODS } from '../core/request-logs/period.js';
+import { REQUEST_LOG_CSV_PATH } from '../plugin/request-log-csv.js';
+import { OverviewResource } from './overview-resource.js';
 
 /** Fields that must never reach AdminJS: left out of the resource's model altogether. */
 export const TOKEN_SECRET_FIELDS = ['secretHash', 'previousSecretHash'] as const;
@@ -43,7 +47,7 @@ function withGuidance(actions: Actions, component: string): Actions {
 }
 
 /** The plugin's AdminJS resources, in the "API Access" navigation group. */
-export function buildResources(ctx: PluginContext, prisma: PrismaClient, components: TokenComponents): ResourceWithOptions[] {
+export function buildResources(ctx: PluginContext, prisma: PrismaClient, components: TokenComponents & UsageComponents): ResourceWithOptions[] {
   const guide = (actions: Actions): Actions => withGuidance(actions, components.guided);
   const navigation = { name: ctx.options.navigation?.name ?? 'API Access', icon: ctx.options.navigation?.icon ?? 'Key' };
   const superAdminOnly = ({ currentAdmin }: { currentAdmin?: unknown }) => ctx.isSuperAdmin(currentAdmin as never);
@@ -56,6 +60,10 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
   const virtual = (extra: Record<string, unknown> = {}) => ({ type: 'string' as const, isSortable: false, ...extra });
 
   return [
+    guardedResource(ctx, 'superAdmin', {
+      resource: new OverviewResource(ctx.resourceIds.overview),
+      options: { id: ctx.resourceIds.overview, navigation, actions: overviewActions(ctx, components) },
+    }),
     guardedResource(ctx, 'feature', {
       resource: resource(prisma, 'ApiToken', TOKEN_SECRET_FIELDS),
       options: {
@@ -66,10 +74,10 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['name', 'id', 'description', 'tags', 'type', 'expiresAt', 'status', 'lastUsedAt', 'createdByEmail', 'ownerEmail'],
         showProperties: [
           'name', 'id', 'maskedToken', 'status', 'description', 'tags', 'roles', 'scopes', 'allowedIps', 'ownerEmail',
-          'createdByEmail', 'createdAt', 'secretIssuedAt', 'lastUsedAt', 'lastUsedIp', 'expiresAt', 'previousSecretExpiresAt',
+          'createdByEmail', 'createdAt', 'secretIssuedAt', 'lastUsedAt', 'lastUsedIp', 'expiresAt', 'previousSecretExpiresAt', 'usage',
         ],
         // The owner by e-mail (a part of it, any case), or by id (exact, as a link would carry it).
-        filterProperties: ['status', 'roles', 'tags', 'ownerEmail', 'ownerId', 'name'],
+        filterProperties: ['status', 'roles', 'tags', 'ownerEmail', 'ownerId', 'name', 'expiresAt'],
         editProperties: [],
         properties: {
           status: virtual({
@@ -81,6 +89,8 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
             ],
           }),
           maskedToken: virtual(),
+          // The traffic chart (the token's `usage` action), on the detail page only.
+          usage: virtual({ isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: components.tokenUsage } }),
           tags: virtual(),
           roles: virtual({ components: { filter: components.roleFilter } }),
           scopes: virtual(),
@@ -93,7 +103,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           description: { isSortable: false },
           id: { isSortable: false, components: { list: components.tokenValue } },
         },
-        actions: tokenActions(ctx, components),
+        actions: { ...tokenActions(ctx, components), usage: tokenUsageAction(ctx) },
       },
     }, { sortable: TOKEN_SORTABLE }),
     guardedResource(ctx, 'superAdmin', {
@@ -135,10 +145,12 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           // rules), not by an id typed in; named in the filter even when opened from a link.
           tokenId: { isSortable: false, type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } },
           status: { description: 'The HTTP status sent; 499: the connection closed before the response was sent', isSortable: false },
+          // Ready-made periods (counted back from the server's now) or a custom range.
+          createdAt: { components: { filter: components.periodFilter }, custom: { periods: REQUEST_LOG_PERIODS.map(({ value, label }) => ({ value, label })) } },
         },
-        actions: guide(requestLogActions(ctx)),
+        actions: guide(requestLogActions(ctx, { list: components.requestLogList, csvPath: REQUEST_LOG_CSV_PATH })),
       },
-    }, { sortable: ['createdAt'] }),
+    }, { sortable: ['createdAt'], periods: REQUEST_LOG_PERIODS.map((p) => p.value) }),
     guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiAuditEvent'),
       options: {

@@ -7,7 +7,7 @@ import { lastUsedStatement } from './last-used.js';
 import { inOwnTransaction } from './own-transaction.js';
 import { isPrismaKnownError, uniqueViolationFields } from './prisma-errors.js';
 import { roleRecord, tokenInclude, tokenRecord } from './records.js';
-import { listRequestLogs } from './request-logs.js';
+import { listRequestLogs, requestLogsBefore } from './request-logs.js';
 import { findBySecretHashes } from './secret-lookup.js';
 import { listTokens } from './token-list.js';
 import { storeTransaction } from './transaction.js';
@@ -48,6 +48,7 @@ export function prismaStore(prisma: PrismaClient, dialect?: Dialect): TokenStore
     },
     countGrants: () => prisma.apiTokenAdminGrant.count(),
     listRequestLogs: (query) => listRequestLogs(prisma, query),
+    requestLogsBefore: (scope, after, take) => requestLogsBefore(prisma, scope, after, take),
     syncUserEmail: (userId, email) =>
       // Plain UPDATEs: Prisma's updateMany would move the tokens' @updatedAt.
       inOwnTransaction(prisma, async (tx) => ({

@@ -21,12 +21,14 @@ export function statusWhere(status: TokenStatus, now: Date) {
 
 /** One page of tokens and the count of all that match. */
 export async function listTokens(prisma: PrismaClient, dialect: Dialect, query: TokenListQuery): Promise<{ total: number; rows: TokenRecord[] }> {
-  // Each text condition may be an id list: AND keeps two from overwriting each other.
+  // Each text condition may be an id list, and a status sets expiresAt too: AND keeps them apart.
   const texts: Prisma.ApiTokenWhereInput[] = [];
   for (const column of ['name', 'ownerEmail'] as const) {
     const text = query.contains[column];
     if (text) texts.push(await textContaining(prisma, dialect, column, text, query.ownerId));
   }
+  const { from, to } = query.expires ?? {};
+  if (from || to) texts.push({ expiresAt: { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}), not: null } });
   const where: Prisma.ApiTokenWhereInput = {
     ...(query.status ? statusWhere(query.status.status, query.status.now) : {}),
     ...(query.roleId ? { roles: { some: { roleId: query.roleId } } } : {}),

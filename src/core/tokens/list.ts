@@ -16,6 +16,9 @@ export interface ListTokensQuery {
   ownerEmail?: string;
   /** Case-insensitive substring of the name; every character, % and _ included, matches itself. */
   search?: string;
+  /** Tokens expiring in this period (either end optional); tokens that never expire are left out. */
+  expiresFrom?: Date | string;
+  expiresTo?: Date | string;
   page?: number;
   perPage?: number;
   sortBy?: 'createdAt' | 'name' | 'expiresAt' | 'lastUsedAt';
@@ -40,6 +43,8 @@ const listQuerySchema = z
     ownerId: z.string().min(1).max(64).optional(),
     ownerEmail: z.string().trim().min(1).max(254).optional(),
     search: z.string().max(100).optional(),
+    expiresFrom: z.coerce.date({ error: 'The start of the expiry period must be a date.' }).optional(),
+    expiresTo: z.coerce.date({ error: 'The end of the expiry period must be a date.' }).optional(),
     page: z.number().int().min(1).max(1_000_000).default(1),
     perPage: z.number().int().min(1).max(500).default(20),
     sortBy: z.enum(['createdAt', 'name', 'expiresAt', 'lastUsedAt']).default('createdAt'),
@@ -64,6 +69,7 @@ export async function listTokens(deps: TokenServiceDeps, actorIn: Actor, rawQuer
       status: query.status ? { status: query.status, now } : undefined,
       roleId: query.roleId,
       tag: query.tag,
+      expires: query.expiresFrom || query.expiresTo ? { from: query.expiresFrom, to: query.expiresTo } : undefined,
       contains,
       sortBy: query.sortBy,
       direction: query.direction,
