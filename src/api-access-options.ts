@@ -2,6 +2,8 @@ import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { MIN_PEPPER_LENGTH } from './core/hashing.js';
 import type { PolicyInput } from './core/policy.js';
+import { declaredRolesSchema } from './core/roles/declare.js';
+import { missingModels, missingModelsMessage } from './store/schema-check.js';
 import { PREFIX_PATTERN } from './core/token-format.js';
 import type { Clock, Logger, UserDirectory } from './core/types.js';
 import { notificationsSchema } from './jobs/options.js';
@@ -15,11 +17,22 @@ import { notificationsSchema } from './jobs/options.js';
 export const apiAccessOptionsSchema = z
   .object({
     /** The host's PrismaClient, built from a schema that includes prisma/schema/api-access.prisma. */
-    prisma: z.custom<PrismaClient>((v) => typeof v === 'object' && v !== null && 'apiToken' in v, 'must be a PrismaClient whose schema includes the api-access models'),
+    prisma: z.custom<PrismaClient>((v) => typeof v === 'object' && v !== null && missingModels(v).length === 0, {
+      error: (issue) =>
+        typeof issue.input === 'object' && issue.input !== null
+          ? missingModelsMessage(missingModels(issue.input))
+          : "must be your PrismaClient, generated from a schema with the plugin's models (api-access.prisma)",
+    }),
     /** Server-side secret mixed into every token hash; at least 32 characters. Keep it out of the database. */
     pepper: z.string({ error: 'is required' }).min(MIN_PEPPER_LENGTH, `must be at least ${MIN_PEPPER_LENGTH} characters`),
-    /** How the plugin looks up the host's users (owners, the token-admin grant). */
+    /** How the plugin looks up the host's users (the acting admin, owners, the token-admin grant). */
     users: z.custom<UserDirectory>((v) => typeof (v as UserDirectory | undefined)?.findById === 'function', 'must have a findById(id) function'),
+    /**
+     * Roles to have in the database, by name: made at start-up when missing, updated when their
+     * description or scopes differ, left alone when equal (safe when several processes start at
+     * once). Roles made in the screens are kept beside them.
+     */
+    roles: declaredRolesSchema.optional(),
     /** Starts every token, e.g. "acme" gives acme_…; lets secret scanners recognise leaked tokens. */
     tokenPrefix: z.string().regex(PREFIX_PATTERN, 'must be 2-16 lowercase letters or digits, starting with a letter').default('aat'),
     /** The deployment's token rules (checked by resolvePolicy, which names every bad field). */

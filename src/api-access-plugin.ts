@@ -35,7 +35,7 @@ export function apiAccessPlugin(options: ApiAccessPluginOptions): ApiAccessPlugi
     resourceIds: { token: 'ApiToken', role: 'ApiRole', requestLog: 'ApiRequestLog', audit: 'ApiAuditEvent', grant: 'ApiTokenAdminGrant', assignment: 'ApiTokenRole', overview: 'ApiAccessOverview' },
     isSuperAdmin: superAdmin,
     canUseFeature: (currentAdmin) => superAdmin(currentAdmin) || (Boolean(currentAdmin) && apiAccess.access.allowPersonalTokens),
-    actor: (context: ActionContext) => resolveActor(options, context.currentAdmin),
+    actor: (context: ActionContext) => resolveActor(options, apiAccess.users, apiAccess.ready, context.currentAdmin),
   };
   const resources = buildResources(ctx, options.prisma, registerComponents(componentLoader));
   return Object.assign(Object.create(null) as object, apiAccess, {

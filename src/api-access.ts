@@ -3,11 +3,14 @@ import { apiAccessOptionsSchema, type ApiAccessOptions } from './api-access-opti
 import type { AccessOptions } from './core/access.js';
 import type { ChangeFeed } from './core/change-feed.js';
 import { TokenEvents } from './core/events.js';
+import { declareRoles } from './core/roles/declare.js';
+import { checkTables } from './store/schema-check.js';
 import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { tokenPattern } from './core/token-format.js';
 import { TokenService } from './core/token-service.js';
-import type { Clock, Logger } from './core/types.js';
+import type { Clock, DirectoryUser, Logger, UserDirectory } from './core/types.js';
+import { checkedDirectory } from './core/user-directory.js';
 import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
 import { TokenVerifier } from './core/verifier.js';
@@ -41,6 +44,14 @@ export interface ApiAccess {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly prisma: PrismaClient;
+  /** The host's `users` option, each answer checked and its id made a string. */
+  readonly users: { findById(id: string): Promise<DirectoryUser | null> };
+  /**
+   * The start-up work, done on the first call: the plugin's tables checked (a database the
+   * migration never ran on fails here with what to run) and the `roles` option applied. Await it
+   * before `listen`; the screens wait for it too. After a failure, the next call tries again.
+   */
+  ready(): Promise<void>;
   /** Express middleware that admits a request only with a valid token holding every scope given. */
   requireApiToken(options?: RequireApiTokenOptions): RequestHandler;
   /** Writes buffered request logs and last-used times now. */
@@ -76,6 +87,13 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   } catch (error) {
     policyError = error as ApiAccessError;
   }
+  const rolesError =
+    parsed.success && policy?.allowedScopes && parsed.data.roles
+      ? parsed.data.roles.flatMap((role) => role.scopes.filter((scope) => !policy!.allowedScopes!.includes(scope)).map((scope) => `${role.name}: ${scope}`))
+      : [];
+  if (rolesError.length > 0) {
+    throw new ApiAccessError('INVALID_OPTIONS', `Invalid adminjs-api-access options:\noptions.roles: scopes outside policy.allowedScopes (${rolesError.join(', ')})`);
+  }
   if (!parsed.success || !policy) {
     // One error that names every bad option, the policy's included.
     const messages = [parsed.success ? '' : optionsError('options', parsed.error).message, policyError?.message ?? '']
@@ -87,6 +105,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   const clock: Clock = options.clock ?? (() => new Date());
   const logger: Logger = options.logger ?? console;
   const events = new TokenEvents();
+  const users = checkedDirectory(options.users);
   const access: AccessOptions = { allowPersonalTokens: options.allowPersonalTokens };
   const store = prismaStore(options.prisma);
   const service = new TokenService({
@@ -94,7 +113,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     pepper: options.pepper,
     tokenPrefix: options.tokenPrefix,
     policy,
-    users: options.users,
+    users,
     access,
     clock,
     events,
@@ -155,7 +174,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
           from: notifications.from,
           tokenUrl: (id) => `${notifications.adminUrl}/resources/ApiToken/records/${encodeURIComponent(id)}/show`,
           recipients: notifications.recipients,
-          users: options.users,
+          users,
           claimLeaseMs: notifications.claimLeaseMs,
         })
       : null;
@@ -173,6 +192,24 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
       if (isEventful(report)) logJobsReport(logger, report);
     },
   });
+  const startUp = async () => {
+    await checkTables(options.prisma);
+    if (options.roles && options.roles.length > 0) await declareRoles({ store, clock, events }, options.roles);
+  };
+  // Run on the first call (the host's, before it listens, or the first screen's), not here:
+  // building the token system asks nothing of the database.
+  let started: Promise<void> | null = null;
+  const ready = (): Promise<void> => {
+    if (started) return started;
+    const attempt = startUp();
+    started = attempt;
+    attempt.catch((error: unknown) => {
+      logger.error(`[api-access] start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+      // The next call tries again (e.g. once the migration has run).
+      if (started === attempt) started = null;
+    });
+    return attempt;
+  };
   let closed = false;
   const assertOpen = (what: string) => {
     if (closed) throw new ApiAccessError('INVALID_STATE', `Cannot ${what}: this api-access instance was closed.`);
@@ -189,6 +226,8 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     clock,
     logger,
     prisma: options.prisma,
+    users,
+    ready,
     requireApiToken,
     notifier,
     retention,

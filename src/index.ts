@@ -3,6 +3,7 @@ export * from './core/index.js';
 export * from './http/index.js';
 export * from './jobs/index.js';
 export { loadDatamodel, datamodelModel, type DatamodelModel } from './datamodel.js';
+export { prismaResource, prismaDatamodel, type PrismaResource, type FullDatamodel } from './prisma-resource.js';
 export { stripParams } from './plugin/strip-params.js';
 export { validateListQuery, type ListQueryRules } from './plugin/list-query.js';
 export { apiAccessPlugin, type ApiAccessPlugin } from './api-access-plugin.js';

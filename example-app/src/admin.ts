@@ -1,12 +1,11 @@
 import AdminJS, { ForbiddenError, ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type AdminJSOptions, type After, type Before, type LocaleTranslations } from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/prisma';
-import * as PrismaModule from '@prisma/client';
 import type { PrismaClient } from '@prisma/client';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import session from 'express-session';
 import { z } from 'zod';
-import { datamodelModel, stripParams, validateListQuery } from 'adminjs-api-access';
+import { prismaResource, stripParams, validateListQuery } from 'adminjs-api-access';
 import { ADMIN, hashPassword, NO_ACCESS, SUPER_ADMIN, type AdminUsers, type SessionAdmin } from './users.js';
 
 AdminJS.registerAdapter({ Database, Resource });
@@ -118,7 +117,7 @@ function adminUserResource(prisma: PrismaClient, users: AdminUsers, onSaved: (us
   const fresh = freshSuperAdmin(users);
   const input = adminUserInput(prisma);
   return {
-    resource: { model: datamodelModel('AdminUser'), client: prisma, clientModule: PrismaModule },
+    resource: prismaResource(prisma, 'AdminUser'),
     options: {
       navigation: { name: 'Back office', icon: 'Users' },
       properties: {

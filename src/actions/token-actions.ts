@@ -5,6 +5,7 @@ import { errorResponse, isPost, payloadOf, recordJson, type PluginContext } from
 import { normalizeFilters } from '../plugin/list-query.js';
 import { tokenParams } from './token-params.js';
 import { formInput } from './form-input.js';
+import { chosenUserId, userChoices } from '../plugin/user-choices.js';
 import { GUIDANCE } from './guidance.js';
 
 type Actions = NonNullable<ResourceOptions['actions']>;
@@ -19,6 +20,8 @@ export interface TokenComponents {
   roleFilter: string;
   /** The request-log and audit-trail filter by token, found by its name. */
   tokenFilter: string;
+  /** The token-admin grant's form: a super admin picked from the host's users. */
+  grantForm: string;
 }
 
 /** The fields the token list can be sorted by. */
@@ -34,7 +37,7 @@ async function formInfo(ctx: PluginContext, actor: Actor) {
   const { service, policy } = ctx.apiAccess;
   const resolved = await service.resolveActor(actor);
   const canChooseOwner = resolved.isSuperAdmin && resolved.isTokenAdmin;
-  const users = canChooseOwner && ctx.options.listUsers ? await ctx.options.listUsers() : [];
+  const owners = canChooseOwner ? await userChoices(ctx.apiAccess, ctx.options.listUsers, 'owner') : [];
   return {
     roles: await service.listRoles(),
     expiryPresetsDays: policy.expiryPresetsDays,
@@ -46,7 +49,7 @@ async function formInfo(ctx: PluginContext, actor: Actor) {
     editPolicy: policy.editPolicy,
     maxActiveTokensPerOwner: policy.maxActiveTokensPerOwner,
     canChooseOwner,
-    owners: users.map((u) => ({ id: u.id, email: u.email })),
+    owners,
     currentUser: { id: actor.id, email: actor.email },
     apiBaseUrl: ctx.options.apiBaseUrl,
     guidance: GUIDANCE,
@@ -161,7 +164,10 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
         try {
           const actor = await ctx.actor(context);
           if (!isPost(request)) return { form: await formInfo(ctx, actor) };
-          const { token, secret } = await service.create(actor, formInput(payloadOf(request)));
+          const input = formInput(payloadOf(request));
+          // A chosen owner must be one of the host's listed users before findById is asked.
+          if (input.ownerId !== undefined && input.ownerId !== actor.id) input.ownerId = await chosenUserId(ctx.options.listUsers, input.ownerId, 'ownerId');
+          const { token, secret } = await service.create(actor, input);
           return {
             record: toRecord(context, token),
             secret,

@@ -109,6 +109,8 @@ export interface StoreTransaction {
   findRoles(ids: readonly string[]): Promise<RoleView[]>;
   /** A role with the ids of the tokens holding it. */
   findRole(id: string): Promise<{ role: RoleView; tokenIds: string[] } | null>;
+  /** The role of this name with the ids of the tokens holding it. */
+  findRoleByName(name: string): Promise<{ role: RoleView; tokenIds: string[] } | null>;
   insertRole(role: RoleInput, at: Date): Promise<RoleView>;
   updateRole(id: string, role: RoleInput): Promise<RoleView>;
   deleteRole(id: string): Promise<void>;

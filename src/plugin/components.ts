@@ -13,6 +13,7 @@ const COMPONENTS = {
   requestLogList: 'usage/RequestLogList',
   tokenUsage: 'usage/TokenUsage',
   overview: 'usage/Overview',
+  grantForm: 'GrantTokenAdmin',
 } as const;
 
 /**

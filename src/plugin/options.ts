@@ -12,15 +12,31 @@ export const pluginOptionsSchema = z.object({
    * the section; every action still re-reads the admin through `users` on the server.
    */
   isSuperAdmin: z.custom<(currentAdmin: CurrentAdmin | undefined) => boolean>((v) => typeof v === 'function', 'must be a function (currentAdmin) => boolean'),
-  /** The session's user id (default: currentAdmin.id). */
-  adminId: z.custom<(currentAdmin: CurrentAdmin) => string | undefined>((v) => typeof v === 'function', 'must be a function').optional(),
+  /**
+   * Reads the signed-in admin's user id from the session (default: `currentAdmin.id`, which is
+   * there when your `authenticate` returns the user's id). A string or an integer.
+   */
+  adminId: z.custom<(currentAdmin: CurrentAdmin) => string | number | bigint | null | undefined>((v) => typeof v === 'function', 'must be a function').optional(),
   /** Shown on every screen, e.g. "https://example.com/api/v1". */
   apiBaseUrl: z.string().min(1, 'is required').max(2000).refine((v) => /^(https?:\/\/|\/)/.test(v), 'must be an http(s) URL or a path starting with /'),
   /** The AdminJS navigation group (default "API Access", icon "Key"). */
   navigation: z.object({ name: z.string().min(1).max(100), icon: z.string().max(50).optional() }).optional(),
-  /** Lists candidate token owners for token admins' create form. */
-  listUsers: z.custom<() => Promise<Array<{ id: string; email: string }>>>((v) => typeof v === 'function', 'must be a function').optional(),
+  /**
+   * The host's users, for the user picker (a token's owner, the token-admin grant). Searchable by
+   * e-mail; users who cannot be chosen are shown with the reason. Give `isSuperAdmin` and
+   * `lastSignInAt` too, or the plugin asks `users.findById` for each listed user. Without it, a
+   * token admin can make tokens for themselves only and cannot give the grant from the screens.
+   */
+  listUsers: z.custom<() => Promise<ListedUser[]>>((v) => typeof v === 'function', 'must be a function').optional(),
 });
+
+/** One user as `listUsers` gives it: an id (string or integer) and an e-mail address at least. */
+export interface ListedUser {
+  id: string | number | bigint;
+  email: string;
+  isSuperAdmin?: boolean;
+  lastSignInAt?: Date | null;
+}
 
 /** createApiAccess's options and the plugin's own (see pluginOptionsSchema). */
 export type ApiAccessPluginOptions = ApiAccessOptions & z.input<typeof pluginOptionsSchema>;

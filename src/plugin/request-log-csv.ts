@@ -78,7 +78,7 @@ export function adminRoutes(ctx: PluginContext, options: AdminRoutesOptions = {}
     }
     let pages: AsyncIterable<RequestLogView[]>;
     try {
-      const actor = await resolveActor(ctx.options, admin);
+      const actor = await resolveActor(ctx.options, ctx.apiAccess.users, ctx.apiAccess.ready, admin);
       const query = flat.unflatten(req.query ?? {}) as Record<string, unknown>;
       pages = await service.requestLogPages(actor, requestLogFilterOf(query.filters, clock()), options.exportPageSize);
     } catch (error) {

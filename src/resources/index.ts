@@ -171,8 +171,8 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         navigation,
         listProperties: ['userEmail', 'grantedAt'],
         editProperties: ['userId'],
-        properties: { userId: { description: 'The id of a super admin' } },
-        actions: guide(grantActions(ctx)),
+        properties: { userId: { description: 'A super admin, chosen from your users' } },
+        actions: guide(grantActions(ctx, components.grantForm)),
       },
     }),
   ];

@@ -75,6 +75,10 @@ export function storeTransaction(tx: Prisma.TransactionClient): StoreTransaction
       const role = await tx.apiRole.findUnique({ where: { id }, include: { tokens: { select: { tokenId: true } } } });
       return role ? { role: roleRecord(role), tokenIds: role.tokens.map((t) => t.tokenId) } : null;
     },
+    async findRoleByName(name) {
+      const role = await tx.apiRole.findUnique({ where: { name }, include: { tokens: { select: { tokenId: true } } } });
+      return role ? { role: roleRecord(role), tokenIds: role.tokens.map((t) => t.tokenId) } : null;
+    },
     async insertRole(role, at) {
       return roleRecord(await tx.apiRole.create({ data: { ...role, createdAt: at } }));
     },

@@ -1,7 +1,7 @@
 import { assertSuperAdmin } from '../access.js';
 import type { TokenServiceDeps } from '../context.js';
 import { ApiAccessError } from '../errors.js';
-import { parseId } from '../inputs.js';
+import { parseUserId } from '../user-id.js';
 import type { Actor } from '../types.js';
 import { assertMayManageGrants } from './may-manage.js';
 
@@ -9,7 +9,7 @@ import { assertMayManageGrants } from './may-manage.js';
 export async function grantTokenAdmin(deps: TokenServiceDeps, actor: Actor, rawUserId: unknown): Promise<void> {
   assertSuperAdmin(actor);
   await assertMayManageGrants(deps, actor);
-  const userId = parseId(rawUserId, 'userId');
+  const userId = parseUserId(rawUserId, 'userId');
   const user = await deps.users.findById(userId);
   if (!user) throw ApiAccessError.field('userId', 'USER_NOT_FOUND', `No user with id ${userId}.`);
   if (!user.isSuperAdmin) {

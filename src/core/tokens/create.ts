@@ -26,7 +26,7 @@ export async function createToken(deps: TokenServiceDeps, actorIn: Actor, raw: u
       throw ApiAccessError.field(
         'ownerId',
         'OWNER_NEVER_SIGNED_IN',
-        `${owner.email} has never signed in. A token can only be created for a user who has signed in at least once.`,
+        `${owner.email} has never signed in (users.findById gives lastSignInAt: null). A token can only be created for a user who has signed in at least once: record each sign-in in your authenticate.`,
       );
     }
     ownerEmail = owner.email;

@@ -1,5 +1,5 @@
 import type { TokenServiceDeps } from '../context.js';
-import { parseId } from '../inputs.js';
+import { parseUserId } from '../user-id.js';
 
 /** How many stored copies of the address changed: on owned tokens, on tokens made, on the grant. */
 export interface EmailSyncResult {
@@ -19,7 +19,7 @@ export interface EmailSyncResult {
  * verification cache reloads it (at most cacheTtlMs).
  */
 export async function syncUserEmail(deps: TokenServiceDeps, rawUserId: unknown): Promise<EmailSyncResult> {
-  const userId = parseId(rawUserId, 'userId');
+  const userId = parseUserId(rawUserId, 'userId');
   const user = await deps.users.findById(userId);
   if (!user) return { owned: 0, created: 0, grant: 0 };
   return deps.store.syncUserEmail(userId, user.email);
