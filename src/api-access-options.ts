@@ -7,6 +7,7 @@ import { missingModels, missingModelsMessage } from './store/schema-check.js';
 import { PREFIX_PATTERN } from './core/token-format.js';
 import type { Clock, Logger, UserDirectory } from './core/types.js';
 import { notificationsSchema } from './jobs/options.js';
+import { leakReportsSchema } from './leaks/options.js';
 
 /**
  * The options of createApiAccess: the one place each is checked, documented and given its
@@ -100,6 +101,8 @@ export const apiAccessOptionsSchema = z
       })
       .strict()
       .optional(),
+    /** Leaked-token reports: GitHub's secret scanning endpoint and the admins' "Report leaked" (see leakReportHandler). */
+    leakReports: leakReportsSchema.prefault({}),
     /** The realm in WWW-Authenticate challenges. */
     realm: z.string().regex(/^[\x20-\x7e]{1,64}$/).refine((v) => !v.includes('"'), 'must not contain quotes').default('api'),
     /** The time source (default: the system clock). */

@@ -8,7 +8,7 @@ import { checkTables } from './store/schema-check.js';
 import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { tokenPattern } from './core/token-format.js';
-import { TokenService } from './core/token-service.js';
+import { TokenService, type TokenServiceDeps } from './core/token-service.js';
 import type { Clock, DirectoryUser, Logger, UserDirectory } from './core/types.js';
 import { checkedDirectory } from './core/user-directory.js';
 import { UsageTracker } from './core/usage-tracker.js';
@@ -27,6 +27,10 @@ import { startJobsSchema, type StartJobsOptions } from './jobs/options.js';
 import { RequestLogRetention } from './jobs/request-log-retention.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import type { RequestHandler } from 'express';
+import { createLeakReportHandler } from './leaks/github-handler.js';
+import { PublicKeyStore } from './leaks/github-keys.js';
+import { LeakReports } from './leaks/leak-reports.js';
+
 
 export type { Logger } from './core/types.js';
 export type { ApiAccessOptions } from './api-access-options.js';
@@ -54,6 +58,14 @@ export interface ApiAccess {
   ready(): Promise<void>;
   /** Express middleware that admits a request only with a valid token holding every scope given. */
   requireApiToken(options?: RequireApiTokenOptions): RequestHandler;
+  /** Leaked-token reports: from GitHub, from admins, and "Check text for tokens". */
+  readonly leakReports: LeakReports;
+  /**
+   * Express handler for GitHub's secret scanning partner program: mount it with POST before any
+   * JSON body parser (it verifies the signature over the raw body), e.g.
+   * `app.post('/api/github/secret-scanning', apiAccess.leakReportHandler())`.
+   */
+  leakReportHandler(): RequestHandler;
   /** Writes buffered request logs and last-used times now. */
   flush(): Promise<void>;
   /** The expiry e-mail job; null without the `notifications` option. */
@@ -75,6 +87,11 @@ export interface ApiAccess {
    * response finished are logged (status 499) before the last rows are written.
    */
   close(): Promise<void>;
+}
+
+/** A token's page in the admin panel, which e-mails link to. */
+function tokenPage(adminUrl: string): (tokenId: string) => string {
+  return (id) => `${adminUrl}/resources/ApiToken/records/${encodeURIComponent(id)}/show`;
 }
 
 /** Builds the token system from the host's options, failing at start-up with every bad option named. */
@@ -108,7 +125,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   const users = checkedDirectory(options.users);
   const access: AccessOptions = { allowPersonalTokens: options.allowPersonalTokens };
   const store = prismaStore(options.prisma);
-  const service = new TokenService({
+  const serviceDeps: TokenServiceDeps = {
     store,
     pepper: options.pepper,
     tokenPrefix: options.tokenPrefix,
@@ -117,7 +134,8 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     access,
     clock,
     events,
-  });
+  };
+  const service = new TokenService(serviceDeps);
   const retiredSecrets = new RetiredSecretAudit(store, clock, (error) =>
     logger.warn('[api-access] could not audit the use of a rotated-out secret', error instanceof Error ? error.message : error),
   );
@@ -172,12 +190,23 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
           clock,
           logger,
           from: notifications.from,
-          tokenUrl: (id) => `${notifications.adminUrl}/resources/ApiToken/records/${encodeURIComponent(id)}/show`,
+          tokenUrl: tokenPage(notifications.adminUrl),
           recipients: notifications.recipients,
           users,
           claimLeaseMs: notifications.claimLeaseMs,
         })
       : null;
+  const leakReports = new LeakReports({
+    core: serviceDeps,
+    action: options.leakReports.action,
+    mail:
+      notifications && mailer
+        ? { mailer, from: notifications.from, tokenUrl: tokenPage(notifications.adminUrl), users: options.users }
+        : null,
+    logger,
+  });
+  // One key cache for every handler the host mounts.
+  let leakKeys: PublicKeyStore | null = null;
   const retention = new RequestLogRetention({
     prisma: options.prisma,
     clock,
@@ -232,6 +261,17 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     notifier,
     retention,
     changeFeed,
+    leakReports,
+    leakReportHandler() {
+      leakKeys ??= new PublicKeyStore({
+        url: options.leakReports.publicKeysUrl,
+        refetchIntervalMs: options.leakReports.keyRefetchIntervalMs,
+        timeoutMs: options.leakReports.keyFetchTimeoutMs,
+        attempts: options.leakReports.keyFetchAttempts,
+        logger,
+      });
+      return createLeakReportHandler({ reports: leakReports, keys: leakKeys, maxBodyBytes: options.leakReports.maxBodyBytes, logger });
+    },
     async runJobs() {
       assertOpen('run jobs');
       return scheduler.runOnce();
@@ -252,6 +292,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
       if (!closed) {
         closed = true;
         await scheduler.stop();
+        await leakReports.settled();
         mailer?.close();
       }
       // Node reports a closed connection a turn later: its unfinished requests' rows are made now,

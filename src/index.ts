@@ -2,6 +2,7 @@ export { createApiAccess, type ApiAccess, type ApiAccessOptions, type Logger } f
 export * from './core/index.js';
 export * from './http/index.js';
 export * from './jobs/index.js';
+export * from './leaks/index.js';
 export { loadDatamodel, datamodelModel, type DatamodelModel } from './datamodel.js';
 export { prismaResource, prismaDatamodel, type PrismaResource, type FullDatamodel } from './prisma-resource.js';
 export { stripParams } from './plugin/strip-params.js';

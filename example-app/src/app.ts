@@ -11,6 +11,9 @@ import { parseTrustProxy } from './trust-proxy.js';
 import { AdminUsers, SUPER_ADMIN } from './users.js';
 import type AdminJS from 'adminjs';
 
+/** Where the example host takes GitHub's secret scanning reports. */
+export const LEAK_REPORT_PATH = '/api/github/secret-scanning';
+
 export interface ExampleAppOptions {
   databaseUrl: string;
   pepper: string;
@@ -91,6 +94,9 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
   app.disable('x-powered-by');
   const trustProxy = parseTrustProxy(options.trustProxy ?? process.env.TRUST_PROXY);
   if (trustProxy !== false) app.set('trust proxy', trustProxy);
+  // GitHub's secret scanning partner program reports leaked tokens here (README "Leaked tokens").
+  // Before any JSON body parser: the handler checks the signature over the raw body.
+  app.post(LEAK_REPORT_PATH, apiAccess.leakReportHandler());
   app.use('/api/v1', sampleApi(apiAccess, async () => void (await prisma.$queryRawUnsafe('SELECT 1'))));
   app.use(admin.options.rootPath, adminRouter);
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));

@@ -9,6 +9,8 @@ export type AuditAction =
   | 'token.deleted'
   /** A rotated-out secret was presented after its grace period ended (written by RetiredSecretAudit). */
   | 'token.rotated_secret_used'
+  /** A secret was reported leaked (GitHub's secret scanning or an admin): what was done, where it was found, by whom. */
+  | 'token.reported_leaked'
   | 'role.created'
   | 'role.edited'
   | 'role.deleted'

@@ -48,6 +48,15 @@ export interface TokenStore {
   recordAudit(event: AuditEvent): Promise<void>;
 
   readonly usage: UsageQueries;
+
+  /** The tokens whose current or previous secret has one of these hashes. */
+  findTokensBySecret(hashes: readonly string[]): Promise<TokenRecord[]>;
+  /** The leak report of the secret with this hash, if it was reported. */
+  findLeakReport(secretHash: string): Promise<LeakReportRecord | null>;
+  /** Of these secret hashes, those reported leaked. */
+  reportedSecrets(hashes: readonly string[]): Promise<Set<string>>;
+  /** A token's leak reports, newest first. */
+  leakReportsOf(tokenId: string, take: number): Promise<LeakReportRecord[]>;
 }
 
 /** What the usage screens read: the daily rollups and the tokens' last use. Days are UTC `YYYY-MM-DD`. */
@@ -120,6 +129,24 @@ export interface StoreTransaction {
   deleteGrant(userId: string): Promise<void>;
 
   recordAudit(event: AuditEvent): Promise<void>;
+
+  /** The token whose current or previous secret has this hash. */
+  findTokenBySecret(secretHash: string): Promise<TokenRecord | null>;
+  findLeakReport(secretHash: string): Promise<LeakReportRecord | null>;
+  /** Records a leaked secret; a secret reported already is UniqueViolation (at the end of the transaction at the latest). */
+  insertLeakReport(report: Omit<LeakReportRecord, 'id'> & { secretHash: string }): Promise<LeakReportRecord>;
+}
+
+/** A reported secret: which token had it, where it was found, who said so and what was done. */
+export interface LeakReportRecord {
+  id: string;
+  tokenId: string;
+  tokenName: string;
+  url: string;
+  source: string;
+  reporter: string;
+  action: string;
+  reportedAt: Date;
 }
 
 /** A token as stored, with its tags (sorted) and role assignments (in the order made). Never leaves core. */

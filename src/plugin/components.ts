@@ -14,6 +14,9 @@ const COMPONENTS = {
   tokenUsage: 'usage/TokenUsage',
   overview: 'usage/Overview',
   grantForm: 'GrantTokenAdmin',
+  leakBanner: 'LeakBanner',
+  reportLeak: 'ReportLeak',
+  checkText: 'CheckText',
 } as const;
 
 /**

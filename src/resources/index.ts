@@ -1,6 +1,7 @@
 import type { ResourceWithOptions } from 'adminjs';
 import type { PrismaClient } from '@prisma/client';
 import { grantActions } from '../actions/grant-actions.js';
+import { leakActions, type LeakComponents } from '../actions/leak-actions.js';
 import { requestLogActions } from '../actions/request-log-actions.js';
 import { roleActions } from '../actions/role-actions.js';
 import { TOKEN_SORTABLE, tokenActions, type TokenComponents } from '../actions/token-actions.js';
@@ -47,7 +48,7 @@ function withGuidance(actions: Actions, component: string): Actions {
 }
 
 /** The plugin's AdminJS resources, in the "API Access" navigation group. */
-export function buildResources(ctx: PluginContext, prisma: PrismaClient, components: TokenComponents & UsageComponents): ResourceWithOptions[] {
+export function buildResources(ctx: PluginContext, prisma: PrismaClient, components: TokenComponents & UsageComponents & LeakComponents): ResourceWithOptions[] {
   const guide = (actions: Actions): Actions => withGuidance(actions, components.guided);
   const navigation = { name: ctx.options.navigation?.name ?? 'API Access', icon: ctx.options.navigation?.icon ?? 'Key' };
   const superAdminOnly = ({ currentAdmin }: { currentAdmin?: unknown }) => ctx.isSuperAdmin(currentAdmin as never);
@@ -73,7 +74,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         sort: { sortBy: 'createdAt', direction: 'desc' },
         listProperties: ['name', 'id', 'description', 'tags', 'type', 'expiresAt', 'status', 'lastUsedAt', 'createdByEmail', 'ownerEmail'],
         showProperties: [
-          'name', 'id', 'maskedToken', 'status', 'description', 'tags', 'roles', 'scopes', 'allowedIps', 'ownerEmail',
+          'leakReport', 'name', 'id', 'maskedToken', 'status', 'description', 'tags', 'roles', 'scopes', 'allowedIps', 'ownerEmail',
           'createdByEmail', 'createdAt', 'secretIssuedAt', 'lastUsedAt', 'lastUsedIp', 'expiresAt', 'previousSecretExpiresAt', 'usage',
         ],
         // The owner by e-mail (a part of it, any case), or by id (exact, as a link would carry it).
@@ -91,6 +92,8 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           maskedToken: virtual(),
           // The traffic chart (the token's `usage` action), on the detail page only.
           usage: virtual({ isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: components.tokenUsage } }),
+          // The "reported leaked" banner, drawn only when the token has a leak report.
+          leakReport: virtual({ components: { show: components.leakBanner } }),
           tags: virtual(),
           roles: virtual({ components: { filter: components.roleFilter } }),
           scopes: virtual(),
@@ -103,7 +106,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           description: { isSortable: false },
           id: { isSortable: false, components: { list: components.tokenValue } },
         },
-        actions: { ...tokenActions(ctx, components), usage: tokenUsageAction(ctx) },
+        actions: { ...tokenActions(ctx, components), usage: tokenUsageAction(ctx), ...leakActions(ctx, components) },
       },
     }, { sortable: TOKEN_SORTABLE }),
     guardedResource(ctx, 'superAdmin', {

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { UniqueViolation, type TokenStore } from '../core/store.js';
 import { insertAuditEvent } from './audit.js';
+import { bySecret, findLeakReport, leakReportSelect } from './leak-reports.js';
 import type { Dialect } from './dialect.js';
 import { dialectOf } from './dialect-of.js';
 import { lastUsedStatement } from './last-used.js';
@@ -63,5 +64,15 @@ export function prismaStore(prisma: PrismaClient, dialect?: Dialect): TokenStore
     },
     recordAudit: (event) => inOwnTransaction(prisma, (tx) => insertAuditEvent(tx, event)),
     usage: usageQueries(prisma),
+    async findTokensBySecret(hashes) {
+      return (await prisma.apiToken.findMany({ where: bySecret(hashes), include: tokenInclude })).map(tokenRecord);
+    },
+    findLeakReport: (secretHash) => findLeakReport(prisma, secretHash),
+    async reportedSecrets(hashes) {
+      const reports = await prisma.apiTokenLeakReport.findMany({ where: { secretHash: { in: [...hashes] } }, select: { secretHash: true } });
+      return new Set(reports.map((r) => r.secretHash));
+    },
+    leakReportsOf: (tokenId, take) =>
+      prisma.apiTokenLeakReport.findMany({ where: { tokenId }, orderBy: { reportedAt: 'desc' }, take, select: leakReportSelect }),
   };
 }

@@ -13,7 +13,12 @@ const host = await createExampleApp({
   pepper: TEST_PEPPER,
   sessionSecret: 'test-session-secret-0123456789-abcdefghijklmnop',
   logger: { info: () => undefined, warn: (m: string) => console.error(m), error: (m: string, e?: unknown) => console.error(m, e) },
-  apiAccess: { verification: { lastUsedFlushMs: 1_000 }, requestLog: { enabled: false } },
+  apiAccess: {
+    verification: { lastUsedFlushMs: 1_000 },
+    requestLog: { enabled: false },
+    // Where the test's stand-in for GitHub publishes the keys that sign leak reports.
+    ...(process.env.LEAK_KEYS_URL ? { leakReports: { publicKeysUrl: process.env.LEAK_KEYS_URL } } : {}),
+  },
 });
 if (process.env.SEED === '1') await seed(host.prisma, host.apiAccess);
 await host.apiAccess.changeFeed?.ready();

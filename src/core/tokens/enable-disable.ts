@@ -4,10 +4,12 @@ import { ApiAccessError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import type { Actor, TokenView } from '../types.js';
 import { assertCapacity, loadManageable, reload } from './guards.js';
+import { assertSecretNotReported } from './report-leak.js';
 
 /**
  * Enables or disables a token; enabling counts against the owner's active-token limit. A token
- * already in the state asked for is INVALID_STATE, so a double click changes nothing twice.
+ * already in the state asked for is INVALID_STATE, so a double click changes nothing twice. A token
+ * whose secret was reported leaked cannot be enabled: regenerating it gives it a new secret first.
  */
 export async function setTokenEnabled(deps: TokenServiceDeps, actorIn: Actor, rawId: unknown, enabled: boolean): Promise<TokenView> {
   const actor = await resolveActor(deps, actorIn);
@@ -19,7 +21,10 @@ export async function setTokenEnabled(deps: TokenServiceDeps, actorIn: Actor, ra
     if (current.enabled === enabled) {
       throw new ApiAccessError('INVALID_STATE', `Token "${current.name}" is already ${enabled ? 'enabled' : 'disabled'}.`);
     }
-    if (enabled) await assertCapacity(deps, tx, current.ownerId, now, current.id);
+    if (enabled) {
+      await assertSecretNotReported(tx, current);
+      await assertCapacity(deps, tx, current.ownerId, now, current.id);
+    }
     const updated = await tx.updateToken(current.id, { enabled });
     await tx.recordAudit({ actor, action: enabled ? 'token.enabled' : 'token.disabled', token: updated, details: {}, at: now });
     return updated;
