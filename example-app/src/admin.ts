@@ -5,7 +5,7 @@ import type { PrismaClient } from '@prisma/client';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import session from 'express-session';
 import { z } from 'zod';
-import { prismaResource, stripParams, validateListQuery } from 'adminjs-api-access';
+import { adminRequestGuard, prismaResource, stripParams, validateListQuery, type AdminRequestGuardOptions } from 'adminjs-api-access';
 import { ADMIN, hashPassword, NO_ACCESS, SUPER_ADMIN, type AdminUsers, type SessionAdmin } from './users.js';
 
 AdminJS.registerAdapter({ Database, Resource });
@@ -233,6 +233,8 @@ export interface BuildAdminOptions {
   routes?: RequestHandler[];
   /** Told the id of an admin user whose record was edited (e.g. to follow a changed e-mail address). */
   onAdminUserSaved?: (userId: string) => Promise<unknown>;
+  /** Which state-changing requests the panel accepts: see adminRequestGuard (default: only the panel's own). */
+  requestGuard?: AdminRequestGuardOptions;
 }
 
 export async function buildAdmin(options: BuildAdminOptions): Promise<AdminSetup> {
@@ -266,6 +268,8 @@ export async function buildAdmin(options: BuildAdminOptions): Promise<AdminSetup
     sessionOptions,
   );
   const router = express.Router();
+  // First: a POST from another site or origin is refused before anything reads it or its session.
+  router.use(adminRequestGuard(options.requestGuard));
   // The same session middleware AdminJS puts in its router, run first so that the steps below see
   // the session; AdminJS's own then finds req.session and steps aside, as express-session does.
   router.use(session(sessionOptions));

@@ -7,6 +7,7 @@ import { tokenParams } from './token-params.js';
 import { formInput } from './form-input.js';
 import { chosenUserId, userChoices } from '../plugin/user-choices.js';
 import { GUIDANCE } from './guidance.js';
+import { noStore } from './secret-response.js';
 
 type Actions = NonNullable<ResourceOptions['actions']>;
 
@@ -78,7 +79,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
   const recordAction = (
     run: (actor: Actor, id: string, input: Record<string, unknown>) => Promise<{ token: TokenView; secret?: string; message: string }>,
   ) =>
-    async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    async (request: ActionRequest, response: unknown, context: ActionContext): Promise<ActionResponse> => {
       try {
         const actor = await ctx.actor(context);
         if (!isPost(request)) {
@@ -86,6 +87,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
           return { record: toRecord(context, token), form: await formInfo(ctx, actor) };
         }
         const { token, secret, message } = await run(actor, recordId(request), formInput(payloadOf(request)));
+        if (secret) noStore(response);
         return { record: toRecord(context, token), ...(secret ? { secret } : {}), notice: { message, type: 'success' } };
       } catch (error) {
         return errorResponse(error);
@@ -160,7 +162,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     new: {
       isAccessible,
       component: components.create,
-      handler: async (request, _response, context) => {
+      handler: async (request, response, context) => {
         try {
           const actor = await ctx.actor(context);
           if (!isPost(request)) return { form: await formInfo(ctx, actor) };
@@ -168,6 +170,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
           // A chosen owner must be one of the host's listed users before findById is asked.
           if (input.ownerId !== undefined && input.ownerId !== actor.id) input.ownerId = await chosenUserId(ctx.options.listUsers, input.ownerId, 'ownerId');
           const { token, secret } = await service.create(actor, input);
+          noStore(response);
           return {
             record: toRecord(context, token),
             secret,

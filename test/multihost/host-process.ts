@@ -19,8 +19,10 @@ const host = await createExampleApp({
     // Where the test's stand-in for GitHub publishes the keys that sign leak reports.
     ...(process.env.LEAK_KEYS_URL ? { leakReports: { publicKeysUrl: process.env.LEAK_KEYS_URL } } : {}),
   },
+  // The tests sign in with fetch, which sends neither Sec-Fetch-Site nor Origin.
+  adminRequests: { allowNonBrowserClients: true },
 });
-if (process.env.SEED === '1') await seed(host.prisma, host.apiAccess);
+if (process.env.SEED === '1') await seed(host.prisma, host.apiAccess, host.startupLock);
 await host.apiAccess.changeFeed?.ready();
 
 const control = express.Router();
