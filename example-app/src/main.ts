@@ -35,8 +35,6 @@ try {
       notifications: notificationsFromEnv({ dataDir, adminUrl: process.env.PUBLIC_ADMIN_URL ?? `http://localhost:${port}/admin`, log }),
     },
   });
-  // The plugin's tables are checked (a database never migrated fails here with what to run).
-  await host.apiAccess.ready();
   const { seeded } = await seed(host.prisma, host.apiAccess, host.startupLock);
   if (seeded) log('Seeded an empty database with two admins, three roles and three tokens.');
   // Expiry e-mails and request-log retention, now and then every JOBS_INTERVAL_MS (default 15 minutes).
