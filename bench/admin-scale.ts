@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { createApiAccess } from 'adminjs-api-access';
 import { createPrismaClient } from '../example-app/src/prisma.js';
 import { seed, SEEDED_SIGN_INS } from '../example-app/src/seed.js';
+import { startupLock } from '../example-app/src/startup-lock.js';
 import { AdminUsers, hashPassword, SUPER_ADMIN } from '../example-app/src/users.js';
 import { BENCH_PEPPER, freshDatabase, insertTokens } from './lib/dataset.js';
 import { log, percentile, type Figure } from './lib/report.js';
@@ -24,7 +25,7 @@ export async function buildDataset(file: string, url: string): Promise<{ hotToke
   const started = performance.now();
   const prisma = createPrismaClient(url);
   const access = createApiAccess({ prisma, pepper: BENCH_PEPPER, users: new AdminUsers(prisma), logger: { info: () => {}, warn: () => {}, error: () => {} } });
-  await seed(prisma, access);
+  await seed(prisma, access, startupLock(url));
   await prisma.adminUser.create({ data: { email: AUDITOR.email, name: 'Ann Auditor', role: SUPER_ADMIN, passwordHash: await hashPassword(AUDITOR.password) } });
   await access.close();
   await prisma.$disconnect();
@@ -96,7 +97,7 @@ export async function buildDataset(file: string, url: string): Promise<{ hotToke
 async function signIn(baseUrl: string, { email, password }: { email: string; password: string } = SEEDED_SIGN_INS[0]): Promise<string> {
   const res = await fetch(`${baseUrl}/admin/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
     body: new URLSearchParams({ email, password }).toString(),
     redirect: 'manual',
   });

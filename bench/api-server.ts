@@ -1,13 +1,15 @@
 // The HTTP server under test, run in its own process so that the load generator's CPU is not
 // its CPU: a minimal Express host using the plugin by its package name, with one sample route
 // open and the same route behind requireApiToken (request logging on, from a worker thread as the
-// example host configures it on SQLite; the package's defaults otherwise).
+// example host configures it on SQLite, through Prisma on PostgreSQL; the package's defaults
+// otherwise). DATABASE_URL is a file: URL (SQLite) or a postgresql:// one.
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
 import { PrismaClient } from '@prisma/client';
 import type * as Package from 'adminjs-api-access';
-import { countingSqliteAdapter, type QueryCounter } from '../test/helpers/counting-adapter.js';
+import { createRequire } from 'node:module';
+import { countingPostgresAdapter, countingSqliteAdapter, type QueryCounter } from '../test/helpers/counting-adapter.js';
 import { BENCH_PEPPER, BENCH_SCOPE } from './lib/dataset.js';
 import type { ServerMessage, ServerStats } from './lib/server-process.js';
 
@@ -19,7 +21,12 @@ if (!url || !process.send) throw new Error('api-server runs as a forked child wi
 const { createApiAccess } = (await import(process.env.BENCH_PACKAGE ?? 'adminjs-api-access')) as typeof Package;
 
 const queries: QueryCounter = { count: 0 };
-const prisma = new PrismaClient({ adapter: countingSqliteAdapter(url, queries) });
+const postgres = /^postgres(ql)?:\/\//.test(url);
+// The PostgreSQL client is generated from the same models (scripts/generate-postgresql.mjs).
+const PostgresClient = postgres
+  ? (createRequire(import.meta.url)('../node_modules/.prisma/client-postgresql/index.js') as { PrismaClient: typeof PrismaClient }).PrismaClient
+  : null;
+const prisma = PostgresClient ? new PostgresClient({ adapter: countingPostgresAdapter(url, queries) }) : new PrismaClient({ adapter: countingSqliteAdapter(url, queries) });
 const warnings: string[] = [];
 const apiAccess = createApiAccess({
   prisma,
@@ -30,7 +37,7 @@ const apiAccess = createApiAccess({
   requestLog:
     process.env.BENCH_REQUEST_LOG === 'off'
       ? { enabled: false }
-      : process.env.BENCH_REQUEST_LOG === 'prisma'
+      : process.env.BENCH_REQUEST_LOG === 'prisma' || postgres
         ? {}
         : { sqliteWorker: { file: url } },
   logger: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },

@@ -2,7 +2,7 @@
 // expired after the cache TTL and loaded again) mixed with 10% invalid tokens, against the same
 // requests to the route with no authentication.
 import type { Request } from 'autocannon';
-import { apiDatabase, malformedTokens, unknownTokens, wrongChecksumTokens } from './lib/dataset.js';
+import { apiDatabase, type Provider, malformedTokens, unknownTokens, wrongChecksumTokens } from './lib/dataset.js';
 import { compare, cpuSummary, load, withServerCpu, type LoadResult } from './lib/load.js';
 import { log, type Figure } from './lib/report.js';
 import { ServerProcess } from './lib/server-process.js';
@@ -11,8 +11,8 @@ const VALID = 1_000;
 const ROUNDS = 20;
 const ROUND_SECONDS = 2;
 
-export async function run(): Promise<Figure[]> {
-  const { db, secrets } = apiDatabase(VALID);
+export async function run(provider: Provider = 'sqlite'): Promise<Figure[]> {
+  const { db, secrets } = await apiDatabase(VALID, provider);
   // 10% of all requests invalid: a third malformed, a third with a wrong checksum (both refused
   // without the database), a third well-formed but unknown (one query each, then cached as unknown).
   const invalidCount = Math.round(VALID / 9);
@@ -50,7 +50,7 @@ export async function run(): Promise<Figure[]> {
     const mixHeld = Math.abs(refusedShare - invalidShare) < 0.02 && failures === 0;
     return [
       {
-        name: '3 churn: 1,000 tokens + 10% invalid',
+        name: `3 churn: 1,000 tokens + 10% invalid${provider === 'postgres' ? ' (PostgreSQL)' : ''}`,
         value: result.subjectRps,
         baseline: result.baselineRps,
         unit: 'req/s',
@@ -67,6 +67,6 @@ export async function run(): Promise<Figure[]> {
     ];
   } finally {
     await server.shutdown().catch(() => server.kill());
-    db.remove();
+    await db.remove();
   }
 }

@@ -1,6 +1,6 @@
 // Figure 1: throughput of the sample route behind requireApiToken (valid token, request logging
 // on) against the same route with no authentication, on the same server in one run.
-import { apiDatabase } from './lib/dataset.js';
+import { apiDatabase, type Provider } from './lib/dataset.js';
 import { compare, cpuSummary, load, withServerCpu, type LoadResult } from './lib/load.js';
 import { log, type Figure } from './lib/report.js';
 import { ServerProcess } from './lib/server-process.js';
@@ -10,8 +10,8 @@ import { ServerProcess } from './lib/server-process.js';
 export const ROUNDS = 20;
 export const ROUND_SECONDS = 2;
 
-export async function run(): Promise<Figure[]> {
-  const { db, secrets } = apiDatabase(1);
+export async function run(provider: Provider = 'sqlite'): Promise<Figure[]> {
+  const { db, secrets } = await apiDatabase(1, provider);
   const server = await ServerProcess.start('api-server.ts', { DATABASE_URL: db.url });
   try {
     // Both routes get the same request, header included: only the middleware differs.
@@ -28,7 +28,7 @@ export async function run(): Promise<Figure[]> {
     const rounds = (runs: LoadResult[]) => runs.map((r) => Math.round(r.rps)).join(', ');
     return [
       {
-        name: '1 API throughput, valid token + request log',
+        name: `1 API throughput, valid token + request log${provider === 'postgres' ? ' (PostgreSQL)' : ''}`,
         value: result.subjectRps,
         baseline: result.baselineRps,
         unit: 'req/s',
@@ -45,6 +45,6 @@ export async function run(): Promise<Figure[]> {
     ];
   } finally {
     await server.shutdown().catch(() => server.kill());
-    db.remove();
+    await db.remove();
   }
 }

@@ -29,7 +29,7 @@ async function timeEach<T, R>(items: readonly T[], run: (item: T) => R | Promise
 }
 
 export async function run(): Promise<Figure[]> {
-  const { db, secrets } = apiDatabase(COLD_TOKENS + WARM_UP_TOKENS + 1);
+  const { db, secrets } = await apiDatabase(COLD_TOKENS + WARM_UP_TOKENS + 1);
   const queries: QueryCounter = { count: 0 };
   const prisma = new PrismaClient({ adapter: countingSqliteAdapter(db.url, queries) });
   const access = createApiAccess({
@@ -40,7 +40,7 @@ export async function run(): Promise<Figure[]> {
     logger: { info: () => {}, warn: () => {}, error: () => {} },
   });
   const verifier = access.verifier;
-  const raw = new Database(db.file, { readonly: true });
+  const raw = new Database(db.url.replace(/^file:/, ''), { readonly: true });
   try {
     const expectOk = (result: VerifyResult) => {
       if (!result.ok) throw new Error(`a valid token was refused: ${result.reason}`);
@@ -142,6 +142,6 @@ export async function run(): Promise<Figure[]> {
     raw.close();
     await access.close();
     await prisma.$disconnect();
-    db.remove();
+    await db.remove();
   }
 }

@@ -13,12 +13,14 @@ function run(command, args) {
   }
 }
 
+run(process.execPath, ['scripts/generate.mjs']);
 run(process.execPath, ['scripts/write-datamodel.mjs']);
 // The PostgreSQL client of the same models (node_modules/.prisma/client-postgresql).
 run(process.execPath, ['scripts/generate-postgresql.mjs']);
 run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', next]);
 // AdminJS bundles the React components from source at the host's start-up, so they ship as
-// .tsx beside the compiled JavaScript, with the datamodel @adminjs/prisma needs.
+// .tsx beside the compiled JavaScript, with the datamodel @adminjs/prisma needs. The source maps
+// carry their sources (inlineSources), so they resolve in the published package too.
 cpSync('src/components', `${next}/components`, { recursive: true });
 cpSync('src/generated', `${next}/generated`, { recursive: true });
 if (existsSync('dist')) renameSync('dist', old);

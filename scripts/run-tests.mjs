@@ -28,9 +28,11 @@ const filesOf = (tier) => {
   return readdirSync(dir).sort().filter((name) => name.endsWith('.test.ts')).map((name) => path.join(dir, name));
 };
 const sqliteFiles = ['unit', 'integration', 'browser'].flatMap(filesOf);
-// Files whose subject does not depend on the database run once, on SQLite: the SQLite request-log
-// worker, and the header fuzzer (header handling happens before any query).
-const SQLITE_ONLY = new Set(['request-log-worker.test.ts', 'security-fuzz.test.ts']);
+// Files whose subject does not depend on the database, or is SQLite itself, run once, on SQLite:
+// the SQLite request-log worker; the header fuzzer (header handling happens before any query); the
+// start-up of several hosts on one SQLite file (test/multihost/ has the PostgreSQL case); start-ups
+// that fail (each case brings its own database, or none).
+const SQLITE_ONLY = new Set(['request-log-worker.test.ts', 'security-fuzz.test.ts', 'start-up-sqlite.test.ts', 'start-up-failures.test.ts']);
 const postgresFiles = ['integration', 'multihost'].flatMap(filesOf).filter((file) => !SQLITE_ONLY.has(path.basename(file)));
 if (sqliteFiles.length + postgresFiles.length === 0) {
   console.error(`No test files found (tiers: ${tiers.join(', ')}).`);

@@ -1,138 +1,39 @@
 import type { PrismaClient } from '@prisma/client';
-import { z } from 'zod';
+import { apiAccessOptionsSchema, type ApiAccessOptions } from './api-access-options.js';
 import type { AccessOptions } from './core/access.js';
 import type { ChangeFeed } from './core/change-feed.js';
 import { TokenEvents } from './core/events.js';
-import { MIN_PEPPER_LENGTH } from './core/hashing.js';
+import { declareRoles } from './core/roles/declare.js';
+import { checkTables } from './store/schema-check.js';
 import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
-import { PREFIX_PATTERN, tokenPattern } from './core/token-format.js';
-import { TokenService } from './core/token-service.js';
-import type { Clock, Logger, UserDirectory } from './core/types.js';
+import { tokenPattern } from './core/token-format.js';
+import { TokenService, type TokenServiceDeps } from './core/token-service.js';
+import type { Clock, DirectoryUser, Logger, UserDirectory } from './core/types.js';
+import { checkedDirectory } from './core/user-directory.js';
 import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
 import { TokenVerifier } from './core/verifier.js';
 import { PgChangeFeed } from './postgres/pg-change-feed.js';
-import { RequestLogWriter } from './http/request-log-writer.js';
+import { prismaStore } from './store/prisma-store.js';
+import { inOwnTransaction } from './store/own-transaction.js';
+import { RequestLogWriter } from './request-log/writer.js';
 import { createRequireApiToken, type RequireApiTokenOptions } from './http/require-api-token.js';
 import { abandonClosedConnections } from './http/response-finish.js';
 import { ExpiryNotifier } from './jobs/expiry-notifier.js';
 import { isEventful, logJobsReport, runJobs, type JobsReport } from './jobs/jobs.js';
 import { createMailer } from './jobs/mailer.js';
-import { notificationsSchema, startJobsSchema, type NotificationsOptions, type StartJobsOptions } from './jobs/options.js';
+import { startJobsSchema, type StartJobsOptions } from './jobs/options.js';
 import { RequestLogRetention } from './jobs/request-log-retention.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import type { RequestHandler } from 'express';
+import { createLeakReportHandler } from './leaks/github-handler.js';
+import { PublicKeyStore } from './leaks/github-keys.js';
+import { LeakReports } from './leaks/leak-reports.js';
+
 
 export type { Logger } from './core/types.js';
-
-export interface ApiAccessOptions {
-  /** The host's PrismaClient, built from a schema that includes prisma/schema/api-access.prisma. */
-  prisma: PrismaClient;
-  /** Server-side secret mixed into every token hash; at least 32 characters. Keep it out of the database. */
-  pepper: string;
-  /** How the plugin looks up the host's users (owners, the token-admin grant). */
-  users: UserDirectory;
-  /** Starts every token, e.g. "acme" gives acme_…; lets secret scanners recognise leaked tokens. */
-  tokenPrefix?: string;
-  policy?: PolicyInput;
-  /** Let ordinary admins manage their own personal tokens (default: super admins only). */
-  allowPersonalTokens?: boolean;
-  verification?: {
-    /** How long a verified token is trusted without asking the database (default 10 s). */
-    cacheTtlMs?: number;
-    maxCacheEntries?: number;
-    /** How often "last used" is written, at most once per token (default 60 s). */
-    lastUsedFlushMs?: number;
-  };
-  requestLog?: {
-    enabled?: boolean;
-    batchSize?: number;
-    flushIntervalMs?: number;
-    maxBuffered?: number;
-    /** Request logs older than this many days are deleted by the retention job (default 90). */
-    retentionDays?: number;
-    /** Rows the retention job deletes per statement (default 5000): small, so verification never waits long. */
-    purgeBatchSize?: number;
-    /**
-     * On SQLite: write request logs from a worker thread with its own connection to this database
-     * file (a path or file: URL; the file prisma uses), so that inserting them never runs on the
-     * event loop that serves the API. `timestampFormat` must match the SQLite adapter's (default iso8601).
-     */
-    sqliteWorker?: { file: string; timestampFormat?: 'iso8601' | 'unixepoch-ms' };
-  };
-  /** Expiry e-mails: without this option no e-mail is sent. */
-  notifications?: NotificationsOptions;
-  /**
-   * Several host processes on one PostgreSQL database: each change to a token is sent to every
-   * process (LISTEN/NOTIFY on `postgresUrl`, through the `pg` package), which drops its cached
-   * verifications of that token at once. Without it, another process refuses a revoked secret
-   * only once its cached verification expires (verification.cacheTtlMs).
-   */
-  changeFeed?: {
-    /** postgres://… of the database the hosts share; the feed holds one extra connection per process. */
-    postgresUrl: string;
-    /** The NOTIFY channel (default "api_access_tokens"). */
-    channel?: string;
-  };
-  /** The realm in WWW-Authenticate challenges. */
-  realm?: string;
-  clock?: Clock;
-  logger?: Logger;
-}
-
-const optionsSchema = z
-  .object({
-    prisma: z.custom<PrismaClient>((v) => typeof v === 'object' && v !== null && 'apiToken' in v, 'must be a PrismaClient whose schema includes the api-access models'),
-    pepper: z.string({ error: 'is required' }).min(MIN_PEPPER_LENGTH, `must be at least ${MIN_PEPPER_LENGTH} characters`),
-    users: z.custom<UserDirectory>((v) => typeof (v as UserDirectory | undefined)?.findById === 'function', 'must have a findById(id) function'),
-    tokenPrefix: z.string().regex(PREFIX_PATTERN, 'must be 2-16 lowercase letters or digits, starting with a letter').default('aat'),
-    policy: z.unknown().optional(),
-    allowPersonalTokens: z.boolean().default(false),
-    verification: z
-      .object({
-        cacheTtlMs: z.number().int().min(0).max(3_600_000).default(10_000),
-        maxCacheEntries: z.number().int().min(1).max(10_000_000).default(50_000),
-        lastUsedFlushMs: z.number().int().min(100).max(3_600_000).default(60_000),
-      })
-      .strict()
-      .default({ cacheTtlMs: 10_000, maxCacheEntries: 50_000, lastUsedFlushMs: 60_000 }),
-    requestLog: z
-      .object({
-        enabled: z.boolean().default(true),
-        batchSize: z.number().int().min(1).max(10_000).default(500),
-        flushIntervalMs: z.number().int().min(10).max(60_000).default(1_000),
-        maxBuffered: z.number().int().min(1).max(10_000_000).default(200_000),
-        retentionDays: z.number().int().min(1).max(36_500).default(90),
-        purgeBatchSize: z.number().int().min(1).max(100_000).default(5_000),
-        sqliteWorker: z
-          .object({
-            file: z
-              .string()
-              .min(1)
-              .refine((file) => !/^(file:)?:memory:/.test(file), 'must be a database file: an in-memory database cannot be shared with a worker'),
-            timestampFormat: z.enum(['iso8601', 'unixepoch-ms']).default('iso8601'),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .default({ enabled: true, batchSize: 500, flushIntervalMs: 1_000, maxBuffered: 200_000, retentionDays: 90, purgeBatchSize: 5_000 }),
-    notifications: notificationsSchema.optional(),
-    changeFeed: z
-      .object({
-        postgresUrl: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL'),
-        channel: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be 1-63 lowercase letters, digits or _, not starting with a digit').default('api_access_tokens'),
-      })
-      .strict()
-      .optional(),
-    realm: z.string().regex(/^[\x20-\x7e]{1,64}$/).refine((v) => !v.includes('"'), 'must not contain quotes').default('api'),
-    clock: z.custom<Clock>((v) => typeof v === 'function', 'must be a function returning a Date').optional(),
-    logger: z
-      .custom<Logger>((v) => ['info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown> | undefined)?.[m] === 'function'), 'must have info, warn and error methods')
-      .optional(),
-  })
-  .strict();
+export type { ApiAccessOptions } from './api-access-options.js';
 
 export interface ApiAccess {
   readonly service: TokenService;
@@ -147,8 +48,24 @@ export interface ApiAccess {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly prisma: PrismaClient;
+  /** The host's `users` option, each answer checked and its id made a string. */
+  readonly users: { findById(id: string): Promise<DirectoryUser | null> };
+  /**
+   * The start-up work, done on the first call: the plugin's tables checked (a database the
+   * migration never ran on fails here with what to run) and the `roles` option applied. Await it
+   * before `listen`; the screens wait for it too. After a failure, the next call tries again.
+   */
+  ready(): Promise<void>;
   /** Express middleware that admits a request only with a valid token holding every scope given. */
   requireApiToken(options?: RequireApiTokenOptions): RequestHandler;
+  /** Leaked-token reports: from GitHub, from admins, and "Check text for tokens". */
+  readonly leakReports: LeakReports;
+  /**
+   * Express handler for GitHub's secret scanning partner program: mount it with POST before any
+   * JSON body parser (it verifies the signature over the raw body), e.g.
+   * `app.post('/api/github/secret-scanning', apiAccess.leakReportHandler())`.
+   */
+  leakReportHandler(): RequestHandler;
   /** Writes buffered request logs and last-used times now. */
   flush(): Promise<void>;
   /** The expiry e-mail job; null without the `notifications` option. */
@@ -172,15 +89,27 @@ export interface ApiAccess {
   close(): Promise<void>;
 }
 
+/** A token's page in the admin panel, which e-mails link to. */
+function tokenPage(adminUrl: string): (tokenId: string) => string {
+  return (id) => `${adminUrl}/resources/ApiToken/records/${encodeURIComponent(id)}/show`;
+}
+
 /** Builds the token system from the host's options, failing at start-up with every bad option named. */
 export function createApiAccess(input: ApiAccessOptions): ApiAccess {
-  const parsed = optionsSchema.safeParse(input);
+  const parsed = apiAccessOptionsSchema.safeParse(input);
   let policy: Policy | undefined;
   let policyError: ApiAccessError | undefined;
   try {
     policy = resolvePolicy((input as { policy?: PolicyInput } | undefined)?.policy);
   } catch (error) {
     policyError = error as ApiAccessError;
+  }
+  const rolesError =
+    parsed.success && policy?.allowedScopes && parsed.data.roles
+      ? parsed.data.roles.flatMap((role) => role.scopes.filter((scope) => !policy!.allowedScopes!.includes(scope)).map((scope) => `${role.name}: ${scope}`))
+      : [];
+  if (rolesError.length > 0) {
+    throw new ApiAccessError('INVALID_OPTIONS', `Invalid adminjs-api-access options:\noptions.roles: scopes outside policy.allowedScopes (${rolesError.join(', ')})`);
   }
   if (!parsed.success || !policy) {
     // One error that names every bad option, the policy's included.
@@ -193,23 +122,26 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   const clock: Clock = options.clock ?? (() => new Date());
   const logger: Logger = options.logger ?? console;
   const events = new TokenEvents();
+  const users = checkedDirectory(options.users);
   const access: AccessOptions = { allowPersonalTokens: options.allowPersonalTokens };
-  const service = new TokenService({
-    prisma: options.prisma,
+  const store = prismaStore(options.prisma);
+  const serviceDeps: TokenServiceDeps = {
+    store,
     pepper: options.pepper,
     tokenPrefix: options.tokenPrefix,
     policy,
-    users: options.users,
+    users,
     access,
     clock,
     events,
-  });
-  const retiredSecrets = new RetiredSecretAudit(options.prisma, clock, (error) =>
+  };
+  const service = new TokenService(serviceDeps);
+  const retiredSecrets = new RetiredSecretAudit(store, clock, (error) =>
     logger.warn('[api-access] could not audit the use of a rotated-out secret', error instanceof Error ? error.message : error),
   );
   const verifier = new TokenVerifier({
     onRetiredSecret: (use) => void retiredSecrets.report(use),
-    prisma: options.prisma,
+    store,
     pepper: options.pepper,
     tokenPrefix: options.tokenPrefix,
     clock,
@@ -217,7 +149,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     cacheTtlMs: options.verification.cacheTtlMs,
     maxCacheEntries: options.verification.maxCacheEntries,
   });
-  const usage = new UsageTracker(options.prisma, options.verification.lastUsedFlushMs, (error) =>
+  const usage = new UsageTracker(store, options.verification.lastUsedFlushMs, (error) =>
     logger.warn('[api-access] could not record last use; will retry', error instanceof Error ? error.message : error),
   );
   usage.start();
@@ -227,6 +159,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
         flushIntervalMs: options.requestLog.flushIntervalMs,
         maxBuffered: options.requestLog.maxBuffered,
         sqliteWorker: options.requestLog.sqliteWorker,
+        inTransaction: (write) => inOwnTransaction(options.prisma, write),
         onError: (error) => logger.warn('[api-access] could not write request logs; will retry', error instanceof Error ? error.message : error),
       })
     : null;
@@ -257,17 +190,29 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
           clock,
           logger,
           from: notifications.from,
-          tokenUrl: (id) => `${notifications.adminUrl}/resources/ApiToken/records/${encodeURIComponent(id)}/show`,
+          tokenUrl: tokenPage(notifications.adminUrl),
           recipients: notifications.recipients,
-          users: options.users,
+          users,
           claimLeaseMs: notifications.claimLeaseMs,
         })
       : null;
+  const leakReports = new LeakReports({
+    core: serviceDeps,
+    action: options.leakReports.action,
+    mail:
+      notifications && mailer
+        ? { mailer, from: notifications.from, tokenUrl: tokenPage(notifications.adminUrl), users: options.users }
+        : null,
+    logger,
+  });
+  // One key cache for every handler the host mounts.
+  let leakKeys: PublicKeyStore | null = null;
   const retention = new RequestLogRetention({
     prisma: options.prisma,
     clock,
     logger,
     retentionDays: options.requestLog.retentionDays,
+    rollupRetentionDays: options.requestLog.rollupRetentionDays,
     batchSize: options.requestLog.purgeBatchSize,
   });
   const scheduler = new JobScheduler((signal) => runJobs({ notifier, retention }, signal), {
@@ -276,6 +221,24 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
       if (isEventful(report)) logJobsReport(logger, report);
     },
   });
+  const startUp = async () => {
+    await checkTables(options.prisma);
+    if (options.roles && options.roles.length > 0) await declareRoles({ store, clock, events }, options.roles);
+  };
+  // Run on the first call (the host's, before it listens, or the first screen's), not here:
+  // building the token system asks nothing of the database.
+  let started: Promise<void> | null = null;
+  const ready = (): Promise<void> => {
+    if (started) return started;
+    const attempt = startUp();
+    started = attempt;
+    attempt.catch((error: unknown) => {
+      logger.error(`[api-access] start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+      // The next call tries again (e.g. once the migration has run).
+      if (started === attempt) started = null;
+    });
+    return attempt;
+  };
   let closed = false;
   const assertOpen = (what: string) => {
     if (closed) throw new ApiAccessError('INVALID_STATE', `Cannot ${what}: this api-access instance was closed.`);
@@ -292,10 +255,23 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     clock,
     logger,
     prisma: options.prisma,
+    users,
+    ready,
     requireApiToken,
     notifier,
     retention,
     changeFeed,
+    leakReports,
+    leakReportHandler() {
+      leakKeys ??= new PublicKeyStore({
+        url: options.leakReports.publicKeysUrl,
+        refetchIntervalMs: options.leakReports.keyRefetchIntervalMs,
+        timeoutMs: options.leakReports.keyFetchTimeoutMs,
+        attempts: options.leakReports.keyFetchAttempts,
+        logger,
+      });
+      return createLeakReportHandler({ reports: leakReports, keys: leakKeys, maxBodyBytes: options.leakReports.maxBodyBytes, logger });
+    },
     async runJobs() {
       assertOpen('run jobs');
       return scheduler.runOnce();
@@ -316,6 +292,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
       if (!closed) {
         closed = true;
         await scheduler.stop();
+        await leakReports.settled();
         mailer?.close();
       }
       // Node reports a closed connection a turn later: its unfinished requests' rows are made now,

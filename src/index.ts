@@ -2,8 +2,11 @@ export { createApiAccess, type ApiAccess, type ApiAccessOptions, type Logger } f
 export * from './core/index.js';
 export * from './http/index.js';
 export * from './jobs/index.js';
+export * from './leaks/index.js';
 export { loadDatamodel, datamodelModel, type DatamodelModel } from './datamodel.js';
+export { prismaResource, prismaDatamodel, type PrismaResource, type FullDatamodel } from './prisma-resource.js';
 export { stripParams } from './plugin/strip-params.js';
 export { validateListQuery, type ListQueryRules } from './plugin/list-query.js';
 export { apiAccessPlugin, type ApiAccessPlugin } from './api-access-plugin.js';
 export type { ApiAccessPluginOptions } from './plugin/options.js';
+export { REQUEST_LOG_CSV_PATH, type AdminRoutesOptions } from './plugin/request-log-csv.js';

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { generateToken, hashToken } from 'adminjs-api-access';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.js';
+import { createTestDatabase } from '../../test/helpers/database.js';
+import { freshPostgresDatabase, pgClient } from './postgres.js';
 
 export const BENCH_PEPPER = 'bench-pepper-0123456789-abcdefghijklmnopqrstuvwxyz';
 export const TOKEN_PREFIX = 'aat';
@@ -99,21 +100,83 @@ export function insertTokens(db: Database.Database, spec: TokenSpec): InsertedTo
   return { ids, secrets };
 }
 
+export type Provider = 'sqlite' | 'postgres';
+
+/** The database a figure runs on. */
+export interface BenchDatabase {
+  provider: Provider;
+  url: string;
+  /** Request-log rows, and the requests the usage rollups counted. */
+  counts(): Promise<{ rows: number; tokens: number; rollupRequests: number; rollupDays: number }>;
+  remove(): Promise<void>;
+}
+
+const ROLLUP_REQUESTS = `SUM("ok" + "clientError" + "serverError" + "refused" + "aborted")`;
+
 /** A database for the API benchmarks: one role with the sample route's scope and `count` valid tokens. */
-export function apiDatabase(count: number): { db: TestDatabase; secrets: string[]; ids: string[] } {
+export async function apiDatabase(count: number, provider: Provider = 'sqlite'): Promise<{ db: BenchDatabase; secrets: string[]; ids: string[] }> {
+  const spec: TokenSpec = { count, idPrefix: 'tk', ownerId: 'bench-owner', ownerEmail: 'owner@example.com', roleIds: ['bench-role'], keepSecrets: count };
+  const role = { id: 'bench-role', name: 'Bench vault summary', scopes: [BENCH_SCOPE] };
+  if (provider === 'postgres') {
+    const database = await freshPostgresDatabase();
+    const client = await pgClient(database.url);
+    try {
+      const now = new Date();
+      await client.query('INSERT INTO "ApiRole" ("id", "name", "description", "scopes", "updatedAt") VALUES ($1, $2, \'\', $3, $4)', [role.id, role.name, JSON.stringify(role.scopes), now]);
+      const ids: string[] = [];
+      const secrets: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const id = `tk${i.toString(36).padStart(7, '0')}`;
+        const secret = generateToken(TOKEN_PREFIX);
+        await client.query(
+          `INSERT INTO "ApiToken" ("id", "name", "description", "secretHash", "lastFour", "allowedIps", "ownerId", "ownerEmail", "createdById", "createdByEmail", "updatedAt")
+           VALUES ($1, $2, '', $3, $4, '[]', $5, $6, $5, $6, $7)`,
+          [id, `tk token ${i}`, hashToken(BENCH_PEPPER, secret), secret.slice(-4), spec.ownerId, spec.ownerEmail, now],
+        );
+        await client.query('INSERT INTO "ApiTokenRole" ("id", "tokenId", "roleId", "assignedById", "assignedByEmail") VALUES ($1, $2, $3, $4, $5)', [`${id}-${role.id}`, id, role.id, spec.ownerId, spec.ownerEmail]);
+        ids.push(id);
+        secrets.push(secret);
+      }
+      return { db: { provider, url: database.url, counts: () => postgresCounts(database.url), remove: () => database.remove() }, secrets, ids };
+    } finally {
+      await client.end();
+    }
+  }
   const db = freshDatabase();
   const sqlite = new Database(db.file);
-  insertRole(sqlite, { id: 'bench-role', name: 'Bench vault summary', scopes: [BENCH_SCOPE] });
-  const { secrets, ids } = insertTokens(sqlite, {
-    count,
-    idPrefix: 'tk',
-    ownerId: 'bench-owner',
-    ownerEmail: 'owner@example.com',
-    roleIds: ['bench-role'],
-    keepSecrets: count,
-  });
+  insertRole(sqlite, role);
+  const { secrets, ids } = insertTokens(sqlite, spec);
   sqlite.close();
-  return { db, secrets, ids };
+  const counts = async () => {
+    const reader = new Database(db.file, { readonly: true });
+    try {
+      const one = (sql: string) => Number((reader.prepare(sql).get() as { n: number | null }).n ?? 0);
+      return {
+        rows: one('SELECT COUNT(*) AS n FROM "ApiRequestLog"'),
+        tokens: one('SELECT COUNT(DISTINCT "tokenId") AS n FROM "ApiRequestLog"'),
+        rollupRequests: one(`SELECT ${ROLLUP_REQUESTS} AS n FROM "ApiTokenUsageDay"`),
+        rollupDays: one(`SELECT ${ROLLUP_REQUESTS} AS n FROM "ApiUsageDay"`),
+      };
+    } finally {
+      reader.close();
+    }
+  };
+  return { db: { provider, url: db.url, counts, remove: async () => db.remove() }, secrets, ids };
+}
+
+async function postgresCounts(url: string): Promise<{ rows: number; tokens: number; rollupRequests: number; rollupDays: number }> {
+  const client = await pgClient(url);
+  try {
+    const one = async (sql: string) => Number((await client.query<{ n: string | null }>(sql)).rows[0]?.n ?? 0);
+    return {
+      rows: await one('SELECT COUNT(*) AS n FROM "ApiRequestLog"'),
+      tokens: await one('SELECT COUNT(DISTINCT "tokenId") AS n FROM "ApiRequestLog"'),
+      rollupRequests: await one(`SELECT ${ROLLUP_REQUESTS} AS n FROM "ApiTokenUsageDay"`),
+      rollupDays: await one(`SELECT ${ROLLUP_REQUESTS} AS n FROM "ApiUsageDay"`),
+    };
+  } finally {
+    await client.end();
+  }
 }
 
 /** Well-formed tokens (right prefix, alphabet, length and checksum) that were never issued. */

@@ -1,12 +1,11 @@
 import AdminJS, { ForbiddenError, ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type AdminJSOptions, type After, type Before, type LocaleTranslations } from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/prisma';
-import * as PrismaModule from '@prisma/client';
 import type { PrismaClient } from '@prisma/client';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import session from 'express-session';
 import { z } from 'zod';
-import { datamodelModel, stripParams, validateListQuery } from 'adminjs-api-access';
+import { adminRequestGuard, prismaResource, stripParams, validateListQuery, type AdminRequestGuardOptions } from 'adminjs-api-access';
 import { ADMIN, hashPassword, NO_ACCESS, SUPER_ADMIN, type AdminUsers, type SessionAdmin } from './users.js';
 
 AdminJS.registerAdapter({ Database, Resource });
@@ -118,7 +117,7 @@ function adminUserResource(prisma: PrismaClient, users: AdminUsers, onSaved: (us
   const fresh = freshSuperAdmin(users);
   const input = adminUserInput(prisma);
   return {
-    resource: { model: datamodelModel('AdminUser'), client: prisma, clientModule: PrismaModule },
+    resource: prismaResource(prisma, 'AdminUser'),
     options: {
       navigation: { name: 'Back office', icon: 'Users' },
       properties: {
@@ -230,8 +229,12 @@ export interface BuildAdminOptions {
   translations?: LocaleTranslations;
   /** Sign-in attempts per minute per client before a pause. */
   maxSignInAttempts?: number;
+  /** Routes served inside the admin router with the signed-in session, e.g. the API-access plugin's CSV export. */
+  routes?: RequestHandler[];
   /** Told the id of an admin user whose record was edited (e.g. to follow a changed e-mail address). */
   onAdminUserSaved?: (userId: string) => Promise<unknown>;
+  /** Which state-changing requests the panel accepts: see adminRequestGuard (default: only the panel's own). */
+  requestGuard?: AdminRequestGuardOptions;
 }
 
 export async function buildAdmin(options: BuildAdminOptions): Promise<AdminSetup> {
@@ -265,11 +268,14 @@ export async function buildAdmin(options: BuildAdminOptions): Promise<AdminSetup
     sessionOptions,
   );
   const router = express.Router();
+  // First: a POST from another site or origin is refused before anything reads it or its session.
+  router.use(adminRequestGuard(options.requestGuard));
   // The same session middleware AdminJS puts in its router, run first so that the steps below see
   // the session; AdminJS's own then finds req.session and steps aside, as express-session does.
   router.use(session(sessionOptions));
   router.post(routerPath(admin, admin.options.loginPath), newSessionOnSignIn);
   router.use(freshSession(options.users));
+  for (const route of options.routes ?? []) router.use(route);
   router.use(['/api/resources/:resourceId/actions/:action', '/api/resources/:resourceId/records/:recordId/:action', '/api/resources/:resourceId/bulk/:action'], unknownActions(admin));
   router.use(adminRouter);
   router.use(errorAnswer);

@@ -1,15 +1,20 @@
 import express, { type Express } from 'express';
 import type { PrismaClient } from '@prisma/client';
 import { ComponentLoader, type CurrentAdmin } from 'adminjs';
-import { apiAccessPlugin, type ApiAccessPlugin, type ApiAccessPluginOptions, type Clock, type Logger } from 'adminjs-api-access';
+import { apiAccessPlugin, type AdminRequestGuardOptions, type ApiAccessPlugin, type ApiAccessPluginOptions, type Clock, type Logger } from 'adminjs-api-access';
 import { buildAdmin } from './admin.js';
 import { isPostgresUrl } from './database-url.js';
 import { createPrismaClient } from './prisma.js';
 import { sampleApi } from './sample-api.js';
+import { securityHeaders } from './security-headers.js';
 import { PrismaSessionStore } from './session-store.js';
+import { startupLock, type StartupLock } from './startup-lock.js';
 import { parseTrustProxy } from './trust-proxy.js';
 import { AdminUsers, SUPER_ADMIN } from './users.js';
 import type AdminJS from 'adminjs';
+
+/** Where the example host takes GitHub's secret scanning reports. */
+export const LEAK_REPORT_PATH = '/api/github/secret-scanning';
 
 export interface ExampleAppOptions {
   databaseUrl: string;
@@ -25,6 +30,8 @@ export interface ExampleAppOptions {
   trustProxy?: boolean | number | string;
   /** A PrismaClient to use instead of one on databaseUrl. */
   prisma?: PrismaClient;
+  /** Which state-changing admin requests are accepted (default: only the panel's own; see adminRequestGuard). */
+  adminRequests?: AdminRequestGuardOptions;
 }
 
 export interface ExampleApp {
@@ -34,6 +41,8 @@ export interface ExampleApp {
   users: AdminUsers;
   admin: AdminJS;
   sessionStore: PrismaSessionStore;
+  /** Serialises one-time start-up work (the seed) across processes on this database. */
+  startupLock: StartupLock;
   /** Flushes request logs and last-used times, then disconnects. */
   close(): Promise<void>;
 }
@@ -81,14 +90,21 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     resources: apiAccess.resources,
     translations: apiAccess.translations,
     componentLoader,
+    // The request-log CSV export, served with the admin session.
+    routes: [apiAccess.adminRoutes()],
     // Tokens keep copies of their owner's and author's e-mail address: they follow an edit.
     onAdminUserSaved: (userId) => apiAccess.service.syncUserEmail(userId),
+    ...(options.adminRequests ? { requestGuard: options.adminRequests } : {}),
   });
 
   const app = express();
   app.disable('x-powered-by');
   const trustProxy = parseTrustProxy(options.trustProxy ?? process.env.TRUST_PROXY);
   if (trustProxy !== false) app.set('trust proxy', trustProxy);
+  app.use(securityHeaders());
+  // GitHub's secret scanning partner program reports leaked tokens here (README "Leaked tokens").
+  // Before any JSON body parser: the handler checks the signature over the raw body.
+  app.post(LEAK_REPORT_PATH, apiAccess.leakReportHandler());
   app.use('/api/v1', sampleApi(apiAccess, async () => void (await prisma.$queryRawUnsafe('SELECT 1'))));
   app.use(admin.options.rootPath, adminRouter);
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
@@ -100,6 +116,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     users,
     admin,
     sessionStore,
+    startupLock: startupLock(options.databaseUrl),
     async close() {
       sessionStore.close();
       await apiAccess.close();

@@ -14,7 +14,15 @@ export function sqliteUrl(env: NodeJS.ProcessEnv = process.env): string {
   return `file:${path.join(exampleAppDir, 'data', 'app.db')}`;
 }
 
-/** The example host's database: DATABASE_URL when it is a PostgreSQL URL, else the SQLite file of sqliteUrl(). */
+/**
+ * The example host's database: DATABASE_URL when it is a PostgreSQL URL, else the SQLite file of
+ * sqliteUrl(). Any other DATABASE_URL is refused rather than quietly replaced by the SQLite file.
+ */
 export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return isPostgresUrl(env.DATABASE_URL) ? env.DATABASE_URL! : sqliteUrl(env);
+  const url = env.DATABASE_URL;
+  if (url && !isPostgresUrl(url) && !url.startsWith('file:')) {
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? 'no scheme';
+    throw new Error(`DATABASE_URL must be file:PATH (SQLite) or postgresql://USER:PASSWORD@HOST:PORT/DATABASE (PostgreSQL); it has ${scheme}.`);
+  }
+  return isPostgresUrl(url) ? url! : sqliteUrl(env);
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import type { ApiAccess, Actor } from 'adminjs-api-access';
 import { SCOPES } from './sample-api.js';
+import type { StartupLock } from './startup-lock.js';
 import { ADMIN, hashPassword, SUPER_ADMIN } from './users.js';
 
 /** Sign-ins of the example host. Printed at start-up: this is a demo, not a production setup. */
@@ -24,8 +25,15 @@ export interface SeedResult {
  * Seeds an empty database: two admins, the three roles, and a few tokens made through the
  * token service (so each has its audit event). Their secrets are thrown away: nobody can
  * use them, they only show what the screens look like with data.
+ *
+ * Under the start-up lock, so that of several processes starting together on one empty
+ * database exactly one seeds it; the others wait for it, then find admins and seed nothing.
  */
-export async function seed(prisma: PrismaClient, apiAccess: ApiAccess): Promise<SeedResult> {
+export async function seed(prisma: PrismaClient, apiAccess: ApiAccess, lock: StartupLock): Promise<SeedResult> {
+  return lock(() => seedEmpty(prisma, apiAccess));
+}
+
+async function seedEmpty(prisma: PrismaClient, apiAccess: ApiAccess): Promise<SeedResult> {
   if ((await prisma.adminUser.count()) > 0) return { seeded: false };
   const users = [];
   for (const user of SEEDED_SIGN_INS) {

@@ -1,28 +1,27 @@
 import { flat, type ActionContext, type ResourceOptions } from 'adminjs';
 import { errorResponse, recordJson, type PluginContext } from '../plugin/context.js';
-import { normalizeFilters } from '../plugin/list-query.js';
+import { requestLogFilterOf } from '../plugin/request-log-filters.js';
 
 type Actions = NonNullable<ResourceOptions['actions']>;
 
 /** Request logs, read-only, filtered by token and period, newest first; core decides whose logs one may read. */
-export function requestLogActions(ctx: PluginContext): Actions {
+export function requestLogActions(ctx: PluginContext, list: { list: string; csvPath: string }): Actions {
   const { service } = ctx.apiAccess;
   const isAccessible = ({ currentAdmin }: ActionContext) => ctx.canUseFeature(currentAdmin);
   const denied = { isAccessible: false, isVisible: false };
   return {
     list: {
       isAccessible,
+      // The list with its CSV export, which links to csvPath inside the admin router.
+      component: list.list,
+      custom: { csvPath: list.csvPath },
       handler: async (request, _response, context) => {
         try {
           const actor = await ctx.actor(context);
           const query = flat.unflatten(request.query ?? {}) as Record<string, unknown>;
-          // The period filter arrives as filters.createdAt~~from from AdminJS's date picker.
-          const filters = Object.fromEntries(normalizeFilters(query.filters)) as Record<string, unknown>;
-          const createdAt = (filters.createdAt ?? {}) as { from?: string; to?: string };
+          // The period arrives as filters.createdAt~~last (ready-made) or ~~from / ~~to (a range).
           const page = await service.listRequestLogs(actor, {
-            ...(filters.tokenId ? { tokenId: String(filters.tokenId) } : {}),
-            ...(createdAt.from ? { from: createdAt.from } : {}),
-            ...(createdAt.to ? { to: createdAt.to } : {}),
+            ...requestLogFilterOf(query.filters, ctx.apiAccess.clock()),
             page: Math.max(1, Number(query.page) || 1),
             perPage: Math.min(500, Math.max(1, Number(query.perPage) || 20)),
           });

@@ -1,9 +1,13 @@
 import { flat, type ActionContext, type ActionRequest, type ActionResponse, type ResourceOptions } from 'adminjs';
+import type { ConfirmScreen } from '../components/confirm-screen.js';
 import type { Actor, TokenView } from '../core/types.js';
 import { errorResponse, isPost, payloadOf, recordJson, type PluginContext } from '../plugin/context.js';
+import { normalizeFilters } from '../plugin/list-query.js';
 import { tokenParams } from './token-params.js';
 import { formInput } from './form-input.js';
+import { chosenUserId, userChoices } from '../plugin/user-choices.js';
 import { GUIDANCE } from './guidance.js';
+import { noStore } from './secret-response.js';
 
 type Actions = NonNullable<ResourceOptions['actions']>;
 
@@ -17,6 +21,8 @@ export interface TokenComponents {
   roleFilter: string;
   /** The request-log and audit-trail filter by token, found by its name. */
   tokenFilter: string;
+  /** The token-admin grant's form: a super admin picked from the host's users. */
+  grantForm: string;
 }
 
 /** The fields the token list can be sorted by. */
@@ -32,7 +38,7 @@ async function formInfo(ctx: PluginContext, actor: Actor) {
   const { service, policy } = ctx.apiAccess;
   const resolved = await service.resolveActor(actor);
   const canChooseOwner = resolved.isSuperAdmin && resolved.isTokenAdmin;
-  const users = canChooseOwner && ctx.options.listUsers ? await ctx.options.listUsers() : [];
+  const owners = canChooseOwner ? await userChoices(ctx.apiAccess, ctx.options.listUsers, 'owner') : [];
   return {
     roles: await service.listRoles(),
     expiryPresetsDays: policy.expiryPresetsDays,
@@ -44,7 +50,7 @@ async function formInfo(ctx: PluginContext, actor: Actor) {
     editPolicy: policy.editPolicy,
     maxActiveTokensPerOwner: policy.maxActiveTokensPerOwner,
     canChooseOwner,
-    owners: users.map((u) => ({ id: u.id, email: u.email })),
+    owners,
     currentUser: { id: actor.id, email: actor.email },
     apiBaseUrl: ctx.options.apiBaseUrl,
     guidance: GUIDANCE,
@@ -73,7 +79,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
   const recordAction = (
     run: (actor: Actor, id: string, input: Record<string, unknown>) => Promise<{ token: TokenView; secret?: string; message: string }>,
   ) =>
-    async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    async (request: ActionRequest, response: unknown, context: ActionContext): Promise<ActionResponse> => {
       try {
         const actor = await ctx.actor(context);
         if (!isPost(request)) {
@@ -81,6 +87,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
           return { record: toRecord(context, token), form: await formInfo(ctx, actor) };
         }
         const { token, secret, message } = await run(actor, recordId(request), formInput(payloadOf(request)));
+        if (secret) noStore(response);
         return { record: toRecord(context, token), ...(secret ? { secret } : {}), notice: { message, type: 'success' } };
       } catch (error) {
         return errorResponse(error);
@@ -101,6 +108,8 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
             const roles = await service.listRoles();
             roleId = roles.find((r) => r.id === filters.roles || r.name === filters.roles)?.id ?? filters.roles;
           }
+          // "Expires" as a period (filters.expiresAt~~from / ~~to), as the overview links to it.
+          const expires = normalizeFilters(query.filters).get('expiresAt') as { from?: string; to?: string } | undefined;
           const sortBy = sortField(query.sortBy);
           const direction = query.direction === 'asc' ? 'asc' : 'desc';
           const page = await service.list(actor, {
@@ -110,6 +119,8 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
             ...(filters.ownerId ? { ownerId: filters.ownerId } : {}),
             ...(filters.ownerEmail ? { ownerEmail: filters.ownerEmail } : {}),
             ...(filters.name ? { search: filters.name } : {}),
+            ...(expires?.from ? { expiresFrom: expires.from } : {}),
+            ...(expires?.to ? { expiresTo: expires.to } : {}),
             page: Math.max(1, Number(query.page) || 1),
             perPage: Math.min(500, Math.max(1, Number(query.perPage) || 10)),
             sortBy,
@@ -151,11 +162,15 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     new: {
       isAccessible,
       component: components.create,
-      handler: async (request, _response, context) => {
+      handler: async (request, response, context) => {
         try {
           const actor = await ctx.actor(context);
           if (!isPost(request)) return { form: await formInfo(ctx, actor) };
-          const { token, secret } = await service.create(actor, formInput(payloadOf(request)));
+          const input = formInput(payloadOf(request));
+          // A chosen owner must be one of the host's listed users before findById is asked.
+          if (input.ownerId !== undefined && input.ownerId !== actor.id) input.ownerId = await chosenUserId(ctx.options.listUsers, input.ownerId, 'ownerId');
+          const { token, secret } = await service.create(actor, input);
+          noStore(response);
           return {
             record: toRecord(context, token),
             secret,
@@ -179,6 +194,12 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       icon: 'RefreshCw',
       isAccessible,
       component: components.tokenAction,
+      custom: {
+        question: 'Rotate this token? It keeps its id and permissions and gets a new secret. Integrations must switch to the new secret.',
+        button: 'Rotate',
+        danger: true,
+        input: 'graceSeconds',
+      } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id, input) => {
         const { token, secret } = await service.rotate(actor, id, { graceSeconds: input.graceSeconds ?? 0 });
         return { token, secret, message: `Token "${token.name}" rotated. Update your integrations with the new secret.` };
@@ -189,6 +210,12 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       icon: 'RotateCw',
       isAccessible,
       component: components.tokenAction,
+      custom: {
+        question: 'Regenerate this token? A new secret fully replaces the old one, which stops working at once, and the token gets a new expiry.',
+        button: 'Regenerate',
+        danger: true,
+        input: 'expiry',
+      } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id, input) => {
         const { token, secret } = await service.regenerate(actor, id, { expiry: input.expiry });
         return { token, secret, message: `Token "${token.name}" regenerated. The old secret no longer works.` };
@@ -200,6 +227,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       isAccessible,
       isVisible: ({ currentAdmin, record }) => ctx.canUseFeature(currentAdmin) && record?.params?.enabled !== false,
       component: components.tokenAction,
+      custom: { question: 'Disable this token? Requests with it are refused until you enable it again.', button: 'Disable', danger: true } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id) => {
         const token = await service.disable(actor, id);
         return { token, message: `Token "${token.name}" disabled. Requests with it are refused until you enable it.` };
@@ -211,6 +239,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       isAccessible,
       isVisible: ({ currentAdmin, record }) => ctx.canUseFeature(currentAdmin) && record?.params?.enabled === false,
       component: components.tokenAction,
+      custom: { question: 'Enable this token? Requests with it will be accepted again.', button: 'Enable', danger: false } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id) => {
         const token = await service.enable(actor, id);
         return { token, message: `Token "${token.name}" enabled.` };

@@ -6,6 +6,7 @@ import ExpiryPicker from './ExpiryPicker';
 import Guidance from './Guidance';
 import RevealSecret from './RevealSecret';
 import TokenFields, { toPayload, type TokenFieldValues } from './TokenFields';
+import UserPicker from './UserPicker';
 
 type Errors = Record<string, string>;
 
@@ -75,12 +76,14 @@ const CreateToken: React.FC<ActionProps> = ({ resource }) => {
       {form.canChooseOwner ? (
         <FormGroup error={Boolean(errors.ownerId)}>
           <Label htmlFor="token-owner">Owner</Label>
-          <select id="token-owner" data-testid="field-owner" value={ownerId} style={{ padding: 8 }} onChange={(e) => setOwnerId(e.target.value)}>
-            <option value="">Me ({form.currentUser.email})</option>
-            {form.owners.filter((o) => o.id !== form.currentUser.id).map((o) => (
-              <option key={o.id} value={o.id}>{o.email}</option>
-            ))}
-          </select>
+          <UserPicker
+            inputId="token-owner"
+            testId="field-owner"
+            users={form.owners.filter((o) => o.id !== form.currentUser.id)}
+            value={ownerId}
+            onChange={setOwnerId}
+            placeholder={`Me (${form.currentUser.email})`}
+          />
           {errors.ownerId ? <FormMessage data-testid="error-ownerId">{errors.ownerId}</FormMessage> : null}
         </FormGroup>
       ) : null}

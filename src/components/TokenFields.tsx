@@ -1,6 +1,7 @@
 import React from 'react';
 import { Box, FormGroup, FormMessage, Input, Label, TextArea } from '@adminjs/design-system';
 import type { FormInfo } from './api';
+import NoRolesYet from './NoRolesYet';
 
 export interface TokenFieldValues {
   name: string;
@@ -47,6 +48,7 @@ const TokenFields: React.FC<{
       </FormGroup>
       <FormGroup error={Boolean(errors.roleIds)}>
         <Label required>Roles</Label>
+        {form.roles.length === 0 ? <NoRolesYet /> : null}
         {form.roles.map((role) => (
           <Box key={role.id} flex flexDirection="row" alignItems="center" mb="sm">
             <input

@@ -10,7 +10,8 @@ export interface FormInfo {
   rotationGraceSeconds: number[];
   editPolicy: 'keep-secret' | 'invalidate-secret' | 'forbid';
   canChooseOwner: boolean;
-  owners: Array<{ id: string; email: string }>;
+  /** The users a token admin may choose as owner, each marked with why it cannot be chosen (or null). */
+  owners: Array<{ id: string; email: string; unavailable: string | null }>;
   currentUser: { id: string; email: string };
   apiBaseUrl: string;
   guidance: string[];

@@ -1,15 +1,15 @@
-import type { Prisma, PrismaClient } from '@prisma/client';
 import type { AccessOptions } from './access.js';
 import type { TokenChange, TokenEvents } from './events.js';
 import { hashToken } from './hashing.js';
 import type { Policy } from './policy.js';
+import type { TokenRecord, TokenStore } from './store.js';
 import { generateToken, lastFourOf } from './token-format.js';
-import { toTokenView, type TokenRow } from './token-view.js';
+import { toTokenView } from './token-view.js';
 import type { Clock, TokenView, UserDirectory } from './types.js';
 
-/** What every operation on tokens, roles and grants is given: the database and the deployment's settings. */
+/** What every operation on tokens, roles and grants is given: the store and the deployment's settings. */
 export interface TokenServiceDeps {
-  prisma: PrismaClient;
+  store: TokenStore;
   pepper: string;
   tokenPrefix: string;
   policy: Policy;
@@ -19,11 +19,9 @@ export interface TokenServiceDeps {
   events: TokenEvents;
 }
 
-export type Tx = Prisma.TransactionClient;
-
-/** A token row as callers see it, at `now`. */
-export function viewOf(deps: TokenServiceDeps, row: TokenRow, now: Date): TokenView {
-  return toTokenView(row, deps.tokenPrefix, now);
+/** A token record as callers see it, at `now`. */
+export function viewOf(deps: TokenServiceDeps, record: TokenRecord, now: Date): TokenView {
+  return toTokenView(record, deps.tokenPrefix, now);
 }
 
 /** A new secret and what is stored of it: its hash and its last four characters. */

@@ -22,6 +22,8 @@ export const ErrorCodes = [
   'FORBIDDEN',
   'DATABASE_UNAVAILABLE',
   'SEARCH_TOO_BROAD',
+  /** The host's integration is incomplete (a missing model or table, a user directory giving bad answers): the message says what to change. */
+  'HOST_MISCONFIGURED',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 
@@ -67,6 +69,7 @@ export class ApiAccessError extends Error {
       case 'DATABASE_UNAVAILABLE':
         return 503;
       case 'INVALID_OPTIONS':
+      case 'HOST_MISCONFIGURED':
         return 500;
       default:
         return 422;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiAccessError, type ErrorCode, type FieldError } from './errors.js';
 import { normalizeCidr } from './cidr.js';
 import type { Policy } from './policy.js';
+import { MAX_USER_ID_LENGTH, normalizeUserId } from './user-id.js';
 
 const DAY_MS = 86_400_000;
 /** Without a maxLifetimeDays policy, a date further than this is a typo, not a plan. */
@@ -79,7 +80,11 @@ const expirySchema = z.discriminatedUnion(
   ],
   { error: 'Choose an expiry: a number of days, a date, or never.' },
 );
-const ownerIdSchema = z.string({ error: 'Owner must be a user id.' }).trim().min(1, 'Owner must be a user id.').max(64);
+// A host's Int id may come as a number: made text here, as every user id is (see user-id.ts).
+const ownerIdSchema = z.preprocess(
+  (value) => (typeof value === 'number' || typeof value === 'bigint' ? (normalizeUserId(value) ?? value) : value),
+  z.string({ error: 'Owner must be a user id.' }).trim().min(1, 'Owner must be a user id.').max(MAX_USER_ID_LENGTH),
+);
 
 const createSchema = z.object({
   name: nameSchema,

@@ -7,7 +7,7 @@ export type EditPolicy = (typeof EditPolicies)[number];
 
 export const SCOPE_PATTERN = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
 
-const policySchema = z
+export const policySchema = z
   .object({
     /** Enabled, unexpired tokens one owner may hold at once (seed 000: five). */
     maxActiveTokensPerOwner: z.number().int().min(1).max(10_000).default(5),

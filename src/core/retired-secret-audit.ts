@@ -1,6 +1,4 @@
-import type { PrismaClient } from '@prisma/client';
-import { recordAudit } from './audit.js';
-import { inOwnTransaction } from './own-transaction.js';
+import type { TokenStore } from './store.js';
 import type { Actor, Clock } from './types.js';
 
 /** Whom the audit log names when no admin acted: a client of the host's API. */
@@ -35,7 +33,7 @@ export class RetiredSecretAudit {
   private readonly maxTracked: number;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly store: Pick<TokenStore, 'recordAudit'>,
     private readonly clock: Clock,
     private readonly onError: (error: unknown) => void,
     options: RetiredSecretAuditOptions = {},
@@ -50,16 +48,14 @@ export class RetiredSecretAudit {
     const last = this.recordedAt.get(use.tokenId);
     if (last !== undefined && now - last < this.intervalMs) return false;
     this.remember(use.tokenId, now);
-    const write = inOwnTransaction(this.prisma, (tx) =>
-      recordAudit(
-        tx,
-        API_CLIENT_ACTOR,
-        'token.rotated_secret_used',
-        { id: use.tokenId, name: use.tokenName },
-        { ip: use.ip ?? 'unknown', graceEndedAt: use.graceEndedAt?.toISOString() ?? null },
-        new Date(now),
-      ),
-    )
+    const write = this.store
+      .recordAudit({
+        actor: API_CLIENT_ACTOR,
+        action: 'token.rotated_secret_used',
+        token: { id: use.tokenId, name: use.tokenName },
+        details: { ip: use.ip ?? 'unknown', graceEndedAt: use.graceEndedAt?.toISOString() ?? null },
+        at: new Date(now),
+      })
       .catch((error: unknown) => {
         if (this.recordedAt.get(use.tokenId) === now) this.recordedAt.delete(use.tokenId);
         this.onError(error);

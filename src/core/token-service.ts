@@ -3,7 +3,11 @@ import type { TokenServiceDeps } from './context.js';
 import { grantTokenAdmin } from './grants/grant.js';
 import { resolveActor } from './grants/resolve-actor.js';
 import { revokeTokenAdmin } from './grants/revoke.js';
+import { requestLogPages } from './request-logs/export.js';
 import { listRequestLogs, type RequestLogPage } from './request-logs/list.js';
+import { usageOverview } from './usage/overview.js';
+import { tokenUsage } from './usage/token-usage.js';
+import type { TokenUsage, UsageOverview } from './usage/usage-view.js';
 import { createRole } from './roles/create.js';
 import { deleteRole } from './roles/delete.js';
 import { editRole } from './roles/edit.js';
@@ -17,13 +21,14 @@ import { listTokens, type TokenPage } from './tokens/list.js';
 import { regenerateToken } from './tokens/regenerate.js';
 import { rotateToken } from './tokens/rotate.js';
 import { syncUserEmail, type EmailSyncResult } from './users/sync-email.js';
-import type { Actor, IssuedToken, RoleView, TokenView } from './types.js';
+import type { ActorInput, IssuedToken, RequestLogView, RoleView, TokenView } from './types.js';
+import { checkedActor } from './user-id.js';
 
 export type { TokenServiceDeps } from './context.js';
 export type { ListTokensQuery, TokenPage } from './tokens/list.js';
 export type { RequestLogPage } from './request-logs/list.js';
+export type { TokenRef, TokenUsage, UsageDay, UsageOverview, UsageTotals } from './usage/usage-view.js';
 export type { EmailSyncResult } from './users/sync-email.js';
-export { MAX_WILDCARD_SEARCH_MATCHES } from './tokens/text-search.js';
 
 /**
  * Every operation on tokens, roles and the token-admin grant, one method each. Each operation
@@ -34,66 +39,86 @@ export { MAX_WILDCARD_SEARCH_MATCHES } from './tokens/text-search.js';
 export class TokenService {
   constructor(private readonly deps: TokenServiceDeps) {}
 
+  // Every method takes the actor as host code may give it (an Int id as a number): its id is
+  // made text once here, so that each operation sees one form of it.
+
   /** Adds the server-side token-admin grant to what the host says about the actor. */
-  resolveActor(actor: Actor): Promise<ResolvedActor> {
-    return resolveActor(this.deps, actor);
+  async resolveActor(actor: ActorInput): Promise<ResolvedActor> {
+    return resolveActor(this.deps, checkedActor(actor));
   }
 
   // Tokens: tokens/*.ts
 
-  create(actor: Actor, raw: unknown): Promise<IssuedToken> {
-    return createToken(this.deps, actor, raw);
+  async create(actor: ActorInput, raw: unknown): Promise<IssuedToken> {
+    return createToken(this.deps, checkedActor(actor), raw);
   }
 
   /** New secret, same id and permissions. With a grace period the old secret works a while longer. */
-  rotate(actor: Actor, rawId: unknown, rawOptions: unknown = {}): Promise<IssuedToken> {
-    return rotateToken(this.deps, actor, rawId, rawOptions);
+  async rotate(actor: ActorInput, rawId: unknown, rawOptions: unknown = {}): Promise<IssuedToken> {
+    return rotateToken(this.deps, checkedActor(actor), rawId, rawOptions);
   }
 
   /** New secret that fully replaces the old one, with a new expiry. */
-  regenerate(actor: Actor, rawId: unknown, rawOptions: unknown): Promise<IssuedToken> {
-    return regenerateToken(this.deps, actor, rawId, rawOptions);
+  async regenerate(actor: ActorInput, rawId: unknown, rawOptions: unknown): Promise<IssuedToken> {
+    return regenerateToken(this.deps, checkedActor(actor), rawId, rawOptions);
   }
 
-  enable(actor: Actor, rawId: unknown): Promise<TokenView> {
-    return setTokenEnabled(this.deps, actor, rawId, true);
+  async enable(actor: ActorInput, rawId: unknown): Promise<TokenView> {
+    return setTokenEnabled(this.deps, checkedActor(actor), rawId, true);
   }
 
-  disable(actor: Actor, rawId: unknown): Promise<TokenView> {
-    return setTokenEnabled(this.deps, actor, rawId, false);
+  async disable(actor: ActorInput, rawId: unknown): Promise<TokenView> {
+    return setTokenEnabled(this.deps, checkedActor(actor), rawId, false);
   }
 
   /**
    * Edits name, description, tags, roles and IP ranges under the deployment's edit policy.
    * Under "invalidate-secret" the old secret stops working and the new one is returned once.
    */
-  edit(actor: Actor, rawId: unknown, raw: unknown): Promise<{ token: TokenView; secret?: string }> {
-    return editToken(this.deps, actor, rawId, raw);
+  async edit(actor: ActorInput, rawId: unknown, raw: unknown): Promise<{ token: TokenView; secret?: string }> {
+    return editToken(this.deps, checkedActor(actor), rawId, raw);
   }
 
   /** Deletes at once and for good: the next request with the token is refused. */
-  delete(actor: Actor, rawId: unknown): Promise<void> {
-    return deleteToken(this.deps, actor, rawId);
+  async delete(actor: ActorInput, rawId: unknown): Promise<void> {
+    return deleteToken(this.deps, checkedActor(actor), rawId);
   }
 
   /** All or nothing: if any token is missing or not the actor's to delete, none is deleted. */
-  bulkDelete(actor: Actor, rawIds: unknown): Promise<{ deleted: number }> {
-    return bulkDeleteTokens(this.deps, actor, rawIds);
+  async bulkDelete(actor: ActorInput, rawIds: unknown): Promise<{ deleted: number }> {
+    return bulkDeleteTokens(this.deps, checkedActor(actor), rawIds);
   }
 
-  get(actor: Actor, rawId: unknown): Promise<TokenView> {
-    return getToken(this.deps, actor, rawId);
+  async get(actor: ActorInput, rawId: unknown): Promise<TokenView> {
+    return getToken(this.deps, checkedActor(actor), rawId);
   }
 
-  list(actor: Actor, rawQuery: unknown = {}): Promise<TokenPage> {
-    return listTokens(this.deps, actor, rawQuery);
+  async list(actor: ActorInput, rawQuery: unknown = {}): Promise<TokenPage> {
+    return listTokens(this.deps, checkedActor(actor), rawQuery);
   }
 
   // Request logs: request-logs/list.ts
 
   /** Request logs, newest first: all of them for token admins, else only those of the actor's own tokens. */
-  listRequestLogs(actor: Actor, rawQuery: unknown = {}): Promise<RequestLogPage> {
-    return listRequestLogs(this.deps, actor, rawQuery);
+  async listRequestLogs(actor: ActorInput, rawQuery: unknown = {}): Promise<RequestLogPage> {
+    return listRequestLogs(this.deps, checkedActor(actor), rawQuery);
+  }
+
+  /** The same logs under `rawFilter` ({ tokenId, from, to }), newest first, read a page at a time as they are consumed (an export). */
+  async requestLogPages(actor: ActorInput, rawFilter: unknown = {}, pageSize?: number): Promise<AsyncIterable<RequestLogView[]>> {
+    return requestLogPages(this.deps, checkedActor(actor), rawFilter, pageSize);
+  }
+
+  // Usage, from the rollups: usage/*.ts
+
+  /** A token's requests per day over the last 30 or 90 days (`{ days: 30 | 90 }`), with totals. */
+  async tokenUsage(actor: ActorInput, rawTokenId: unknown, rawOptions: unknown = {}): Promise<TokenUsage> {
+    return tokenUsage(this.deps, checkedActor(actor), rawTokenId, rawOptions);
+  }
+
+  /** Counts by status, unused tokens, the week's top tokens and 30 days of traffic (`{ now? }`). */
+  async usageOverview(actor: ActorInput, rawOptions: unknown = {}): Promise<UsageOverview> {
+    return usageOverview(this.deps, checkedActor(actor), rawOptions);
   }
 
   // Roles: roles/*.ts
@@ -102,16 +127,16 @@ export class TokenService {
     return listRoles(this.deps);
   }
 
-  createRole(actor: Actor, raw: unknown): Promise<RoleView> {
-    return createRole(this.deps, actor, raw);
+  async createRole(actor: ActorInput, raw: unknown): Promise<RoleView> {
+    return createRole(this.deps, checkedActor(actor), raw);
   }
 
-  editRole(actor: Actor, rawId: unknown, raw: unknown): Promise<RoleView> {
-    return editRole(this.deps, actor, rawId, raw);
+  async editRole(actor: ActorInput, rawId: unknown, raw: unknown): Promise<RoleView> {
+    return editRole(this.deps, checkedActor(actor), rawId, raw);
   }
 
-  deleteRole(actor: Actor, rawId: unknown): Promise<void> {
-    return deleteRole(this.deps, actor, rawId);
+  async deleteRole(actor: ActorInput, rawId: unknown): Promise<void> {
+    return deleteRole(this.deps, checkedActor(actor), rawId);
   }
 
   // Users: users/sync-email.ts
@@ -126,11 +151,11 @@ export class TokenService {
 
   // The token-admin grant: grants/*.ts
 
-  grantTokenAdmin(actor: Actor, rawUserId: unknown): Promise<void> {
-    return grantTokenAdmin(this.deps, actor, rawUserId);
+  async grantTokenAdmin(actor: ActorInput, rawUserId: unknown): Promise<void> {
+    return grantTokenAdmin(this.deps, checkedActor(actor), rawUserId);
   }
 
-  revokeTokenAdmin(actor: Actor, rawUserId: unknown): Promise<void> {
-    return revokeTokenAdmin(this.deps, actor, rawUserId);
+  async revokeTokenAdmin(actor: ActorInput, rawUserId: unknown): Promise<void> {
+    return revokeTokenAdmin(this.deps, checkedActor(actor), rawUserId);
   }
 }

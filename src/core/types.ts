@@ -5,17 +5,38 @@ export interface Actor {
   isSuperAdmin: boolean;
 }
 
-/** What the plugin needs to know about the host's users. */
-export interface DirectoryUser {
-  id: string;
+/** An actor as host code may give it to the service: the id a string or an integer, made text on the way in. */
+export interface ActorInput extends Omit<Actor, 'id'> {
+  id: string | number | bigint;
+}
+
+/** A user id as a host has it: a string (cuid, uuid) or an integer (autoincrement). */
+export type HostUserId = string | number | bigint;
+
+/** What the plugin needs to know about one of the host's users, as the host's `findById` gives it. */
+export interface HostUser {
+  id: HostUserId;
   email: string;
   isSuperAdmin: boolean;
-  /** Null when the user has never signed in: such users cannot be given tokens (seed 002). */
+  /**
+   * When the user last signed in; null when never. Only users who have signed in at least once
+   * can be given a token by someone else (a token is for a person who exists and uses the back
+   * office). Record it in your `authenticate`.
+   */
   lastSignInAt: Date | null;
 }
 
+/** A host user as the plugin keeps it: the id as a string, checked once where it came in. */
+export interface DirectoryUser extends HostUser {
+  id: string;
+}
+
 export interface UserDirectory {
-  findById(id: string): Promise<DirectoryUser | null>;
+  /**
+   * The user with this id, or null when there is none or they are disabled. The id comes as a
+   * string whatever your id type: convert it (`Number(id)` for an Int id) before your query.
+   */
+  findById(id: string): Promise<HostUser | null>;
 }
 
 export type TokenStatus = 'active' | 'expired' | 'disabled';
@@ -71,15 +92,4 @@ export interface Logger {
   error(message: string, ...rest: unknown[]): void;
 }
 
-export interface RequestLogView {
-  id: number;
-  tokenId: string;
-  tokenName: string;
-  method: string;
-  path: string;
-  status: number;
-  ip: string;
-  userAgent: string;
-  durationMs: number;
-  createdAt: Date;
-}
+export type { RequestLogView } from './request-logs/columns.js';

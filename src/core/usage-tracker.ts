@@ -1,36 +1,19 @@
-import { Prisma, type PrismaClient } from '@prisma/client';
-import { inOwnTransaction } from './own-transaction.js';
+import type { LastUse, TokenStore } from './store.js';
 
 /** Tokens whose last use one UPDATE (in a transaction of its own) writes: a bound on how long it holds the write lock. */
 export const TOKENS_PER_STATEMENT = 500;
-
-interface Usage {
-  at: Date;
-  ip: string | null;
-}
-
-/** UPDATE "ApiToken" SET each token's own "lastUsedAt" and "lastUsedIp", for the tokens in the chunk. */
-function updateStatement(chunk: readonly (readonly [string, Usage])[]): Prisma.Sql {
-  const at = Prisma.join(chunk.map(([tokenId, usage]) => Prisma.sql`WHEN ${tokenId} THEN ${usage.at}`), ' ');
-  const ip = Prisma.join(chunk.map(([tokenId, usage]) => Prisma.sql`WHEN ${tokenId} THEN ${usage.ip}`), ' ');
-  const ids = Prisma.join(chunk.map(([tokenId]) => tokenId));
-  return Prisma.sql`UPDATE "ApiToken" SET
-    "lastUsedAt" = CASE "id" ${at} ELSE "lastUsedAt" END,
-    "lastUsedIp" = CASE "id" ${ip} ELSE "lastUsedIp" END
-    WHERE "id" IN (${ids})`;
-}
 
 /**
  * Keeps "last used" without a write per request: the latest use of each token waits in memory
  * and is written at most once per token per flush interval (a minute by default).
  */
 export class UsageTracker {
-  private pending = new Map<string, Usage>();
+  private pending = new Map<string, LastUse>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly store: Pick<TokenStore, 'writeLastUsed'>,
     private readonly intervalMs: number,
     private readonly onError: (error: unknown) => void,
   ) {}
@@ -64,14 +47,8 @@ export class UsageTracker {
     for (let start = 0; start < batch.length; start += TOKENS_PER_STATEMENT) {
       const chunk = batch.slice(start, start + TOKENS_PER_STATEMENT);
       try {
-        // One plain UPDATE for the chunk: a token deleted meanwhile is simply skipped, and
-        // `updatedAt` keeps the time of the last edit (Prisma's @updatedAt would move it on every
-        // flush, so "updated" would mean "used"). One statement, not one per token: through Prisma
-        // each statement costs ~0.4 ms of the event loop on SQLite, so 1,000 tokens in use held it
-        // for ~400 ms a minute. Each CASE ends in its own column (ELSE), which gives PostgreSQL the
-        // type for the untyped parameters (timestamp, text) with no provider-specific cast. In a
-        // transaction of its own (see inOwnTransaction).
-        await inOwnTransaction(this.prisma, (tx) => tx.$executeRaw(updateStatement(chunk)));
+        // One statement and one transaction a chunk: a bound on how long the write lock is held.
+        await this.store.writeLastUsed(chunk);
       } catch (error) {
         for (const [tokenId, usage] of chunk) if (!this.pending.has(tokenId)) this.pending.set(tokenId, usage);
         this.onError(error);

@@ -1,10 +1,9 @@
-import { Prisma, type PrismaClient } from '@prisma/client';
 import { ipAllowed, parseCidrs, type ParsedCidr } from './cidr.js';
 import { ApiAccessError } from './errors.js';
 import type { TokenEvents } from './events.js';
 import { innerDigest, outerDigest } from './hashing.js';
 import { isWellFormedToken } from './token-format.js';
-import { jsonStringArray } from './token-view.js';
+import type { SecretMatch, TokenStore } from './store.js';
 import type { Clock } from './types.js';
 import type { RetiredSecretUse } from './retired-secret-audit.js';
 
@@ -51,7 +50,8 @@ interface CacheEntry {
 }
 
 export interface VerifierOptions {
-  prisma: PrismaClient;
+  /** Where tokens are looked up by their secrets' hashes. */
+  store: Pick<TokenStore, 'findBySecretHashes'>;
   pepper: string;
   tokenPrefix: string;
   clock: Clock;
@@ -61,21 +61,6 @@ export interface VerifierOptions {
   maxCacheEntries: number;
   /** Told when a rotated-out secret is presented after its grace period, for the audit log. Must not throw. */
   onRetiredSecret?: (use: RetiredSecretUse) => void;
-}
-
-/** A row of the verification query: the token once per role (once, with null scopes, without roles). */
-interface TokenRoleRow {
-  id: string;
-  name: string;
-  ownerId: string;
-  ownerEmail: string;
-  enabled: unknown;
-  expiresAt: unknown;
-  allowedIps: unknown;
-  secretHash: string;
-  previousSecretHash: string | null;
-  previousSecretExpiresAt: unknown;
-  scopes: unknown;
 }
 
 /** Hashes one verification query looks up at most (two bound parameters each). */
@@ -104,27 +89,6 @@ function waiting(): Waiting {
     reject = rej;
   });
   return { promise, resolve, reject };
-}
-
-// A raw query's values arrive as each driver gives them (a Date or a string, a boolean or 0/1,
-// parsed JSON or its text): normalise them the way the model query would.
-function rawBoolean(value: unknown): boolean {
-  return value === true || value === 1 || value === 1n || value === '1' || value === 'true';
-}
-
-function rawTime(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  const time = value instanceof Date ? value.getTime() : new Date(value as string | number).getTime();
-  return Number.isNaN(time) ? null : time;
-}
-
-function rawJson(value: unknown): Prisma.JsonValue {
-  if (typeof value !== 'string') return (value ?? null) as Prisma.JsonValue;
-  try {
-    return JSON.parse(value) as Prisma.JsonValue;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -330,34 +294,16 @@ export class TokenVerifier {
   private async load(keys: string[], now: number): Promise<Map<string, CacheEntry>> {
     const generation = this.generation;
     const hashes = keys.map((key) => outerDigest(this.options.pepper, key));
-    let rows: TokenRoleRow[];
+    let matches: SecretMatch[];
     try {
-      // One statement for the tokens and their roles' scopes (Prisma's findFirst with the nested
-      // roles sends three per token). Standard SQL for SQLite and PostgreSQL, built as one
-      // Prisma.sql and passed as an argument: PostgreSQL's separately generated client has its
-      // own Sql class and would bind a fragment of this one as a value.
-      const list = Prisma.join(hashes);
-      rows = await this.options.prisma.$queryRaw<TokenRoleRow[]>(Prisma.sql`
-        SELECT t."id", t."name", t."ownerId", t."ownerEmail", t."enabled", t."expiresAt", t."allowedIps",
-               t."secretHash", t."previousSecretHash", t."previousSecretExpiresAt", r."scopes"
-        FROM "ApiToken" t
-        LEFT JOIN "ApiTokenRole" a ON a."tokenId" = t."id"
-        LEFT JOIN "ApiRole" r ON r."id" = a."roleId"
-        WHERE t."secretHash" IN (${list}) OR t."previousSecretHash" IN (${list})`);
+      matches = await this.options.store.findBySecretHashes(hashes);
     } catch (cause) {
       throw new ApiAccessError('DATABASE_UNAVAILABLE', 'The token store cannot be reached; the request was refused.', {}, { cause });
     }
-    const byToken = new Map<string, TokenRoleRow[]>();
-    for (const row of rows) {
-      const same = byToken.get(row.id);
-      if (same) same.push(row);
-      else byToken.set(row.id, [row]);
-    }
-    const byHash = new Map<string, { row: TokenRoleRow; roleRows: TokenRoleRow[] }>();
-    for (const roleRows of byToken.values()) {
-      const row = roleRows[0]!;
-      byHash.set(row.secretHash, { row, roleRows });
-      if (row.previousSecretHash !== null && !byHash.has(row.previousSecretHash)) byHash.set(row.previousSecretHash, { row, roleRows });
+    const byHash = new Map<string, SecretMatch>();
+    for (const match of matches) {
+      byHash.set(match.secretHash, match);
+      if (match.previousSecretHash !== null && !byHash.has(match.previousSecretHash)) byHash.set(match.previousSecretHash, match);
     }
     const entries = new Map<string, CacheEntry>();
     for (const [i, key] of keys.entries()) {
@@ -366,18 +312,18 @@ export class TokenVerifier {
       let snapshot: Snapshot | null = null;
       if (found) {
         const token: VerifiedToken = Object.freeze({
-              id: found.row.id,
-              name: found.row.name,
-              ownerId: found.row.ownerId,
-              ownerEmail: found.row.ownerEmail,
-          scopes: Object.freeze([...new Set(found.roleRows.flatMap((r) => jsonStringArray(rawJson(r.scopes))))].sort()),
+          id: found.id,
+          name: found.name,
+          ownerId: found.ownerId,
+          ownerEmail: found.ownerEmail,
+          scopes: Object.freeze(found.scopes),
         });
         snapshot = {
           token,
-          enabled: rawBoolean(found.row.enabled),
-          expiresAt: rawTime(found.row.expiresAt),
-          graceUntil: found.row.secretHash === hash ? null : (rawTime(found.row.previousSecretExpiresAt) ?? 0),
-          ranges: parseCidrs(jsonStringArray(rawJson(found.row.allowedIps))),
+          enabled: found.enabled,
+          expiresAt: found.expiresAt,
+          graceUntil: found.secretHash === hash ? null : (found.previousSecretExpiresAt ?? 0),
+          ranges: parseCidrs(found.allowedIps),
           admitted: Object.freeze({ ok: true, token }),
         };
       }

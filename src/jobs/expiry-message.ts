@@ -32,7 +32,7 @@ export function timeLeft(expiresAt: Date, now: Date): string {
   return days === 1 ? 'in 1 day' : `in ${days} days`;
 }
 
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '@prisma/client';
-import { inOwnTransaction } from '../core/own-transaction.js';
-import { isPrismaKnownError } from '../core/prisma-errors.js';
+import { inOwnTransaction } from '../store/own-transaction.js';
+import { isPrismaKnownError } from '../store/prisma-errors.js';
 import type { Clock, Logger, UserDirectory } from '../core/types.js';
 import { expiryMessage } from './expiry-message.js';
 import { dueNotice, EXPIRED_NOTICE_WINDOW_MS, NOTICE_HORIZON_MS, NOTICE_KINDS, type NoticeKind } from './expiry-schedule.js';
@@ -21,6 +21,9 @@ export interface ExpiringToken {
   createdByEmail: string;
 }
 
+/** A token's author and owner, by id and by the addresses stored with it. */
+export type TokenPeople = Pick<ExpiringToken, 'ownerId' | 'ownerEmail' | 'createdById' | 'createdByEmail'>;
+
 /** Who gets a token's notices. The default: its author, and its owner when different. */
 export type NoticeRecipients = (token: ExpiringToken) => string[] | Promise<string[]>;
 
@@ -34,7 +37,7 @@ export const defaultRecipients: NoticeRecipients = (token) => [token.createdByEm
  * (a new domain, a new name): a notice sent to the old one is a notice lost. A directory that
  * fails throws, and the notice is retried by the next run.
  */
-export function currentAddresses(users: UserDirectory): NoticeRecipients {
+export function currentAddresses(users: UserDirectory): (token: TokenPeople) => Promise<string[]> {
   return async (token) => {
     const author = await users.findById(token.createdById);
     const owner = token.ownerId === token.createdById ? author : await users.findById(token.ownerId);

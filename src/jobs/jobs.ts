@@ -62,6 +62,9 @@ export function describeJobsReport(report: JobsReport): string[] {
   if (retention) {
     lines.push(
       `request-log retention: ${retention.deleted} rows older than ${retention.cutoff.toISOString()} deleted in ${retention.batches} batch${retention.batches === 1 ? '' : 'es'}` +
+        `${retention.partitionsDropped.length > 0 ? ` and ${retention.partitionsDropped.length} dropped day partition(s)` : ''}` +
+        `${retention.partitionsCreated.length > 0 ? `; ${retention.partitionsCreated.length} day partition(s) created ahead` : ''}` +
+        `${retention.rollupsDeleted > 0 ? `; ${retention.rollupsDeleted} usage rollup rows before ${retention.rollupCutoffDay} deleted` : ''}` +
         `${retention.complete ? '' : '; stopped early, the rest goes next run'}`,
     );
   }
@@ -75,7 +78,8 @@ export function isEventful(report: JobsReport): boolean {
   return (
     report.errors.length > 0 ||
     (notices !== null && (sentCount(notices) > 0 || notices.failed > 0)) ||
-    (report.requestLogRetention?.deleted ?? 0) > 0
+    (report.requestLogRetention?.deleted ?? 0) > 0 ||
+    (report.requestLogRetention?.rollupsDeleted ?? 0) > 0
   );
 }
 

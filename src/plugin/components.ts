@@ -9,6 +9,14 @@ const COMPONENTS = {
   guided: 'GuidedAction',
   roleFilter: 'RoleFilter',
   tokenFilter: 'TokenFilter',
+  periodFilter: 'usage/PeriodFilter',
+  requestLogList: 'usage/RequestLogList',
+  tokenUsage: 'usage/TokenUsage',
+  overview: 'usage/Overview',
+  grantForm: 'GrantTokenAdmin',
+  leakBanner: 'LeakBanner',
+  reportLeak: 'ReportLeak',
+  checkText: 'CheckText',
 } as const;
 
 /**
@@ -19,7 +27,8 @@ const COMPONENTS = {
 export function registerComponents(loader: ComponentLoader): Record<keyof typeof COMPONENTS, string> {
   const ids = {} as Record<keyof typeof COMPONENTS, string>;
   for (const [key, file] of Object.entries(COMPONENTS) as Array<[keyof typeof COMPONENTS, string]>) {
-    ids[key] = loader.add(`ApiAccess${file}`, fileURLToPath(new URL(`../components/${file}.tsx`, import.meta.url)));
+    // Named by the file alone: the bundle declares each name as a JavaScript identifier.
+    ids[key] = loader.add(`ApiAccess${file.slice(file.lastIndexOf('/') + 1)}`, fileURLToPath(new URL(`../components/${file}.tsx`, import.meta.url)));
   }
   return ids;
 }

@@ -2,6 +2,7 @@ import { BaseRecord, ForbiddenError, type ActionContext, type ActionRequest, typ
 import { assertCanUseFeature, assertSuperAdmin } from '../core/access.js';
 import { ApiAccessError, isApiAccessError } from '../core/errors.js';
 import type { Actor } from '../core/types.js';
+import { describeValue, normalizeUserId } from '../core/user-id.js';
 import type { ApiAccess } from '../api-access.js';
 import type { ApiAccessPluginOptions } from './options.js';
 
@@ -10,7 +11,7 @@ export interface PluginContext {
   apiAccess: ApiAccess;
   options: ApiAccessPluginOptions;
   /** The AdminJS resource ids, for links between screens. */
-  resourceIds: { token: string; role: string; requestLog: string; audit: string; grant: string; assignment: string };
+  resourceIds: { token: string; role: string; requestLog: string; audit: string; grant: string; assignment: string; overview: string };
   /** The session says so (sync, for showing and hiding); core re-checks against the database. */
   canUseFeature(currentAdmin: CurrentAdmin | undefined): boolean;
   isSuperAdmin(currentAdmin: CurrentAdmin | undefined): boolean;
@@ -18,9 +19,32 @@ export interface PluginContext {
   actor(context: ActionContext): Promise<Actor>;
 }
 
-export async function resolveActor(options: ApiAccessPluginOptions, currentAdmin: CurrentAdmin | undefined): Promise<Actor> {
-  const id = currentAdmin ? (options.adminId ? options.adminId(currentAdmin) : (currentAdmin.id as string | undefined)) : undefined;
-  const user = id ? await options.users.findById(String(id)) : null;
+/**
+ * The acting admin, re-read through the host's `users.findById`. The session must carry the
+ * admin's id (`currentAdmin.id`, or what the `adminId` option reads from it): AdminJS's own
+ * examples return only `{ email }` from `authenticate`, and that has to be said precisely, since
+ * signing in again changes nothing.
+ */
+export async function resolveActor(
+  options: ApiAccessPluginOptions,
+  users: ApiAccess['users'],
+  ready: ApiAccess['ready'],
+  currentAdmin: CurrentAdmin | undefined,
+): Promise<Actor> {
+  if (!currentAdmin) throw new ApiAccessError('FORBIDDEN', 'Sign in again: your session has ended.');
+  await ready();
+  const raw = options.adminId ? options.adminId(currentAdmin) : (currentAdmin as { id?: unknown }).id;
+  const id = normalizeUserId(raw);
+  if (id === null) {
+    const source = options.adminId ? 'the adminId option' : 'currentAdmin.id';
+    throw new ApiAccessError(
+      'HOST_MISCONFIGURED',
+      raw === undefined || raw === null || raw === ''
+        ? `currentAdmin has no id: return the user's id from authenticate, or set adminId (${source} gave ${describeValue(raw)}).`
+        : `currentAdmin's id is not usable: ${source} gave ${describeValue(raw)}; return a string or integer id from authenticate, or set adminId.`,
+    );
+  }
+  const user = await users.findById(id);
   if (!user) throw new ApiAccessError('FORBIDDEN', 'Sign in again: your admin account was not found or is disabled.');
   return { id: user.id, email: user.email, isSuperAdmin: user.isSuperAdmin };
 }

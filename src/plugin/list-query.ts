@@ -9,6 +9,8 @@ const PER_PAGE = /^[1-9]\d{0,2}$/;
 const DATE_TYPES = new Set(['date', 'datetime']);
 const NUMBER_TYPES = new Set(['number', 'float', 'currency']);
 const UNFILTERABLE_TYPES = new Set(['mixed', 'key-value', 'password']);
+/** The part of a date filter that names a ready-made period (`filters.createdAt~~last=24h`). */
+export const LAST_PERIOD = 'last';
 
 export type ListQueryErrors = Record<string, string>;
 
@@ -67,13 +69,17 @@ export function pagingErrors(query: Record<string, unknown>, sortable: readonly 
   return errors;
 }
 
-function filterError(type: string, value: unknown): string | null {
+function filterError(type: string, value: unknown, periods: readonly string[]): string | null {
   if (UNFILTERABLE_TYPES.has(type)) return 'This field cannot be filtered.';
   if (DATE_TYPES.has(type)) {
     if (typeof value === 'string') return isDate(value) ? null : 'Give a valid date (e.g. 2025-01-31 or an ISO 8601 timestamp).';
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'Give a valid date or a period (from, to).';
     for (const [part, bound] of Object.entries(value)) {
-      if (part !== 'from' && part !== 'to') return 'A period has only "from" and "to".';
+      if (part === LAST_PERIOD && periods.length > 0) {
+        if (!periods.includes(String(bound))) return `The period "${LAST_PERIOD}" is one of: ${periods.join(', ')}.`;
+        continue;
+      }
+      if (part !== 'from' && part !== 'to') return periods.length > 0 ? `A period has only "from" and "to", or "${LAST_PERIOD}".` : 'A period has only "from" and "to".';
       if (!isBlank(bound) && !isDate(bound)) return `The period's "${part}" must be a valid date (e.g. 2025-01-31 or an ISO 8601 timestamp).`;
     }
     const { from, to } = value as { from?: string; to?: string };
@@ -90,6 +96,8 @@ function filterError(type: string, value: unknown): string | null {
 export interface ListQueryRules {
   /** The fields the list may be sorted by; default: every sortable field the database has. */
   sortable?: readonly string[];
+  /** Ready-made periods a date filter may name instead of a range (`filters.createdAt~~last=24h`). */
+  periods?: readonly string[];
 }
 
 /**
@@ -114,7 +122,7 @@ export function validateListQuery(rules: ListQueryRules = {}): Before {
     const filterable = new Map(decorated.getProperties({ where: 'filter' }).map((p) => [p.propertyPath, p]));
     for (const [key, value] of normalizeFilters(query.filters)) {
       const property = filterable.get(key);
-      const message = property ? filterError(property.type(), value) : `Cannot filter by "${shown(key)}".`;
+      const message = property ? filterError(property.type(), value, rules.periods ?? []) : `Cannot filter by "${shown(key)}".`;
       if (message) errors[`filters.${shown(key)}`] = message;
     }
     const entries = Object.entries(errors);

@@ -12,6 +12,7 @@ export const apiAccessTranslations: LocaleTranslations = {
     ApiRequestLog: 'Request logs',
     ApiAuditEvent: 'Audit trail',
     ApiTokenAdminGrant: 'Token admins',
+    ApiAccessOverview: 'Overview',
   },
   resources: {
     ApiToken: {
@@ -31,8 +32,18 @@ export const apiAccessTranslations: LocaleTranslations = {
         allowedIps: 'Allowed IP ranges',
         secretIssuedAt: 'Secret issued',
         previousSecretExpiresAt: 'Previous secret works until',
+        usage: 'Traffic',
+        leakReport: 'Reported leaked',
       },
-      actions: { new: 'Create token', rotate: 'Rotate', regenerate: 'Regenerate', enable: 'Enable', disable: 'Disable' },
+      actions: {
+        new: 'Create token',
+        rotate: 'Rotate',
+        regenerate: 'Regenerate',
+        enable: 'Enable',
+        disable: 'Disable',
+        reportLeak: 'Report leaked',
+        checkText: 'Check text for tokens',
+      },
     },
     ApiTokenRole: { properties: { token: 'Token', role: 'Role', assignedByEmail: 'Assigned by', assignedAt: 'Assigned' } },
     ApiRequestLog: { properties: { createdAt: 'Time', tokenName: 'Token', tokenId: 'Token', durationMs: 'Duration (ms)', ip: 'IP', userAgent: 'User agent' } },

@@ -1,13 +1,19 @@
 import type { ResourceWithOptions } from 'adminjs';
 import type { PrismaClient } from '@prisma/client';
 import { grantActions } from '../actions/grant-actions.js';
+import { leakActions, type LeakComponents } from '../actions/leak-actions.js';
 import { requestLogActions } from '../actions/request-log-actions.js';
 import { roleActions } from '../actions/role-actions.js';
 import { TOKEN_SORTABLE, tokenActions, type TokenComponents } from '../actions/token-actions.js';
 import { datamodelModel } from '../datamodel.js';
-import { freshAccess, type AccessLevel, type PluginContext } from '../plugin/context.js';
-import { validateListQuery, type ListQueryRules } from '../plugin/list-query.js';
+import type { AccessLevel, PluginContext } from '../plugin/context.js';
+import type { ListQueryRules } from '../plugin/list-query.js';
+import { freshAccessFeature } from './access-feature.js';
 import type { ResourceOptions } from 'adminjs';
+import { overviewActions, tokenUsageAction, type UsageComponents } from '../actions/usage-actions.js';
+import { REQUEST_LOG_PERIODS } from '../core/request-logs/period.js';
+import { REQUEST_LOG_CSV_PATH } from '../plugin/request-log-csv.js';
+import { OverviewResource } from './overview-resource.js';
 
 /** Fields that must never reach AdminJS: left out of the resource's model altogether. */
 export const TOKEN_SECRET_FIELDS = ['secretHash', 'previousSecretHash'] as const;
@@ -21,20 +27,14 @@ function resource(prisma: PrismaClient, model: string, omit: readonly string[] =
 
 type Actions = NonNullable<ResourceOptions['actions']>;
 
-/**
- * Puts the fresh access check in front of every action that is not switched off, and on lists
- * the check of page, sort and filters, so that bad query parameters get a field-level error.
- */
-function guarded(ctx: PluginContext, level: AccessLevel, actions: Actions, listRules: ListQueryRules = {}): Actions {
-  const check = freshAccess(ctx, level);
-  return Object.fromEntries(
-    Object.entries(actions).map(([name, action]) => {
-      if (!action || action.isAccessible === false) return [name, action];
-      const before = action.before ? (Array.isArray(action.before) ? action.before : [action.before]) : [];
-      const checks = name === 'list' ? [check, validateListQuery(listRules)] : [check];
-      return [name, { ...action, before: [...checks, ...before] }];
-    }),
-  ) as Actions;
+/** A resource whose actions all pass the fresh access check first (see freshAccessFeature). */
+function guardedResource(
+  ctx: PluginContext,
+  level: AccessLevel,
+  { resource, options }: { resource: unknown; options: ResourceOptions & { actions: Actions } },
+  listRules?: ListQueryRules,
+): ResourceWithOptions {
+  return { resource, options, features: [freshAccessFeature(ctx, level, options.actions, listRules)] };
 }
 
 /** Shows the API base URL and best practice above the list and show pages. */
@@ -48,7 +48,7 @@ function withGuidance(actions: Actions, component: string): Actions {
 }
 
 /** The plugin's AdminJS resources, in the "API Access" navigation group. */
-export function buildResources(ctx: PluginContext, prisma: PrismaClient, components: TokenComponents): ResourceWithOptions[] {
+export function buildResources(ctx: PluginContext, prisma: PrismaClient, components: TokenComponents & UsageComponents & LeakComponents): ResourceWithOptions[] {
   const guide = (actions: Actions): Actions => withGuidance(actions, components.guided);
   const navigation = { name: ctx.options.navigation?.name ?? 'API Access', icon: ctx.options.navigation?.icon ?? 'Key' };
   const superAdminOnly = ({ currentAdmin }: { currentAdmin?: unknown }) => ctx.isSuperAdmin(currentAdmin as never);
@@ -61,7 +61,11 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
   const virtual = (extra: Record<string, unknown> = {}) => ({ type: 'string' as const, isSortable: false, ...extra });
 
   return [
-    {
+    guardedResource(ctx, 'superAdmin', {
+      resource: new OverviewResource(ctx.resourceIds.overview),
+      options: { id: ctx.resourceIds.overview, navigation, actions: overviewActions(ctx, components) },
+    }),
+    guardedResource(ctx, 'feature', {
       resource: resource(prisma, 'ApiToken', TOKEN_SECRET_FIELDS),
       options: {
         id: ctx.resourceIds.token,
@@ -70,11 +74,11 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         sort: { sortBy: 'createdAt', direction: 'desc' },
         listProperties: ['name', 'id', 'description', 'tags', 'type', 'expiresAt', 'status', 'lastUsedAt', 'createdByEmail', 'ownerEmail'],
         showProperties: [
-          'name', 'id', 'maskedToken', 'status', 'description', 'tags', 'roles', 'scopes', 'allowedIps', 'ownerEmail',
-          'createdByEmail', 'createdAt', 'secretIssuedAt', 'lastUsedAt', 'lastUsedIp', 'expiresAt', 'previousSecretExpiresAt',
+          'leakReport', 'name', 'id', 'maskedToken', 'status', 'description', 'tags', 'roles', 'scopes', 'allowedIps', 'ownerEmail',
+          'createdByEmail', 'createdAt', 'secretIssuedAt', 'lastUsedAt', 'lastUsedIp', 'expiresAt', 'previousSecretExpiresAt', 'usage',
         ],
         // The owner by e-mail (a part of it, any case), or by id (exact, as a link would carry it).
-        filterProperties: ['status', 'roles', 'tags', 'ownerEmail', 'ownerId', 'name'],
+        filterProperties: ['status', 'roles', 'tags', 'ownerEmail', 'ownerId', 'name', 'expiresAt'],
         editProperties: [],
         properties: {
           status: virtual({
@@ -86,6 +90,10 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
             ],
           }),
           maskedToken: virtual(),
+          // The traffic chart (the token's `usage` action), on the detail page only.
+          usage: virtual({ isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: components.tokenUsage } }),
+          // The "reported leaked" banner, drawn only when the token has a leak report.
+          leakReport: virtual({ components: { show: components.leakBanner } }),
           tags: virtual(),
           roles: virtual({ components: { filter: components.roleFilter } }),
           scopes: virtual(),
@@ -98,10 +106,10 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           description: { isSortable: false },
           id: { isSortable: false, components: { list: components.tokenValue } },
         },
-        actions: guarded(ctx, 'feature', tokenActions(ctx, components), { sortable: TOKEN_SORTABLE }),
+        actions: { ...tokenActions(ctx, components), usage: tokenUsageAction(ctx), ...leakActions(ctx, components) },
       },
-    },
-    {
+    }, { sortable: TOKEN_SORTABLE }),
+    guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiRole'),
       options: {
         id: ctx.resourceIds.role,
@@ -110,20 +118,20 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['name', 'description', 'scopes', 'updatedAt'],
         editProperties: ['name', 'description', 'scopes'],
         properties: { scopes: { type: 'string', isArray: true, description: 'e.g. vault-summary:read' } },
-        actions: guarded(ctx, 'superAdmin', guide(roleActions(ctx))),
+        actions: guide(roleActions(ctx)),
       },
-    },
-    {
+    }),
+    guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiTokenRole'),
       options: {
         id: ctx.resourceIds.assignment,
         navigation,
         listProperties: ['token', 'role', 'assignedByEmail', 'assignedAt'],
         sort: { sortBy: 'assignedAt', direction: 'desc' },
-        actions: guarded(ctx, 'superAdmin', guide(readOnlyActions(superAdminOnly))),
+        actions: guide(readOnlyActions(superAdminOnly)),
       },
-    },
-    {
+    }),
+    guardedResource(ctx, 'feature', {
       resource: resource(prisma, 'ApiRequestLog'),
       options: {
         id: ctx.resourceIds.requestLog,
@@ -140,11 +148,13 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           // rules), not by an id typed in; named in the filter even when opened from a link.
           tokenId: { isSortable: false, type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } },
           status: { description: 'The HTTP status sent; 499: the connection closed before the response was sent', isSortable: false },
+          // Ready-made periods (counted back from the server's now) or a custom range.
+          createdAt: { components: { filter: components.periodFilter }, custom: { periods: REQUEST_LOG_PERIODS.map(({ value, label }) => ({ value, label })) } },
         },
-        actions: guarded(ctx, 'feature', guide(requestLogActions(ctx)), { sortable: ['createdAt'] }),
+        actions: guide(requestLogActions(ctx, { list: components.requestLogList, csvPath: REQUEST_LOG_CSV_PATH })),
       },
-    },
-    {
+    }, { sortable: ['createdAt'], periods: REQUEST_LOG_PERIODS.map((p) => p.value) }),
+    guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiAuditEvent'),
       options: {
         id: ctx.resourceIds.audit,
@@ -154,19 +164,19 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         filterProperties: ['action', 'actorEmail', 'tokenId', 'createdAt'],
         // As on the request logs: the token found by its name; the event page links to the token.
         properties: { tokenId: { type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } } },
-        actions: guarded(ctx, 'superAdmin', guide(readOnlyActions(superAdminOnly))),
+        actions: guide(readOnlyActions(superAdminOnly)),
       },
-    },
-    {
+    }),
+    guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiTokenAdminGrant'),
       options: {
         id: ctx.resourceIds.grant,
         navigation,
         listProperties: ['userEmail', 'grantedAt'],
         editProperties: ['userId'],
-        properties: { userId: { description: 'The id of a super admin' } },
-        actions: guarded(ctx, 'superAdmin', guide(grantActions(ctx))),
+        properties: { userId: { description: 'A super admin, chosen from your users' } },
+        actions: guide(grantActions(ctx, components.grantForm)),
       },
-    },
+    }),
   ];
 }

@@ -1,4 +1,5 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 
 /** Statements (and, of those, transactions begun) sent to SQLite, counted below Prisma, where none can slip past. */
 export interface QueryCounter {
@@ -40,6 +41,14 @@ function counted<T extends object>(target: T, counter: QueryCounter): T {
  */
 export function countingSqliteAdapter(url: string, counter: QueryCounter): PrismaBetterSQLite3 {
   const factory = new PrismaBetterSQLite3({ url });
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => counted(await connect(), counter);
+  return factory;
+}
+
+/** The PostgreSQL driver adapter the example host uses, with the same statement counter. */
+export function countingPostgresAdapter(url: string, counter: QueryCounter): PrismaPg {
+  const factory = new PrismaPg({ connectionString: url });
   const connect = factory.connect.bind(factory);
   factory.connect = async () => counted(await connect(), counter);
   return factory;

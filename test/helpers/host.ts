@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 import type { Actor, ApiAccessPluginOptions } from 'adminjs-api-access';
-import { createExampleApp, type ExampleApp } from '../../example-app/src/app.js';
+import { createExampleApp, type ExampleApp, type ExampleAppOptions } from '../../example-app/src/app.js';
 import { seed, SEEDED_SIGN_INS } from '../../example-app/src/seed.js';
 import { TestClock } from './clock.js';
 import { createHostDatabase, type TestDatabase } from './database.js';
@@ -28,6 +28,11 @@ export interface TestHostOptions {
   apiAccess?: Partial<Omit<ApiAccessPluginOptions, 'prisma' | 'users' | 'pepper' | 'componentLoader'>>;
   /** Seed the two admins, three roles and three tokens (default true). */
   seed?: boolean;
+  /**
+   * The admin's request guard (default: non-browser clients allowed, as supertest sends neither
+   * Sec-Fetch-Site nor Origin; a browser's cross-site POST is refused either way).
+   */
+  adminRequests?: ExampleAppOptions['adminRequests'];
 }
 
 /** The example host on a fresh database, seeded, with a movable clock and a captured log. */
@@ -42,8 +47,9 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     clock: clock.now,
     logger,
     apiAccess: { verification: { lastUsedFlushMs: 100 }, requestLog: { flushIntervalMs: 20 }, ...options.apiAccess },
+    adminRequests: options.adminRequests ?? { allowNonBrowserClients: true },
   });
-  if (options.seed !== false) await seed(host.prisma, host.apiAccess);
+  if (options.seed !== false) await seed(host.prisma, host.apiAccess, host.startupLock);
   const users = await host.prisma.adminUser.findMany();
   const byEmail = (email: string) => users.find((u) => u.email === email);
   const toActor = (email: string): Actor => {

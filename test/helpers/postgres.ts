@@ -13,6 +13,9 @@ export const pg = createRequire(import.meta.url)('pg') as { Client: new (options
 
 const migrationsDir = path.resolve(import.meta.dirname, '..', '..', 'prisma', 'migrations-postgresql');
 
+/** The first line of a PostgreSQL migration written by hand (see test/unit/postgres-migration.test.ts). */
+export const HAND_WRITTEN = '-- Written by hand';
+
 /** The project's PostgreSQL migrations, in order: the same SQL `prisma migrate deploy` applies. */
 export function postgresMigrationSql(): string[] {
   return readdirSync(migrationsDir, { withFileTypes: true })

@@ -44,7 +44,7 @@ const host = await createExampleApp({
   // A small verification cache, so that the fuzz fills it early and memory must then stay flat.
   apiAccess: { verification: { maxCacheEntries: MAX_CACHE_ENTRIES } },
 });
-await seed(host.prisma, host.apiAccess);
+await seed(host.prisma, host.apiAccess, host.startupLock);
 const superAdmin = await host.prisma.adminUser.findUniqueOrThrow({ where: { email: 'super@example.com' } });
 const role = await host.prisma.apiRole.findFirstOrThrow({ where: { name: 'Vault Summary' } });
 const { token, secret } = await host.apiAccess.service.create(

@@ -9,13 +9,14 @@ import { describe, it } from 'node:test';
 import { Prisma, PrismaClient } from '@prisma/client';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
-import { inOwnTransaction } from '../../src/core/own-transaction.js';
+import { inOwnTransaction } from '../../src/store/own-transaction.js';
 import { RetiredSecretAudit } from '../../src/core/retired-secret-audit.js';
 import { UsageTracker } from '../../src/core/usage-tracker.js';
-import { RequestLogWriter } from '../../src/http/request-log-writer.js';
+import { RequestLogWriter } from '../../src/request-log/writer.js';
 import { RequestLogRetention } from '../../src/jobs/request-log-retention.js';
 import Database from 'better-sqlite3';
 import { createHostDatabase, onPostgres } from '../helpers/database.js';
+import { prismaStore } from '../../src/store/prisma-store.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const DAY_MS = 86_400_000;
@@ -119,7 +120,7 @@ describe('background writes are not undone by another transaction rolling back',
     await withDatabase(async (prisma) => {
       for (const id of ['u1', 'u2', 'u3']) await insertToken(prisma, id);
       const errors: unknown[] = [];
-      const tracker = new UsageTracker(prisma, 3_600_000, (error) => errors.push(error));
+      const tracker = new UsageTracker(prismaStore(prisma), 3_600_000, (error) => errors.push(error));
       try {
         tracker.record('u1', new Date(NOW), '203.0.113.1');
         await whileAnotherTransactionRollsBack(prisma, () => tracker.flush());
@@ -207,7 +208,7 @@ describe('background writes are not undone by another transaction rolling back',
   it('a retired secret\'s audit event is written though the database stayed locked past the busy timeout', async () => {
     await withLockedDatabase(async (prisma, released) => {
       const errors: unknown[] = [];
-      const audit = new RetiredSecretAudit(prisma, () => new Date(NOW), (error) => errors.push(error));
+      const audit = new RetiredSecretAudit(prismaStore(prisma), () => new Date(NOW), (error) => errors.push(error));
       assert.equal(audit.report({ tokenId: 'x1', tokenName: 'x1', ip: '203.0.113.7', graceEndedAt: null }), true);
       await audit.flush();
       await released;

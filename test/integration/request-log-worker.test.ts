@@ -9,7 +9,7 @@ import { createExampleApp } from '../../example-app/src/app.js';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { createTestDatabase, migrationSql } from '../helpers/database.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
-import { WORKER_NICENESS } from '../../src/http/sqlite-worker-transport.js';
+import { WORKER_NICENESS } from '../../src/request-log/sqlite-worker-transport.js';
 
 /** The nice value of each thread of this process, from /proc (Linux). */
 function threadNiceness(): number[] {

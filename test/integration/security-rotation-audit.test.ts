@@ -10,6 +10,7 @@ import { generateToken } from '../../src/core/token-format.js';
 import { hashToken } from '../../src/core/hashing.js';
 import { RetiredSecretAudit } from '../../src/core/retired-secret-audit.js';
 import { startTestHost, TEST_PEPPER, type TestHost } from '../helpers/host.js';
+import { prismaStore } from '../../src/store/prisma-store.js';
 
 const SUPER = { email: 'super@example.com', password: 'super-admin-demo' };
 const TOKENS = '/admin/api/resources/ApiToken';
@@ -162,7 +163,7 @@ describe('rotation grace periods and the audit of rotated-out secrets', () => {
   });
 
   it('remembers a bounded number of tokens', async () => {
-    const audit = new RetiredSecretAudit(t.host.prisma, t.clock.now, (error) => assert.fail(String(error)), { maxTracked: 3, intervalMs: 60_000 });
+    const audit = new RetiredSecretAudit(prismaStore(t.host.prisma), t.clock.now, (error) => assert.fail(String(error)), { maxTracked: 3, intervalMs: 60_000 });
     const tokens = await Promise.all([1, 2, 3, 4, 5].map(async (n) => ({ tokenId: `bounded-${n}`, tokenName: `bounded ${n}`, ip: '203.0.113.9', graceEndedAt: null })));
     for (const use of tokens) assert.equal(audit.report(use), true);
     assert.equal(audit.tracked, 3);

@@ -224,7 +224,7 @@ const CIDR_INVALID: unknown[] = [
   ['::ffff:10.0.0.0/64'],
 ];
 const IPS_INVALID: unknown[] = [['x'.repeat(65)], [HUGE], '10.0.0.0/8', null, 42, {}, [1], [null], [['10.0.0.0/8']], hundredOneIps];
-const OWNER_INVALID: unknown[] = ['', '   ', 42, null, {}, ['id'], 'x'.repeat(65), HUGE];
+const OWNER_INVALID: unknown[] = ['', '   ', 1.5, null, {}, ['id'], 'x'.repeat(65), HUGE];
 
 function createCases(): Case[] {
   const cases: Case[] = [];
@@ -488,11 +488,13 @@ function roleCases(): Case[] {
 
 function grantCases(): Case[] {
   const cases: Case[] = [];
-  for (const [id, code] of ID_VALUES) {
+  // A user id may be an integer (a host's Int ids): 42 is a well-formed user id, unlike a token id.
+  for (const [id, code] of [...ID_VALUES.filter(([id]) => id !== 42), [1.5, 'INVALID_INPUT'] as const]) {
     if (code === 'NOT_FOUND') continue;
     cases.push({ title: `grantTokenAdmin: userId = ${show(id)}`, run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, id), code, field: 'userId' });
     cases.push({ title: `revokeTokenAdmin: userId = ${show(id)}`, run: (c) => c.t.host.apiAccess.service.revokeTokenAdmin(c.t.superAdmin, id), code, field: 'userId' });
   }
+  cases.push({ title: 'grantTokenAdmin: userId = 42 (an integer id, looked up as "42")', run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, 42), code: 'USER_NOT_FOUND', field: 'userId' });
   cases.push({ title: 'grantTokenAdmin: userId = "no-such-user"', run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, 'no-such-user'), code: 'USER_NOT_FOUND', field: 'userId' });
   cases.push({ title: 'grantTokenAdmin: an ordinary admin', run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, c.t.admin.id), code: 'NOT_SUPER_ADMIN', field: 'userId' });
   cases.push({ title: 'grantTokenAdmin: by an ordinary admin', run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.admin, c.t.admin.id), code: 'FORBIDDEN', field: undefined });

@@ -8,6 +8,7 @@ import { TOKENS_PER_STATEMENT, UsageTracker } from '../../src/core/usage-tracker
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { countingSqliteAdapter, type QueryCounter } from '../helpers/counting-adapter.js';
 import { createHostDatabase } from '../helpers/database.js';
+import { prismaStore } from '../../src/store/prisma-store.js';
 
 const TOKENS = 1_200;
 const BASE = Date.UTC(2026, 10, 23, 9, 0, 0);
@@ -18,7 +19,7 @@ describe('last-used bookkeeping (UsageTracker)', () => {
     const counter: QueryCounter = { count: 0, transactions: 0 };
     const prisma = db.provider === 'postgres' ? createPrismaClient(db.url) : new PrismaClient({ adapter: countingSqliteAdapter(db.url, counter) });
     const errors: unknown[] = [];
-    const tracker = new UsageTracker(prisma, 3_600_000, (error) => errors.push(error));
+    const tracker = new UsageTracker(prismaStore(prisma), 3_600_000, (error) => errors.push(error));
     try {
       const ids = Array.from({ length: TOKENS }, (_, i) => `usage-${String(i).padStart(5, '0')}`);
       await prisma.apiToken.createMany({

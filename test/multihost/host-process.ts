@@ -13,9 +13,16 @@ const host = await createExampleApp({
   pepper: TEST_PEPPER,
   sessionSecret: 'test-session-secret-0123456789-abcdefghijklmnop',
   logger: { info: () => undefined, warn: (m: string) => console.error(m), error: (m: string, e?: unknown) => console.error(m, e) },
-  apiAccess: { verification: { lastUsedFlushMs: 1_000 }, requestLog: { enabled: false } },
+  apiAccess: {
+    verification: { lastUsedFlushMs: 1_000 },
+    requestLog: { enabled: false },
+    // Where the test's stand-in for GitHub publishes the keys that sign leak reports.
+    ...(process.env.LEAK_KEYS_URL ? { leakReports: { publicKeysUrl: process.env.LEAK_KEYS_URL } } : {}),
+  },
+  // The tests sign in with fetch, which sends neither Sec-Fetch-Site nor Origin.
+  adminRequests: { allowNonBrowserClients: true },
 });
-if (process.env.SEED === '1') await seed(host.prisma, host.apiAccess);
+if (process.env.SEED === '1') await seed(host.prisma, host.apiAccess, host.startupLock);
 await host.apiAccess.changeFeed?.ready();
 
 const control = express.Router();

@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PrismaClient } from '@prisma/client';
 import { createApiAccess, type ApiAccessOptions } from '../../src/api-access.js';
 import { ApiAccessError } from '../../src/core/errors.js';
 import { generateToken } from '../../src/core/token-format.js';
 import type { UserDirectory } from '../../src/core/types.js';
+import { modelsOnlyPrisma } from '../helpers/fake-prisma.js';
 
 /** The factory only stores the client; nothing here runs a query. */
-const prisma = { apiToken: {} } as unknown as PrismaClient;
+const prisma = modelsOnlyPrisma();
 const users: UserDirectory = { findById: async () => null };
 const pepper = 'a-pepper-that-is-32-characters!!';
 
@@ -64,8 +64,11 @@ describe('createApiAccess option validation', () => {
     const { prisma: _p, ...withoutPrisma } = options();
     assertRejected(withoutPrisma, 'options.prisma');
     for (const bad of [null, {}, 'postgres://db', { user: {} }, 42]) {
-      assertRejected(options({ prisma: bad }), 'options.prisma', 'api-access models');
+      assertRejected(options({ prisma: bad }), 'options.prisma', "the plugin's models", 'api-access.prisma');
     }
+    // A client generated from a schema with only some of them is told which are missing.
+    const { apiTokenOwnerLock: _lock, ...partial } = modelsOnlyPrisma() as unknown as Record<string, unknown>;
+    assertRejected(options({ prisma: partial }), 'it has no ApiTokenOwnerLock.', 'npx prisma migrate dev --name api-access');
   });
 
   it('rejects unknown options, naming them', () => {

@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PrismaClient } from '@prisma/client';
 import { createApiAccess, type ApiAccessOptions } from '../../src/api-access.js';
 import { ApiAccessError } from '../../src/core/errors.js';
 import type { UserDirectory } from '../../src/core/types.js';
+import { modelsOnlyPrisma } from '../helpers/fake-prisma.js';
 
-const prisma = { apiToken: {} } as unknown as PrismaClient;
+const prisma = modelsOnlyPrisma();
 const users: UserDirectory = { findById: async () => null };
 const pepper = 'a-pepper-that-is-32-characters!!';
 const options = (changeFeed: unknown) => ({ prisma, pepper, users, changeFeed }) as ApiAccessOptions;

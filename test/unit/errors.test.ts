@@ -34,6 +34,7 @@ describe('ApiAccessError', () => {
     const expected: Record<ErrorCode, number> = {
       INVALID_INPUT: 422,
       INVALID_OPTIONS: 500,
+      HOST_MISCONFIGURED: 500,
       NAME_TAKEN: 409,
       NAME_PATTERN: 422,
       EXPIRY_IN_PAST: 422,

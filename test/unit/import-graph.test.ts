@@ -66,15 +66,6 @@ function folderGraph(graph: Map<string, string[]>): Map<string, string[]> {
   return new Map([...folders].map(([folder, edges]) => [folder, [...edges]]));
 }
 
-/**
- * Files of the request-log writer and its retention job, which are reshaped on their own: a
- * cycle through one of them is tolerated here, never required (the test passes once none is left).
- * Take a file off this list once its cycles are gone.
- */
-const TOLERATED = new Set(
-  ['http/request-log-writer.ts', 'http/sqlite-worker-transport.ts', 'http/log-row-codec.ts', 'jobs/request-log-retention.ts'].map(path.normalize),
-);
-
 const graph = importGraph(path.resolve('src'));
 
 describe('import graph of src/', () => {
@@ -84,11 +75,24 @@ describe('import graph of src/', () => {
   });
 
   it('has no cycle between files', () => {
-    const found = cycles(graph).filter((cycle) => !cycle.some((file) => TOLERATED.has(file)));
-    assert.deepEqual(found.map((cycle) => cycle.join(' → ')), []);
+    assert.deepEqual(cycles(graph).map((cycle) => cycle.join(' → ')), []);
   });
 
   it('has no cycle between folders', () => {
     assert.deepEqual(cycles(folderGraph(graph)).map((cycle) => cycle.join(' → ')), []);
+  });
+
+  it('keeps core free of frameworks and databases: it imports only core, zod, ipaddr.js and node:', () => {
+    const outside: string[] = [];
+    for (const file of graph.keys()) {
+      if (!file.startsWith(`core${path.sep}`)) continue;
+      const text = readFileSync(path.join('src', file), 'utf8');
+      for (const match of text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/gms)) {
+        const spec = match[1]!;
+        const inCore = spec.startsWith('.') && path.normalize(path.join(path.dirname(file), spec)).startsWith(`core${path.sep}`);
+        if (!inCore && !['zod', 'ipaddr.js'].includes(spec) && !spec.startsWith('node:')) outside.push(`${file} imports ${spec}`);
+      }
+    }
+    assert.deepEqual(outside, []);
   });
 });

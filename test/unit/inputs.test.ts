@@ -293,8 +293,8 @@ describe('parseCreateInput: allowedIps', () => {
 });
 
 describe('parseCreateInput: ownerId', () => {
-  it('rejects empty, blank, over-long and non-text owner ids', () => {
-    for (const ownerId of ['', '   ', 'u'.repeat(65), 42, null]) createError(valid({ ownerId }), 'INVALID_INPUT', 'ownerId');
+  it('rejects empty, blank, over-long owner ids and values that are neither text nor a whole number', () => {
+    for (const ownerId of ['', '   ', 'u'.repeat(65), 1.5, true, null]) createError(valid({ ownerId }), 'INVALID_INPUT', 'ownerId');
   });
 
   it('is optional', () => {

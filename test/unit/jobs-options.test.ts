@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PrismaClient } from '@prisma/client';
 import { createApiAccess, type ApiAccessOptions } from '../../src/api-access.js';
 import { ApiAccessError } from '../../src/core/errors.js';
 import { outboxTransport } from '../../src/jobs/outbox-transport.js';
 import type { UserDirectory } from '../../src/core/types.js';
+import { modelsOnlyPrisma } from '../helpers/fake-prisma.js';
 
 /** The factory only stores the client; nothing here runs a query. */
-const prisma = { apiToken: {} } as unknown as PrismaClient;
+const prisma = modelsOnlyPrisma();
 const users: UserDirectory = { findById: async () => null };
 const pepper = 'a-pepper-that-is-32-characters!!';
 const notifications = { transport: 'smtp://127.0.0.1:2525', from: 'API Access <no-reply@example.com>', adminUrl: 'https://example.com/admin' };

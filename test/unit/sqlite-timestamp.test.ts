@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SqliteIsoTimestamps } from '../../src/http/sqlite-timestamp.js';
+import { SqliteIsoTimestamps } from '../../src/request-log/sqlite-timestamp.js';
 
 const reference = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
 

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { statusWhere, tokenStatus } from '../../src/core/status.js';
+import { tokenStatus } from '../../src/core/status.js';
+import { statusWhere } from '../../src/store/token-list.js';
 import type { TokenStatus } from '../../src/core/types.js';
 
 const NOW = new Date('2030-01-15T12:00:00.000Z');

@@ -12,6 +12,6 @@ export async function assertMayManageGrants(deps: TokenServiceDeps, actorIn: Act
   assertSuperAdmin(actorIn);
   const actor = await resolveActor(deps, actorIn);
   if (actor.isTokenAdmin) return;
-  if ((await deps.prisma.apiTokenAdminGrant.count()) === 0) return;
+  if ((await deps.store.countGrants()) === 0) return;
   throw new ApiAccessError('FORBIDDEN', 'Only an admin who holds the token admin grant can give or take it.');
 }

@@ -5,6 +5,5 @@ import type { Actor } from '../types.js';
 /** Adds the server-side token-admin grant to what the host says about the actor. */
 export async function resolveActor(deps: TokenServiceDeps, actor: Actor): Promise<ResolvedActor> {
   if (!actor.isSuperAdmin) return { ...actor, isTokenAdmin: false };
-  const grant = await deps.prisma.apiTokenAdminGrant.findUnique({ where: { userId: actor.id } });
-  return { ...actor, isTokenAdmin: grant !== null };
+  return { ...actor, isTokenAdmin: await deps.store.hasGrant(actor.id) };
 }

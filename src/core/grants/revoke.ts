@@ -1,9 +1,7 @@
 import { assertSuperAdmin } from '../access.js';
-import { recordAudit } from '../audit.js';
 import type { TokenServiceDeps } from '../context.js';
 import { ApiAccessError } from '../errors.js';
-import { parseId } from '../inputs.js';
-import { inOwnTransaction } from '../own-transaction.js';
+import { parseUserId } from '../user-id.js';
 import type { Actor } from '../types.js';
 import { assertMayManageGrants } from './may-manage.js';
 
@@ -11,12 +9,12 @@ import { assertMayManageGrants } from './may-manage.js';
 export async function revokeTokenAdmin(deps: TokenServiceDeps, actor: Actor, rawUserId: unknown): Promise<void> {
   assertSuperAdmin(actor);
   await assertMayManageGrants(deps, actor);
-  const userId = parseId(rawUserId, 'userId');
+  const userId = parseUserId(rawUserId, 'userId');
   const now = deps.clock();
-  await inOwnTransaction(deps.prisma, async (tx) => {
-    const existing = await tx.apiTokenAdminGrant.findUnique({ where: { userId } });
+  await deps.store.transaction(async (tx) => {
+    const existing = await tx.findGrant(userId);
     if (!existing) throw ApiAccessError.field('userId', 'NOT_FOUND', 'This user does not hold the token admin grant.');
-    await tx.apiTokenAdminGrant.delete({ where: { userId } });
-    await recordAudit(tx, actor, 'token_admin.revoked', null, { user: existing.userEmail }, now);
+    await tx.deleteGrant(userId);
+    await tx.recordAudit({ actor, action: 'token_admin.revoked', token: null, details: { user: existing.userEmail }, at: now });
   });
 }

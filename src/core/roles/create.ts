@@ -1,8 +1,6 @@
 import { assertSuperAdmin } from '../access.js';
-import { recordAudit } from '../audit.js';
 import { changeTransaction } from '../change-transaction.js';
 import type { TokenServiceDeps } from '../context.js';
-import { roleView } from '../token-view.js';
 import type { Actor, RoleView } from '../types.js';
 import { parseRole, roleNameTaken } from './role-input.js';
 
@@ -13,9 +11,9 @@ export async function createRole(deps: TokenServiceDeps, actor: Actor, raw: unkn
   return changeTransaction(
     deps,
     async (tx) => {
-      const role = await tx.apiRole.create({ data: { ...input, createdAt: now } });
-      await recordAudit(tx, actor, 'role.created', null, { role: role.name, scopes: input.scopes }, now);
-      return roleView(role);
+      const role = await tx.insertRole(input, now);
+      await tx.recordAudit({ actor, action: 'role.created', token: null, details: { role: role.name, scopes: input.scopes }, at: now });
+      return role;
     },
     roleNameTaken(input.name),
   );

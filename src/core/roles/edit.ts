@@ -1,10 +1,8 @@
 import { assertSuperAdmin } from '../access.js';
-import { recordAudit } from '../audit.js';
 import { changeTransaction } from '../change-transaction.js';
 import { notify, type TokenServiceDeps } from '../context.js';
 import { ApiAccessError } from '../errors.js';
 import { parseId } from '../inputs.js';
-import { roleView } from '../token-view.js';
 import type { Actor, RoleView } from '../types.js';
 import { parseRole, roleNameTaken } from './role-input.js';
 
@@ -17,12 +15,18 @@ export async function editRole(deps: TokenServiceDeps, actor: Actor, rawId: unkn
   const result = await changeTransaction(
     deps,
     async (tx) => {
-      const current = await tx.apiRole.findUnique({ where: { id }, include: { tokens: { select: { tokenId: true } } } });
+      const current = await tx.findRole(id);
       if (!current) throw ApiAccessError.field('id', 'NOT_FOUND', `No role with id ${id}.`);
-      tokenIds = current.tokens.map((t) => t.tokenId);
-      const role = await tx.apiRole.update({ where: { id }, data: input });
-      await recordAudit(tx, actor, 'role.edited', null, { role: [current.name, role.name], scopes: [current.scopes ?? [], input.scopes] }, now);
-      return roleView(role);
+      tokenIds = current.tokenIds;
+      const role = await tx.updateRole(id, input);
+      await tx.recordAudit({
+        actor,
+        action: 'role.edited',
+        token: null,
+        details: { role: [current.role.name, role.name], scopes: [current.role.scopes, input.scopes] },
+        at: now,
+      });
+      return role;
     },
     roleNameTaken(input.name),
   );

@@ -3,7 +3,7 @@ import type { TokenServiceDeps } from '../context.js';
 import { FieldErrors, parseWith } from '../inputs.js';
 import { SCOPE_PATTERN } from '../policy.js';
 
-const roleInputSchema = z.object({
+export const roleInputSchema = z.object({
   name: z.string({ error: 'Role name is required.' }).trim().min(1, 'Role name is required.').max(100, 'Role name must be at most 100 characters.'),
   description: z.string().max(1000, 'Description must be at most 1000 characters.').default(''),
   scopes: z

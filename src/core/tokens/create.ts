@@ -1,13 +1,11 @@
 import { assertCanManageTokensOf, assertCanUseFeature } from '../access.js';
-import { recordAudit } from '../audit.js';
 import { changeTransaction } from '../change-transaction.js';
 import { issueSecret, notify, viewOf, type TokenServiceDeps } from '../context.js';
 import { ApiAccessError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import { parseCreateInput } from '../inputs.js';
-import { tokenInclude } from '../token-view.js';
 import type { Actor, IssuedToken } from '../types.js';
-import { assertCapacity, assertNameFree, loadRoles, lockOwner } from './guards.js';
+import { assertCapacity, assertNameFree, loadRoles } from './guards.js';
 
 /**
  * Creates a token for the actor, or for another user who has signed in at least once (with the
@@ -28,54 +26,46 @@ export async function createToken(deps: TokenServiceDeps, actorIn: Actor, raw: u
       throw ApiAccessError.field(
         'ownerId',
         'OWNER_NEVER_SIGNED_IN',
-        `${owner.email} has never signed in. A token can only be created for a user who has signed in at least once.`,
+        `${owner.email} has never signed in (users.findById gives lastSignInAt: null). A token can only be created for a user who has signed in at least once: record each sign-in in your authenticate.`,
       );
     }
     ownerEmail = owner.email;
   }
   const issued = issueSecret(deps);
-  const row = await changeTransaction(deps, async (tx) => {
-    await lockOwner(tx, ownerId);
+  const token = await changeTransaction(deps, async (tx) => {
+    await tx.lockOwner(ownerId);
     const roles = await loadRoles(tx, input.roleIds);
     await assertNameFree(tx, input.name);
     await assertCapacity(deps, tx, ownerId, now);
-    const created = await tx.apiToken.create({
-      data: {
-        name: input.name,
-        description: input.description,
-        secretHash: issued.secretHash,
-        lastFour: issued.lastFour,
-        expiresAt: input.expiresAt,
-        allowedIps: input.allowedIps,
-        ownerId,
-        ownerEmail,
-        createdById: actor.id,
-        createdByEmail: actor.email,
-        createdAt: now,
-        secretIssuedAt: now,
-        tags: { create: input.tags.map((tag) => ({ tag })) },
-        roles: {
-          create: roles.map((role) => ({ roleId: role.id, assignedById: actor.id, assignedByEmail: actor.email, assignedAt: now })),
-        },
-      },
-      include: tokenInclude,
+    const created = await tx.insertToken({
+      name: input.name,
+      description: input.description,
+      secretHash: issued.secretHash,
+      lastFour: issued.lastFour,
+      expiresAt: input.expiresAt,
+      allowedIps: input.allowedIps,
+      ownerId,
+      ownerEmail,
+      createdBy: actor,
+      createdAt: now,
+      tags: input.tags,
+      roleIds: roles.map((role) => role.id),
     });
-    await recordAudit(
-      tx,
+    await tx.recordAudit({
       actor,
-      'token.created',
-      created,
-      {
+      action: 'token.created',
+      token: created,
+      details: {
         owner: ownerEmail,
         roles: roles.map((r) => r.name),
         tags: input.tags,
         expiresAt: input.expiresAt?.toISOString() ?? 'never',
         allowedIps: input.allowedIps,
       },
-      now,
-    );
+      at: now,
+    });
     return created;
   });
-  notify(deps, row.id, 'created');
-  return { token: viewOf(deps, row, now), secret: issued.secret };
+  notify(deps, token.id, 'created');
+  return { token: viewOf(deps, token, now), secret: issued.secret };
 }

@@ -1,12 +1,11 @@
-import type { Prisma } from '@prisma/client';
-import { recordAudit } from '../audit.js';
 import { changeTransaction } from '../change-transaction.js';
 import { issueSecret, notify, viewOf, type TokenServiceDeps } from '../context.js';
 import { ApiAccessError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import { parseEditInput } from '../inputs.js';
+import type { Json, TokenChanges } from '../store.js';
 import type { Actor, TokenView } from '../types.js';
-import { assertNameFree, loadManageable, loadRoles, lockOwner, reload } from './guards.js';
+import { assertNameFree, loadManageable, loadRoles, reload } from './guards.js';
 import { newSecretFields } from './replace-secret.js';
 
 /**
@@ -24,56 +23,47 @@ export async function editToken(deps: TokenServiceDeps, actorIn: Actor, rawId: u
   if (Object.keys(input).length === 0) throw new ApiAccessError('INVALID_INPUT', 'Nothing to change: give at least one field.');
   const now = deps.clock();
   const issued = policy === 'invalidate-secret' ? issueSecret(deps) : null;
-  const row = await changeTransaction(deps, async (tx) => {
-    await lockOwner(tx, existing.ownerId);
+  const token = await changeTransaction(deps, async (tx) => {
+    await tx.lockOwner(existing.ownerId);
     const current = await reload(tx, existing.id);
-    const changes: Record<string, [Prisma.InputJsonValue, Prisma.InputJsonValue]> = {};
-    const data: Prisma.ApiTokenUpdateInput = {};
+    const changed: Record<string, [Json, Json]> = {};
+    const changes: TokenChanges = {};
     if (input.name !== undefined && input.name !== current.name) {
       await assertNameFree(tx, input.name, current.id);
-      data.name = input.name;
-      changes.name = [current.name, input.name];
+      changes.name = input.name;
+      changed.name = [current.name, input.name];
     }
     if (input.description !== undefined && input.description !== current.description) {
-      data.description = input.description;
-      changes.description = [current.description, input.description];
+      changes.description = input.description;
+      changed.description = [current.description, input.description];
     }
-    const currentIps = (current.allowedIps as string[] | null) ?? [];
-    if (input.allowedIps !== undefined && JSON.stringify(input.allowedIps) !== JSON.stringify(currentIps)) {
-      data.allowedIps = input.allowedIps;
-      changes.allowedIps = [currentIps, input.allowedIps];
+    if (input.allowedIps !== undefined && JSON.stringify(input.allowedIps) !== JSON.stringify(current.allowedIps)) {
+      changes.allowedIps = input.allowedIps;
+      changed.allowedIps = [current.allowedIps, input.allowedIps];
     }
-    const currentTags = current.tags.map((t) => t.tag);
-    if (input.tags !== undefined && JSON.stringify([...input.tags].sort()) !== JSON.stringify([...currentTags].sort())) {
-      await tx.apiTokenTag.deleteMany({ where: { tokenId: current.id } });
-      await tx.apiTokenTag.createMany({ data: input.tags.map((tag) => ({ tokenId: current.id, tag })) });
-      changes.tags = [currentTags, input.tags];
+    if (input.tags !== undefined && JSON.stringify([...input.tags].sort()) !== JSON.stringify([...current.tags].sort())) {
+      await tx.replaceTags(current.id, input.tags);
+      changed.tags = [current.tags, input.tags];
     }
     if (input.roleIds !== undefined) {
       const roles = await loadRoles(tx, input.roleIds);
-      const currentRoleIds = current.roles.map((r) => r.roleId);
+      const currentRoleIds = current.roles.map((r) => r.id);
       const removed = currentRoleIds.filter((id) => !input.roleIds!.includes(id));
       const added = input.roleIds.filter((id) => !currentRoleIds.includes(id));
       if (removed.length > 0 || added.length > 0) {
-        await tx.apiTokenRole.deleteMany({ where: { tokenId: current.id, roleId: { in: removed } } });
-        await tx.apiTokenRole.createMany({
-          data: added.map((roleId) => ({ tokenId: current.id, roleId, assignedById: actor.id, assignedByEmail: actor.email, assignedAt: now })),
-        });
-        changes.roles = [current.roles.map((r) => r.role.name), roles.map((r) => r.name)];
+        await tx.changeRoles(current.id, removed, added, actor, now);
+        changed.roles = [current.roles.map((r) => r.name), roles.map((r) => r.name)];
       }
     }
-    if (Object.keys(changes).length === 0) {
+    if (Object.keys(changed).length === 0) {
       throw new ApiAccessError('INVALID_INPUT', "Nothing changed: the values given are the token's current values.");
     }
-    if (issued) {
-      Object.assign(data, { ...newSecretFields(issued, now), previousSecretHash: null, previousSecretExpiresAt: null });
-    }
-    await tx.apiToken.update({ where: { id: current.id }, data });
-    const updated = await reload(tx, current.id);
-    await recordAudit(tx, actor, 'token.edited', updated, { ...changes, secretInvalidated: issued !== null }, now);
+    if (issued) Object.assign(changes, { ...newSecretFields(issued, now), previousSecretHash: null, previousSecretExpiresAt: null });
+    const updated = await tx.updateToken(current.id, changes);
+    await tx.recordAudit({ actor, action: 'token.edited', token: updated, details: { ...changed, secretInvalidated: issued !== null }, at: now });
     return updated;
   });
-  notify(deps, row.id, 'edited');
-  const token = viewOf(deps, row, now);
-  return issued ? { token, secret: issued.secret } : { token };
+  notify(deps, token.id, 'edited');
+  const view = viewOf(deps, token, now);
+  return issued ? { token: view, secret: issued.secret } : { token: view };
 }

@@ -1,13 +1,11 @@
-import type { Prisma } from '@prisma/client';
 import { z } from 'zod';
 import { assertCanManageTokensOf, assertCanUseFeature } from '../access.js';
 import { viewOf, type TokenServiceDeps } from '../context.js';
+import { ApiAccessError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import { parseWith } from '../inputs.js';
-import { statusWhere } from '../status.js';
-import { tokenInclude } from '../token-view.js';
+import { SearchTooBroad } from '../store.js';
 import type { Actor, TokenStatus, TokenView } from '../types.js';
-import { textContaining } from './text-search.js';
 
 export interface ListTokensQuery {
   status?: TokenStatus;
@@ -18,6 +16,9 @@ export interface ListTokensQuery {
   ownerEmail?: string;
   /** Case-insensitive substring of the name; every character, % and _ included, matches itself. */
   search?: string;
+  /** Tokens expiring in this period (either end optional); tokens that never expire are left out. */
+  expiresFrom?: Date | string;
+  expiresTo?: Date | string;
   page?: number;
   perPage?: number;
   sortBy?: 'createdAt' | 'name' | 'expiresAt' | 'lastUsedAt';
@@ -31,6 +32,9 @@ export interface TokenPage {
   perPage: number;
 }
 
+/** The query field each searched column answers to, and how a message names it. */
+const SEARCHED = { name: { field: 'search', label: 'name' }, ownerEmail: { field: 'ownerEmail', label: "owner's e-mail" } } as const;
+
 const listQuerySchema = z
   .object({
     status: z.enum(['active', 'expired', 'disabled']).optional(),
@@ -39,6 +43,8 @@ const listQuerySchema = z
     ownerId: z.string().min(1).max(64).optional(),
     ownerEmail: z.string().trim().min(1).max(254).optional(),
     search: z.string().max(100).optional(),
+    expiresFrom: z.coerce.date({ error: 'The start of the expiry period must be a date.' }).optional(),
+    expiresTo: z.coerce.date({ error: 'The end of the expiry period must be a date.' }).optional(),
     page: z.number().int().min(1).max(1_000_000).default(1),
     perPage: z.number().int().min(1).max(500).default(20),
     sortBy: z.enum(['createdAt', 'name', 'expiresAt', 'lastUsedAt']).default('createdAt'),
@@ -56,27 +62,28 @@ export async function listTokens(deps: TokenServiceDeps, actorIn: Actor, rawQuer
     assertCanManageTokensOf(actor, query.ownerId, deps.access);
   }
   const now = deps.clock();
-  const ownerId = seesEveryone ? query.ownerId : actor.id;
-  // Each text condition may be an id list: AND keeps two from overwriting each other.
-  const texts: Prisma.ApiTokenWhereInput[] = [];
-  if (query.search) texts.push(await textContaining(deps.prisma, 'name', query.search, ownerId));
-  if (query.ownerEmail) texts.push(await textContaining(deps.prisma, 'ownerEmail', query.ownerEmail, ownerId));
-  const where: Prisma.ApiTokenWhereInput = {
-    ...(query.status ? statusWhere(query.status, now) : {}),
-    ...(query.roleId ? { roles: { some: { roleId: query.roleId } } } : {}),
-    ...(query.tag ? { tags: { some: { tag: query.tag } } } : {}),
-    ...(texts.length > 0 ? { AND: texts } : {}),
-    ownerId,
-  };
-  const [total, rows] = await Promise.all([
-    deps.prisma.apiToken.count({ where }),
-    deps.prisma.apiToken.findMany({
-      where,
-      include: tokenInclude,
-      orderBy: [{ [query.sortBy]: query.direction }, { id: 'asc' }],
+  const contains = { name: query.search || undefined, ownerEmail: query.ownerEmail };
+  try {
+    const { total, rows } = await deps.store.listTokens({
+      ownerId: seesEveryone ? query.ownerId : actor.id,
+      status: query.status ? { status: query.status, now } : undefined,
+      roleId: query.roleId,
+      tag: query.tag,
+      expires: query.expiresFrom || query.expiresTo ? { from: query.expiresFrom, to: query.expiresTo } : undefined,
+      contains,
+      sortBy: query.sortBy,
+      direction: query.direction,
       skip: (query.page - 1) * query.perPage,
       take: query.perPage,
-    }),
-  ]);
-  return { items: rows.map((row) => viewOf(deps, row, now)), total, page: query.page, perPage: query.perPage };
+    });
+    return { items: rows.map((row) => viewOf(deps, row, now)), total, page: query.page, perPage: query.perPage };
+  } catch (error) {
+    if (!(error instanceof SearchTooBroad)) throw error;
+    const { field, label } = SEARCHED[error.column];
+    throw ApiAccessError.field(
+      field,
+      'SEARCH_TOO_BROAD',
+      `More than ${error.limit} tokens have "${contains[error.column]}" in their ${label}: type more of it, or pick an owner.`,
+    );
+  }
 }

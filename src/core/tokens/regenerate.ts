@@ -18,7 +18,7 @@ export async function regenerateToken(deps: TokenServiceDeps, actorIn: Actor, ra
   return replaceSecret(deps, actor, existing, 'regenerated', now, async (current, tx) => {
     if (current.enabled) await assertCapacity(deps, tx, current.ownerId, now, current.id);
     return {
-      data: { expiresAt, previousSecretHash: null, previousSecretExpiresAt: null },
+      changes: { expiresAt, previousSecretHash: null, previousSecretExpiresAt: null },
       details: { expiresAt: [current.expiresAt?.toISOString() ?? 'never', expiresAt?.toISOString() ?? 'never'] },
     };
   });

@@ -1,17 +1,15 @@
-import type { Prisma } from '@prisma/client';
 import type { ResolvedActor } from '../access.js';
-import { recordAudit } from '../audit.js';
 import { changeTransaction } from '../change-transaction.js';
-import { issueSecret, notify, viewOf, type TokenServiceDeps, type Tx } from '../context.js';
-import { tokenInclude, type TokenRow } from '../token-view.js';
+import { issueSecret, notify, viewOf, type TokenServiceDeps } from '../context.js';
+import type { Json, StoreTransaction, TokenChanges, TokenRecord } from '../store.js';
 import type { IssuedToken } from '../types.js';
-import { lockOwner, reload } from './guards.js';
+import { reload } from './guards.js';
 
 /** What one way of replacing a secret changes besides the secret, and records in the audit event. */
-export type SecretChange = (current: TokenRow, tx: Tx) => Promise<{ data: Prisma.ApiTokenUpdateInput; details: Record<string, Prisma.InputJsonValue> }>;
+export type SecretChange = (current: TokenRecord, tx: StoreTransaction) => Promise<{ changes: TokenChanges; details: Record<string, Json> }>;
 
 /** The columns a new secret sets: its hash, its last four characters, when it was issued. */
-export function newSecretFields(issued: { secretHash: string; lastFour: string }, now: Date) {
+export function newSecretFields(issued: { secretHash: string; lastFour: string }, now: Date): TokenChanges {
   return { secretHash: issued.secretHash, lastFour: issued.lastFour, secretIssuedAt: now };
 }
 
@@ -23,24 +21,26 @@ export function newSecretFields(issued: { secretHash: string; lastFour: string }
 export async function replaceSecret(
   deps: TokenServiceDeps,
   actor: ResolvedActor,
-  existing: TokenRow,
+  existing: TokenRecord,
   kind: 'rotated' | 'regenerated',
   now: Date,
   change: SecretChange,
 ): Promise<IssuedToken> {
   const issued = issueSecret(deps);
-  const row = await changeTransaction(deps, async (tx) => {
-    await lockOwner(tx, existing.ownerId);
+  const token = await changeTransaction(deps, async (tx) => {
+    await tx.lockOwner(existing.ownerId);
     const current = await reload(tx, existing.id);
-    const { data, details } = await change(current, tx);
-    const updated = await tx.apiToken.update({
-      where: { id: current.id },
-      data: { ...newSecretFields(issued, now), ...data },
-      include: tokenInclude,
+    const { changes, details } = await change(current, tx);
+    const updated = await tx.updateToken(current.id, { ...newSecretFields(issued, now), ...changes });
+    await tx.recordAudit({
+      actor,
+      action: `token.${kind}`,
+      token: updated,
+      details: { ...details, previousLastFour: current.lastFour, lastFour: issued.lastFour },
+      at: now,
     });
-    await recordAudit(tx, actor, `token.${kind}`, updated, { ...details, previousLastFour: current.lastFour, lastFour: issued.lastFour }, now);
     return updated;
   });
-  notify(deps, row.id, kind);
-  return { token: viewOf(deps, row, now), secret: issued.secret };
+  notify(deps, token.id, kind);
+  return { token: viewOf(deps, token, now), secret: issued.secret };
 }

@@ -20,7 +20,7 @@ export async function rotateToken(deps: TokenServiceDeps, actorIn: Actor, rawId:
   }
   const now = deps.clock();
   return replaceSecret(deps, actor, existing, 'rotated', now, async (current) => ({
-    data: {
+    changes: {
       previousSecretHash: graceSeconds > 0 ? current.secretHash : null,
       previousSecretExpiresAt: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
     },

@@ -1,6 +1,5 @@
 import type { TokenServiceDeps } from '../context.js';
-import { parseId } from '../inputs.js';
-import { inOwnTransaction } from '../own-transaction.js';
+import { parseUserId } from '../user-id.js';
 
 /** How many stored copies of the address changed: on owned tokens, on tokens made, on the grant. */
 export interface EmailSyncResult {
@@ -20,14 +19,8 @@ export interface EmailSyncResult {
  * verification cache reloads it (at most cacheTtlMs).
  */
 export async function syncUserEmail(deps: TokenServiceDeps, rawUserId: unknown): Promise<EmailSyncResult> {
-  const userId = parseId(rawUserId, 'userId');
+  const userId = parseUserId(rawUserId, 'userId');
   const user = await deps.users.findById(userId);
   if (!user) return { owned: 0, created: 0, grant: 0 };
-  const email = user.email;
-  // Plain UPDATEs: Prisma's updateMany would move the tokens' @updatedAt.
-  return inOwnTransaction(deps.prisma, async (tx) => ({
-    owned: await tx.$executeRaw`UPDATE "ApiToken" SET "ownerEmail" = ${email} WHERE "ownerId" = ${userId} AND "ownerEmail" <> ${email}`,
-    created: await tx.$executeRaw`UPDATE "ApiToken" SET "createdByEmail" = ${email} WHERE "createdById" = ${userId} AND "createdByEmail" <> ${email}`,
-    grant: await tx.$executeRaw`UPDATE "ApiTokenAdminGrant" SET "userEmail" = ${email} WHERE "userId" = ${userId} AND "userEmail" <> ${email}`,
-  }));
+  return deps.store.syncUserEmail(userId, user.email);
 }

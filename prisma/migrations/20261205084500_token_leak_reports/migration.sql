@@ -1,0 +1,19 @@
+-- CreateTable
+CREATE TABLE "ApiTokenLeakReport" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "secretHash" TEXT NOT NULL,
+    "tokenId" TEXT NOT NULL,
+    "tokenName" TEXT NOT NULL,
+    "url" TEXT NOT NULL DEFAULT '',
+    "source" TEXT NOT NULL,
+    "reporter" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "reportedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiTokenLeakReport_secretHash_key" ON "ApiTokenLeakReport"("secretHash");
+
+-- CreateIndex
+CREATE INDEX "ApiTokenLeakReport_tokenId_reportedAt_idx" ON "ApiTokenLeakReport"("tokenId", "reportedAt");
+

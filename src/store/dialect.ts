@@ -1,0 +1,9 @@
+
+/** What differs between the databases the store runs on; everything else is standard SQL. */
+export interface Dialect {
+  readonly name: 'sqlite' | 'postgresql';
+  /** True when LIKE tells 'A' from 'a' (a case-insensitive search then needs Prisma's `mode: 'insensitive'`). */
+  readonly likeIsCaseSensitive: boolean;
+  /** True for an error after which a whole transaction can simply run again (it was rolled back). */
+  isRetryable(error: unknown): boolean;
+}

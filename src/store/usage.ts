@@ -1,0 +1,70 @@
+// The usage screens' queries: over the rollup tables (see src/usage/) and the tokens' last use.
+import { Prisma, type PrismaClient } from '@prisma/client';
+import type { TokenCounts, TokenRank, TokenRefRow, UsageDayRow, UsageQueries } from '../core/store.js';
+import { COUNTER_COLUMNS, DAY_TABLE, OUTCOMES, TOKEN_DAY_TABLE } from '../core/usage/columns.js';
+import { ERROR_OUTCOMES } from '../core/usage/usage-view.js';
+import { statusWhere } from './token-list.js';
+
+const sumOf = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(' + ');
+const COUNTER_SUMS = COUNTER_COLUMNS.map((c) => `SUM("${c}") AS "${c}"`).join(', ');
+const ofOwner = (ownerId: string | null) =>
+  ownerId === null ? Prisma.empty : Prisma.sql`AND "tokenId" IN (SELECT "id" FROM "ApiToken" WHERE "ownerId" = ${ownerId})`;
+const refSelect = { id: true, name: true, lastUsedAt: true } as const;
+
+export function usageQueries(prisma: PrismaClient): UsageQueries {
+  return {
+    tokenUsageDays: (tokenId, from, to) =>
+      prisma.$queryRaw<UsageDayRow[]>(Prisma.sql`
+        SELECT "day", ${Prisma.raw(COUNTER_COLUMNS.map((c) => `"${c}"`).join(', '))} FROM ${Prisma.raw(`"${TOKEN_DAY_TABLE}"`)}
+        WHERE "tokenId" = ${tokenId} AND "day" >= ${from} AND "day" <= ${to}`),
+
+    usageDays: (from, to, ownerId) =>
+      ownerId === null
+        ? prisma.$queryRaw<UsageDayRow[]>(Prisma.sql`
+            SELECT "day", ${Prisma.raw(COUNTER_COLUMNS.map((c) => `"${c}"`).join(', '))} FROM ${Prisma.raw(`"${DAY_TABLE}"`)}
+            WHERE "day" >= ${from} AND "day" <= ${to}`)
+        : prisma.$queryRaw<UsageDayRow[]>(Prisma.sql`
+            SELECT "day", ${Prisma.raw(COUNTER_SUMS)} FROM ${Prisma.raw(`"${TOKEN_DAY_TABLE}"`)}
+            WHERE "day" >= ${from} AND "day" <= ${to} ${ofOwner(ownerId)}
+            GROUP BY "day"`),
+
+    async tokenCounts(ownerId, now, expiringBy): Promise<TokenCounts> {
+      const owner = ownerId === null ? {} : { ownerId };
+      const [active, expiringWithin30Days, expired, disabled] = await Promise.all([
+        prisma.apiToken.count({ where: { ...owner, ...statusWhere('active', now) } }),
+        prisma.apiToken.count({ where: { ...owner, enabled: true, expiresAt: { gt: now, lte: expiringBy } } }),
+        prisma.apiToken.count({ where: { ...owner, ...statusWhere('expired', now) } }),
+        prisma.apiToken.count({ where: { ...owner, ...statusWhere('disabled', now) } }),
+      ]);
+      return { active, expiringWithin30Days, expired, disabled };
+    },
+
+    idleTokens: (ownerId, before, limit): Promise<TokenRefRow[]> => {
+      const owner = ownerId === null ? {} : { ownerId };
+      return before === null
+        ? prisma.apiToken.findMany({ where: { ...owner, lastUsedAt: null }, select: refSelect, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit })
+        : prisma.apiToken.findMany({ where: { ...owner, lastUsedAt: { lt: before } }, select: refSelect, orderBy: [{ lastUsedAt: 'asc' }, { id: 'asc' }], take: limit });
+    },
+
+    async rankTokens(fromDay, ownerId, limit, minRequestsForErrorRate): Promise<TokenRank[]> {
+      const top = (list: string, where: Prisma.Sql, order: string) =>
+        Prisma.sql`SELECT * FROM (SELECT ${Prisma.raw(`'${list}'`)} AS "list", w."tokenId", w."requests", w."errors" FROM week w JOIN "ApiToken" t ON t."id" = w."tokenId" ${where} ORDER BY ${Prisma.raw(order)}, w."tokenId" LIMIT ${limit}) AS ${Prisma.raw(`"${list}"`)}`;
+      // One pass over the period's rollups, ranked twice; tokens deleted meanwhile drop out in the JOIN.
+      const rows = await prisma.$queryRaw<Array<{ list: 'traffic' | 'errors'; tokenId: string; requests: number | bigint; errors: number | bigint }>>(Prisma.sql`
+        WITH week AS MATERIALIZED (
+          SELECT "tokenId", SUM(${Prisma.raw(sumOf(OUTCOMES))}) AS "requests", SUM(${Prisma.raw(sumOf(ERROR_OUTCOMES))}) AS "errors"
+          FROM ${Prisma.raw(`"${TOKEN_DAY_TABLE}"`)} WHERE "day" >= ${fromDay} ${ofOwner(ownerId)} GROUP BY "tokenId")
+        ${top('traffic', Prisma.empty, 'w."requests" DESC')}
+        UNION ALL
+        ${top('errors', Prisma.sql`WHERE w."requests" >= ${minRequestsForErrorRate} AND w."errors" > 0`, 'w."errors" * 1.0 / w."requests" DESC, w."requests" DESC')}`);
+      // The tokens through Prisma, which reads each database's timestamps alike.
+      const ids = [...new Set(rows.map((row) => row.tokenId))];
+      const tokens = ids.length === 0 ? [] : await prisma.apiToken.findMany({ where: { id: { in: ids } }, select: refSelect });
+      const byId = new Map(tokens.map((token) => [token.id, token]));
+      return rows.flatMap((row) => {
+        const token = byId.get(row.tokenId);
+        return token ? [{ list: row.list, token, requests: Number(row.requests), errors: Number(row.errors) }] : [];
+      });
+    },
+  };
+}
