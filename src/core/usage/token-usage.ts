@@ -8,8 +8,15 @@ import type { Actor } from '../types.js';
 import { lastDays } from './day.js';
 import { fillDays, totalsOf, type TokenUsage } from './usage-view.js';
 
+/** The periods a token's usage is read for, in days; the first is the default. */
+export const USAGE_PERIODS_DAYS = [30, 90] as const;
+
 const tokenUsageSchema = z
-  .object({ days: z.union([z.literal(30), z.literal(90)], { error: 'The period is 30 or 90 days.' }).default(30) })
+  .object({
+    days: z
+      .union(USAGE_PERIODS_DAYS.map((d) => z.literal(d)) as [z.ZodLiteral<30>, z.ZodLiteral<90>], { error: `The period is ${USAGE_PERIODS_DAYS.join(' or ')} days.` })
+      .default(USAGE_PERIODS_DAYS[0]),
+  })
   .strict();
 
 /**
