@@ -15,7 +15,10 @@ export interface TokenComponents {
   create: string;
   edit: string;
   tokenAction: string;
-  tokenValue: string;
+  /** How a value is shown in lists and on detail pages (dates, statuses, addresses, codes). */
+  value: string;
+  /** The token's detail page, grouped, titled with its name. */
+  tokenShow: string;
   guided: string;
   /** The token list's role filter: a choice of the roles that exist. */
   roleFilter: string;
@@ -39,6 +42,8 @@ async function formInfo(ctx: PluginContext, actor: Actor) {
   const resolved = await service.resolveActor(actor);
   const canChooseOwner = resolved.isSuperAdmin && resolved.isTokenAdmin;
   const owners = canChooseOwner ? await userChoices(ctx.apiAccess, ctx.options.listUsers, 'owner') : [];
+  // The actor's own active tokens, so the form says "3 of 5 active tokens" before it is filled.
+  const { total: activeTokens } = await service.list(actor, { status: 'active', ownerId: actor.id, perPage: 1 });
   return {
     roles: await service.listRoles(),
     expiryPresetsDays: policy.expiryPresetsDays,
@@ -49,6 +54,7 @@ async function formInfo(ctx: PluginContext, actor: Actor) {
     rotationGraceSeconds: policy.rotationGraceSeconds,
     editPolicy: policy.editPolicy,
     maxActiveTokensPerOwner: policy.maxActiveTokensPerOwner,
+    activeTokens,
     canChooseOwner,
     owners,
     currentUser: { id: actor.id, email: actor.email },
@@ -149,8 +155,11 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     },
     show: {
       isAccessible,
-      component: components.guided,
+      component: components.tokenShow,
+      hideActionHeader: true,
       handler: async (request, _response, context) => {
+        // A deleted token's address: the record that says so (see resources/token-resource.ts).
+        if (context.record?.params.deleted === true) return { record: context.record.toJSON(context.currentAdmin) };
         try {
           const actor = await ctx.actor(context);
           return { record: toRecord(context, await service.get(actor, recordId(request))) };
@@ -184,6 +193,7 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     edit: {
       isAccessible,
       component: components.edit,
+      hideActionHeader: true,
       handler: recordAction(async (actor, id, input) => {
         const { token, secret } = await service.edit(actor, id, input);
         return { token, ...(secret ? { secret } : {}), message: secret ? `Token "${token.name}" saved. Its old secret no longer works: copy the new one now.` : `Token "${token.name}" saved.` };
@@ -194,10 +204,13 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       icon: 'RefreshCw',
       isAccessible,
       component: components.tokenAction,
+      hideActionHeader: true,
       custom: {
-        question: 'Rotate this token? It keeps its id and permissions and gets a new secret. Integrations must switch to the new secret.',
-        button: 'Rotate',
-        danger: true,
+        title: 'Rotate secret',
+        summary: 'New secret, same token. Its expiry, roles and id stay, and the old secret can keep working for a grace period while integrations switch.',
+        question: 'Integrations must switch to the new secret.',
+        button: 'Rotate secret',
+        danger: false,
         input: 'graceSeconds',
       } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id, input) => {
@@ -207,12 +220,15 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     },
     regenerate: {
       actionType: 'record',
-      icon: 'RotateCw',
+      icon: 'Calendar',
       isAccessible,
       component: components.tokenAction,
+      hideActionHeader: true,
       custom: {
-        question: 'Regenerate this token? A new secret fully replaces the old one, which stops working at once, and the token gets a new expiry.',
-        button: 'Regenerate',
+        title: 'Regenerate token',
+        summary: 'New secret and a new expiry. The old secret stops working at once, with no grace period. Use it for a lost or leaked secret, or an expired token.',
+        question: 'The old secret stops working the moment you confirm.',
+        button: 'Regenerate token',
         danger: true,
         input: 'expiry',
       } satisfies ConfirmScreen,
@@ -227,7 +243,14 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       isAccessible,
       isVisible: ({ currentAdmin, record }) => ctx.canUseFeature(currentAdmin) && record?.params?.enabled !== false,
       component: components.tokenAction,
-      custom: { question: 'Disable this token? Requests with it are refused until you enable it again.', button: 'Disable', danger: true } satisfies ConfirmScreen,
+      hideActionHeader: true,
+      custom: {
+        title: 'Disable token',
+        summary: 'Requests with this token are refused until you enable it again. Nothing else changes.',
+        question: 'Disable it now?',
+        button: 'Disable token',
+        danger: true,
+      } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id) => {
         const token = await service.disable(actor, id);
         return { token, message: `Token "${token.name}" disabled. Requests with it are refused until you enable it.` };
@@ -239,7 +262,8 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       isAccessible,
       isVisible: ({ currentAdmin, record }) => ctx.canUseFeature(currentAdmin) && record?.params?.enabled === false,
       component: components.tokenAction,
-      custom: { question: 'Enable this token? Requests with it will be accepted again.', button: 'Enable', danger: false } satisfies ConfirmScreen,
+      hideActionHeader: true,
+      custom: { title: 'Enable token', summary: 'Requests with this token are accepted again.', question: 'Enable it now?', button: 'Enable token', danger: false } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id) => {
         const token = await service.enable(actor, id);
         return { token, message: `Token "${token.name}" enabled.` };

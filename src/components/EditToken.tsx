@@ -1,8 +1,10 @@
 import React, { useEffect, useState } from 'react';
-import { Box, Button, H3, Loader, MessageBox } from '@adminjs/design-system';
+import { Box, Button, Loader, MessageBox } from '@adminjs/design-system';
 import { useNotice, type ActionProps } from 'adminjs';
 import { api, fieldErrors, type ActionResult, type FormInfo } from './api';
+import FormErrors from './FormErrors';
 import Guidance from './Guidance';
+import RecordHeader from './RecordHeader';
 import RevealSecret from './RevealSecret';
 import TokenFields, { toPayload, type TokenFieldValues } from './TokenFields';
 
@@ -13,7 +15,7 @@ const POLICY_TEXT: Record<FormInfo['editPolicy'], string> = {
 };
 
 /** Edit name, description, tags, roles and IP ranges under the deployment's edit policy. */
-const EditToken: React.FC<ActionProps> = ({ resource, record }) => {
+const EditToken: React.FC<ActionProps> = ({ resource, record, action }) => {
   const addNotice = useNotice();
   const [form, setForm] = useState<FormInfo | null>(null);
   const [values, setValues] = useState<TokenFieldValues | null>(null);
@@ -38,13 +40,17 @@ const EditToken: React.FC<ActionProps> = ({ resource, record }) => {
     });
   }, [resource.id, recordId]);
 
-  if (!form || !values) return <Loader />;
+  if (!form || !values || !record) return <Loader />;
+  const showUrl = window.location.pathname.replace(/\/edit$/, '/show');
+  const header = (
+    <RecordHeader resource={resource} record={record} action={action} title="Edit token" recordName={String(record.params.name ?? '')} subtitle="Name, description, tags, roles and allowed addresses. The expiry changes by regenerating." omitActions />
+  );
   if (secret) {
     return (
-      <Box variant="container">
-        <H3>Token saved</H3>
-        <RevealSecret secret={secret} tokenName={values.name} />
-      </Box>
+      <>
+        {header}
+        <RevealSecret secret={secret} tokenName={values.name} doneLabel="I have stored the secret: back to the token" onDone={() => window.location.assign(showUrl)} />
+      </>
     );
   }
 
@@ -59,11 +65,12 @@ const EditToken: React.FC<ActionProps> = ({ resource, record }) => {
       if (result.error) {
         setErrors(fieldErrors(result));
         setMessage(result.error.message);
+        window.scrollTo({ top: 0 });
       } else if (result.secret) {
         setSecret(result.secret);
       } else {
         addNotice({ message: result.notice?.message ?? 'Saved.', type: 'success' });
-        window.location.assign(window.location.pathname.replace(/\/edit$/, '/show'));
+        window.location.assign(showUrl);
       }
     } finally {
       setSaving(false);
@@ -71,19 +78,25 @@ const EditToken: React.FC<ActionProps> = ({ resource, record }) => {
   };
 
   return (
-    <Box variant="container" as="form" onSubmit={submit} data-testid="edit-token-form">
-      <Guidance apiBaseUrl={form.apiBaseUrl} guidance={form.guidance} />
-      <MessageBox variant={form.editPolicy === 'keep-secret' ? 'info' : 'warning'} mb="lg" message={POLICY_TEXT[form.editPolicy]} />
-      {message ? <MessageBox variant="danger" mb="lg" data-testid="form-error" message={message} /> : null}
-      {form.editPolicy === 'forbid' ? null : (
-        <>
-          <TokenFields form={form} values={values} onChange={setValues} errors={errors} />
-          <Button type="submit" variant="contained" data-testid="button-save" disabled={saving}>
-            {saving ? 'Saving…' : 'Save'}
-          </Button>
-        </>
-      )}
-    </Box>
+    <>
+      {header}
+      <Guidance apiBaseUrl={form.apiBaseUrl} guidance={form.guidance} collapsed />
+      <Box variant="container" as="form" onSubmit={submit} data-testid="edit-token-form">
+        <MessageBox variant={form.editPolicy === 'keep-secret' ? 'info' : 'warning'} mb="lg" message={POLICY_TEXT[form.editPolicy]} />
+        <FormErrors message={message} errors={errors} />
+        {form.editPolicy === 'forbid' ? null : (
+          <Box style={{ maxWidth: 720 }}>
+            <TokenFields form={form} values={values} onChange={setValues} errors={errors} />
+            <Box flex flexDirection="row" alignItems="center" style={{ gap: 16 }}>
+              <Button type="submit" variant="contained" size="lg" data-testid="button-save" disabled={saving}>
+                {saving ? 'Saving…' : 'Save changes'}
+              </Button>
+              <Button type="button" variant="text" onClick={() => window.location.assign(showUrl)}>Cancel</Button>
+            </Box>
+          </Box>
+        )}
+      </Box>
+    </>
   );
 };
 

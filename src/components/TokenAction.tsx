@@ -1,11 +1,13 @@
 import React, { useEffect, useState } from 'react';
-import { Box, Button, Loader, MessageBox, Text } from '@adminjs/design-system';
+import { Box, Button, Icon, Loader, Text } from '@adminjs/design-system';
 import { useNotice, ViewHelpers, type ActionProps } from 'adminjs';
 import { useNavigate } from 'react-router';
 import { api, fieldErrors, type ActionResult, type FormInfo } from './api';
-import { CONFIRM_INPUTS } from './confirm-inputs';
+import { ConfirmInputField, initialInput, inputPayload } from './confirm-inputs';
 import type { ConfirmScreen } from './confirm-screen';
+import FormErrors from './FormErrors';
 import Guidance from './Guidance';
+import RecordHeader from './RecordHeader';
 import RevealSecret from './RevealSecret';
 
 /**
@@ -23,7 +25,6 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
   const addNotice = useNotice();
   const [form, setForm] = useState<FormInfo | null>(null);
   const screen = (action.custom ?? {}) as Partial<ConfirmScreen>;
-  const input = screen.input ? CONFIRM_INPUTS[screen.input] : null;
   const [value, setValue] = useState<unknown>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
@@ -32,27 +33,36 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
   const navigate = useNavigate();
   const recordId = String(record?.id ?? '');
   const name = String(record?.params?.name ?? '');
-  const question = screen.question ?? `${action.label}?`;
+  const text = {
+    title: screen.title ?? action.label,
+    summary: screen.summary ?? '',
+    question: screen.question ?? `${action.label}?`,
+    button: screen.button ?? action.label,
+    // The action's own icon, as on its button in the token's header.
+    icon: action.icon ?? 'Check',
+    danger: screen.danger ?? false,
+  };
 
   useEffect(() => {
     api.recordAction({ resourceId: resource.id, recordId, actionName: action.name }).then((response) => {
       const info = (response.data as ActionResult).form ?? null;
-      if (info && input) setValue(input.initial(info));
+      if (info && screen.input) setValue(initialInput(screen.input, info));
       setForm(info);
     });
   }, [resource.id, recordId, action.name]);
 
   const showToken = () => navigate(new ViewHelpers().recordActionUrl({ resourceId: resource.id, recordId, actionName: 'show' }));
 
-  if (!form) return <Loader />;
+  if (!form || !record) return <Loader />;
+  // An action page is one step: its way back is Cancel (or, with a new secret, the panel's button), not the token's other actions.
+  const header = <RecordHeader resource={resource} record={record} action={action} title={text.title} recordName={name} subtitle={text.summary} omitActions />;
   if (secret) {
+    // While the new secret is shown, the token's other actions are out of reach: the panel's button is the way on.
     return (
-      <Box variant="container">
-        <RevealSecret secret={secret} tokenName={name} />
-        <Button mt="lg" data-testid="reveal-done" onClick={showToken}>
-          I have copied it: back to the token
-        </Button>
-      </Box>
+      <>
+        {header}
+        <RevealSecret secret={secret} tokenName={name} doneLabel="I have stored the secret: back to the token" onDone={showToken} />
+      </>
     );
   }
 
@@ -60,7 +70,7 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
     setBusy(true);
     setErrors({});
     setMessage(null);
-    const data = screen.input ? { [screen.input]: value } : {};
+    const data = screen.input ? { [screen.input]: inputPayload(screen.input, value) } : {};
     try {
       const response = await api.recordAction({ resourceId: resource.id, recordId, actionName: action.name, method: 'post', data });
       const result = response.data as ActionResult;
@@ -78,17 +88,24 @@ const TokenAction: React.FC<ActionProps> = ({ resource, record, action }) => {
   };
 
   return (
-    <Box variant="container" data-testid={`token-action-${action.name}`}>
-      <Guidance apiBaseUrl={form.apiBaseUrl} guidance={form.guidance} />
-      <Text mb="lg">
-        <strong>{name}</strong>: {question}
-      </Text>
-      {message ? <MessageBox variant="danger" mb="lg" data-testid="form-error" message={message} /> : null}
-      {input && screen.input ? <input.Field form={form} value={value} onChange={setValue} error={errors[screen.input]} /> : null}
-      <Button variant={screen.danger ? 'danger' : 'contained'} data-testid="button-confirm" disabled={busy} onClick={confirm}>
-        {busy ? 'Working…' : (screen.button ?? action.label)}
-      </Button>
-    </Box>
+    <>
+      {header}
+      <Guidance apiBaseUrl={form.apiBaseUrl} guidance={form.guidance} collapsed />
+      <Box variant="container" data-testid={`token-action-${action.name}`}>
+        <FormErrors message={message} errors={errors} />
+        {screen.input ? <ConfirmInputField name={screen.input} form={form} value={value} onChange={setValue} error={errors[screen.input]} /> : null}
+        <Text mb="lg">{text.question}</Text>
+        <Box flex flexDirection="row" alignItems="center" style={{ gap: 16 }}>
+          <Button variant={text.danger ? 'danger' : 'contained'} data-testid="button-confirm" disabled={busy} onClick={confirm}>
+            <Icon icon={text.icon} />
+            {busy ? 'Working…' : text.button}
+          </Button>
+          <Button variant="text" type="button" data-testid="button-cancel" onClick={showToken}>
+            Cancel
+          </Button>
+        </Box>
+      </Box>
+    </>
   );
 };
 

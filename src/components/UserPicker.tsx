@@ -37,7 +37,7 @@ const UserPicker: React.FC<UserPickerProps> = ({ inputId, users, value, onChange
   const options: Option[] = users.map((user) => ({ value: user.id, label: user.email, unavailable: user.unavailable }));
   const selected = options.find((option) => option.value === value) ?? null;
   return (
-    <Box data-testid={testId ?? 'user-picker'}>
+    <Box data-testid={testId ?? 'user-picker'} data-value={value}>
       <Select
         inputId={inputId}
         classNamePrefix="user-picker"

@@ -6,6 +6,9 @@ export interface FormInfo {
   expiryPresetsDays: number[];
   allowNeverExpires: boolean;
   maxLifetimeDays: number | null;
+  /** Each owner's limit of enabled, unexpired tokens, and how many the signed-in admin has. */
+  maxActiveTokensPerOwner: number;
+  activeTokens: number;
   namePatternHint: string | null;
   rotationGraceSeconds: number[];
   editPolicy: 'keep-secret' | 'invalidate-secret' | 'forbid';
@@ -50,21 +53,27 @@ export function pageFormInfo(tokenResourceId: string): Promise<FormInfo | null> 
   return shared.info;
 }
 
-export type ExpiryChoice = { type: 'days'; days: number } | { type: 'date'; date: string } | { type: 'never' };
-
-/** "30 days", "1 year": what a preset means to a person. */
-export function presetLabel(days: number): string {
-  if (days % 365 === 0) return days === 365 ? '1 year' : `${days / 365} years`;
-  if (days % 30 === 0 && days < 365) return days === 30 ? '1 month (30 days)' : `${days / 30} months (${days} days)`;
-  return `${days} days`;
-}
+/** The expiry as the form holds it: a preset, a day (and a time on it, else its end), or never. */
+export type ExpiryChoice = { type: 'days'; days: number } | { type: 'date'; date: string; time?: string } | { type: 'never' };
 
 export function graceLabel(seconds: number): string {
-  if (seconds === 0) return 'None: the old secret stops at once';
+  if (seconds === 0) return 'No grace period: the old secret stops at once';
   if (seconds % 86_400 === 0) return `${seconds / 86_400 === 1 ? '24 hours' : `${seconds / 86_400} days`}`;
   if (seconds % 3_600 === 0) return `${seconds / 3_600} hour${seconds === 3_600 ? '' : 's'}`;
   return `${seconds} seconds`;
 }
+
+/** The form fields by the name a person sees, for messages that point at them. */
+export const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  description: 'Description',
+  tags: 'Tags',
+  roleIds: 'Roles',
+  allowedIps: 'Allowed IP ranges',
+  expiry: 'Expiry',
+  ownerId: 'Owner',
+  graceSeconds: 'Grace period',
+};
 
 export function fieldErrors(result: ActionResult): Record<string, string> {
   return Object.fromEntries(Object.entries(result.error?.fields ?? {}).map(([field, e]) => [field, e.message]));

@@ -4,7 +4,11 @@
  * shared component, only this object.
  */
 export interface ConfirmScreen {
-  /** Asked after the token's name. */
+  /** The page's title, e.g. "Rotate secret". */
+  title: string;
+  /** One line under the title that tells this action apart from its neighbours. */
+  summary: string;
+  /** Said just above the button: what confirming does. */
   question: string;
   /** The confirming button's label. */
   button: string;

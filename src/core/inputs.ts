@@ -74,16 +74,17 @@ const allowedIpsSchema = z
 const expirySchema = z.discriminatedUnion(
   'type',
   [
-    z.object({ type: z.literal('days'), days: z.number({ error: 'Days must be a number.' }).int('Days must be a whole number.') }),
+    z.object({ type: z.literal('days'), days: z.number({ error: 'The expiry must be a number of days.' }).int('The expiry must be a whole number of days.') }),
     z.object({ type: z.literal('date'), date: z.union([z.string().max(64), z.date()], { error: 'Give the expiry date as a date.' }) }),
     z.object({ type: z.literal('never') }),
   ],
   { error: 'Choose an expiry: a number of days, a date, or never.' },
 );
 // A host's Int id may come as a number: made text here, as every user id is (see user-id.ts).
+const OWNER_MESSAGE = 'Choose the owner from the list of users.';
 const ownerIdSchema = z.preprocess(
   (value) => (typeof value === 'number' || typeof value === 'bigint' ? (normalizeUserId(value) ?? value) : value),
-  z.string({ error: 'Owner must be a user id.' }).trim().min(1, 'Owner must be a user id.').max(MAX_USER_ID_LENGTH),
+  z.string({ error: OWNER_MESSAGE }).trim().min(1, OWNER_MESSAGE).max(MAX_USER_ID_LENGTH),
 );
 
 const createSchema = z.object({
@@ -131,7 +132,9 @@ export class FieldErrors {
     if (entries.length === 0) return;
     const [, first] = entries[0]!;
     const code = entries.length === 1 ? first.code : 'INVALID_INPUT';
-    const message = entries.map(([field, e]) => `${field}: ${e.message}`).join(' ');
+    // Written for people: each field's message names its field in words ("The expiry date …"),
+    // and a form shows it beside the field; the field keys stay in `fields` for programs.
+    const message = entries.length === 1 ? first.message : `${entries.length} fields need a change. ${entries.map(([, e]) => e.message).join(' ')}`;
     throw new ApiAccessError(code, message, this.errors);
   }
 }
@@ -191,7 +194,7 @@ export function resolveExpiry(raw: unknown, policy: Policy, now: Date, errors: F
   }
   if (expiry.type === 'days') {
     if (!policy.expiryPresetsDays.includes(expiry.days)) {
-      errors.add(field, 'EXPIRY_NOT_ALLOWED', `Choose one of ${policy.expiryPresetsDays.join(', ')} days, or a date.`);
+      errors.add(field, 'EXPIRY_NOT_ALLOWED', `Choose an expiry of ${policy.expiryPresetsDays.join(', ')} days, or a date.`);
       return null;
     }
     return new Date(now.getTime() + expiry.days * DAY_MS);

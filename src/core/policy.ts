@@ -27,7 +27,7 @@ export const policySchema = z
     /** Shown to the user when a name does not match namePattern. */
     namePatternHint: z.string().max(200).optional(),
     /** The lifetimes offered in the create and regenerate forms. */
-    expiryPresetsDays: z.array(z.number().int().min(1).max(36_500)).min(1).max(20).default([7, 30, 60, 90, 180, 365]),
+    expiryPresetsDays: z.array(z.number().int().min(1).max(36_500)).min(1).max(20).default([30, 60, 90, 180, 365, 730]),
     /** Whether a token may never expire. */
     allowNeverExpires: z.boolean().default(true),
     /** The longest lifetime a token may be given, in days; null for no limit. */

@@ -123,13 +123,13 @@ export function validateListQuery(rules: ListQueryRules = {}): Before {
     for (const [key, value] of normalizeFilters(query.filters)) {
       const property = filterable.get(key);
       const message = property ? filterError(property.type(), value, rules.periods ?? []) : `Cannot filter by "${shown(key)}".`;
-      if (message) errors[`filters.${shown(key)}`] = message;
+      if (message) errors[`filters.${shown(key)}`] = property ? `In the "${shown(key)}" filter, ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message;
     }
     const entries = Object.entries(errors);
     if (entries.length === 0) return request;
     throw new ValidationError(
       Object.fromEntries(entries.map(([field, message]) => [field, { message, type: 'INVALID_INPUT' }])),
-      { message: entries.map(([field, message]) => `${field}: ${message}`).join(' '), type: 'INVALID_INPUT' },
+      { message: entries.map(([, message]) => message).join(' '), type: 'INVALID_INPUT' },
     );
   };
 }

@@ -1,4 +1,23 @@
 import type { LocaleTranslations } from 'adminjs';
+import type { AuditAction } from '../core/audit.js';
+
+/** What each audit-trail code means, as the audit screens show it and filter by it. */
+export const auditActionLabels: Readonly<Record<AuditAction, string>> = {
+  'token.created': 'Token created',
+  'token.rotated': 'Secret rotated',
+  'token.regenerated': 'Token regenerated',
+  'token.edited': 'Token edited',
+  'token.enabled': 'Token enabled',
+  'token.disabled': 'Token disabled',
+  'token.deleted': 'Token deleted',
+  'token.rotated_secret_used': 'Retired secret used',
+  'token.reported_leaked': 'Reported leaked',
+  'role.created': 'Role created',
+  'role.edited': 'Role edited',
+  'role.deleted': 'Role deleted',
+  'token_admin.granted': 'Token admin granted',
+  'token_admin.revoked': 'Token admin taken away',
+};
 
 /**
  * English labels for the plugin's screens. AdminJS reads labels only from the host's locale, so
@@ -25,6 +44,10 @@ export const apiAccessTranslations: LocaleTranslations = {
         expiresAt: 'Expires',
         lastUsedAt: 'Last used',
         lastUsedIp: 'Last used from',
+        type: 'Type',
+        tags: 'Tags',
+        scopes: 'Scopes',
+        description: 'Description',
         createdByEmail: 'Created by',
         ownerEmail: 'Owner',
         ownerId: 'Owner id',
@@ -37,8 +60,8 @@ export const apiAccessTranslations: LocaleTranslations = {
       },
       actions: {
         new: 'Create token',
-        rotate: 'Rotate',
-        regenerate: 'Regenerate',
+        rotate: 'Rotate secret',
+        regenerate: 'Regenerate token',
         enable: 'Enable',
         disable: 'Disable',
         reportLeak: 'Report leaked',
@@ -46,8 +69,9 @@ export const apiAccessTranslations: LocaleTranslations = {
       },
     },
     ApiTokenRole: { properties: { token: 'Token', role: 'Role', assignedByEmail: 'Assigned by', assignedAt: 'Assigned' } },
-    ApiRequestLog: { properties: { createdAt: 'Time', tokenName: 'Token', tokenId: 'Token', durationMs: 'Duration (ms)', ip: 'IP', userAgent: 'User agent' } },
-    ApiAuditEvent: { properties: { createdAt: 'Time', actorEmail: 'Who', tokenName: 'Token' } },
+    ApiRole: { properties: { updatedAt: 'Last changed', createdAt: 'Created' } },
+    ApiRequestLog: { properties: { createdAt: 'Time', tokenName: 'Token', tokenId: 'Token', durationMs: 'Duration', ip: 'Client address', userAgent: 'Client software', status: 'Status', method: 'Method', path: 'Path' } },
+    ApiAuditEvent: { properties: { createdAt: 'Time', actorEmail: 'Who', actorId: 'Who (id)', tokenName: 'Token', tokenId: 'Token', action: 'What happened', details: 'Details' } },
     ApiTokenAdminGrant: { properties: { userEmail: 'Admin', grantedAt: 'Granted', userId: 'Admin id' } },
   },
 };

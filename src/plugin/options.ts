@@ -2,6 +2,7 @@ import type { ComponentLoader, CurrentAdmin } from 'adminjs';
 import { z } from 'zod';
 import type { ApiAccessOptions } from '../api-access-options.js';
 import { optionsError } from '../core/policy.js';
+import { TOKEN_LIST_COLUMNS, type TokenListColumn } from './token-columns.js';
 
 /** What apiAccessPlugin adds to createApiAccess's options; ApiAccessPluginOptions is derived from it. */
 export const pluginOptionsSchema = z.object({
@@ -28,6 +29,15 @@ export const pluginOptionsSchema = z.object({
    * token admin can make tokens for themselves only and cannot give the grant from the screens.
    */
   listUsers: z.custom<() => Promise<ListedUser[]>>((v) => typeof v === 'function', 'must be a function').optional(),
+  /**
+   * The token list's columns, in order (default: name, status, roles, expiresAt, lastUsedAt: what
+   * fits a 1280-px screen; every field is on the token's detail page).
+   */
+  tokenListColumns: z
+    .array(z.enum(TOKEN_LIST_COLUMNS, { error: `each column is one of ${TOKEN_LIST_COLUMNS.join(', ')}` }))
+    .min(1, 'needs at least one column')
+    .refine((columns) => new Set(columns).size === columns.length, 'names a column twice')
+    .optional(),
 });
 
 /** One user as `listUsers` gives it: an id (string or integer) and an e-mail address at least. */

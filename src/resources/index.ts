@@ -8,7 +8,10 @@ import { TOKEN_SORTABLE, tokenActions, type TokenComponents } from '../actions/t
 import { datamodelModel } from '../datamodel.js';
 import type { AccessLevel, PluginContext } from '../plugin/context.js';
 import type { ListQueryRules } from '../plugin/list-query.js';
+import { auditActionLabels } from '../plugin/locale.js';
+import { DEFAULT_TOKEN_LIST_COLUMNS } from '../plugin/token-columns.js';
 import { freshAccessFeature } from './access-feature.js';
+import { deletedTokenParams, TokenResource } from './token-resource.js';
 import type { ResourceOptions } from 'adminjs';
 import { overviewActions, tokenUsageAction, type UsageComponents } from '../actions/usage-actions.js';
 import { REQUEST_LOG_PERIODS } from '../core/request-logs/period.js';
@@ -37,6 +40,27 @@ function guardedResource(
   return { resource, options, features: [freshAccessFeature(ctx, level, options.actions, listRules)] };
 }
 
+/**
+ * A deleted token's address opens a record that says so (see token-resource.ts): only its page
+ * is open; every other record action is refused and its button left out.
+ */
+function onlyShowWhenDeleted(actions: Actions): Actions {
+  const out: Record<string, Record<string, unknown> | undefined> = { ...actions };
+  for (const [name, action] of Object.entries(out)) {
+    if (!action || name === 'show' || name === 'list' || name === 'new' || name === 'search' || name === 'bulkDelete') continue;
+    const live = (context: { record?: { params?: Record<string, unknown> } }) => context.record?.params?.deleted !== true;
+    const wrap = (rule: unknown) =>
+      rule === false ? false : (context: never) => live(context) && (typeof rule === 'function' ? Boolean((rule as (c: never) => unknown)(context)) : true);
+    out[name] = { ...action, isAccessible: wrap(action.isAccessible ?? true), isVisible: wrap(action.isVisible ?? true) };
+  }
+  return out as Actions;
+}
+
+/** How a value is shown on the plugin's lists and detail pages (see components/Value.tsx). */
+function shownAs(component: string, custom: Record<string, unknown>) {
+  return { components: { list: component, show: component }, custom };
+}
+
 /** Shows the API base URL and best practice above the list and show pages. */
 function withGuidance(actions: Actions, component: string): Actions {
   const out: Record<string, Record<string, unknown> | undefined> = { ...actions };
@@ -60,53 +84,65 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
   });
   const virtual = (extra: Record<string, unknown> = {}) => ({ type: 'string' as const, isSortable: false, ...extra });
 
+  const value = (custom: Record<string, unknown>) => shownAs(components.value, custom);
+  const when = (extra: Record<string, unknown> = {}) => value({ kind: 'when', ...extra });
+
   return [
     guardedResource(ctx, 'superAdmin', {
       resource: new OverviewResource(ctx.resourceIds.overview),
       options: { id: ctx.resourceIds.overview, navigation, actions: overviewActions(ctx, components) },
     }),
     guardedResource(ctx, 'feature', {
-      resource: resource(prisma, 'ApiToken', TOKEN_SECRET_FIELDS),
+      resource: new TokenResource({ model: datamodelModel('ApiToken', TOKEN_SECRET_FIELDS), client: prisma }, (id, context) => deletedTokenParams(prisma, ctx, id, context)),
       options: {
         id: ctx.resourceIds.token,
         navigation,
         titleProperty: 'name',
         sort: { sortBy: 'createdAt', direction: 'desc' },
-        listProperties: ['name', 'id', 'description', 'tags', 'type', 'expiresAt', 'status', 'lastUsedAt', 'createdByEmail', 'ownerEmail'],
+        // What fits a laptop's list on one line each; the rest is on the detail page.
+        listProperties: [...(ctx.options.tokenListColumns ?? DEFAULT_TOKEN_LIST_COLUMNS)],
         showProperties: [
-          'leakReport', 'name', 'id', 'maskedToken', 'status', 'description', 'tags', 'roles', 'scopes', 'allowedIps', 'ownerEmail',
-          'createdByEmail', 'createdAt', 'secretIssuedAt', 'lastUsedAt', 'lastUsedIp', 'expiresAt', 'previousSecretExpiresAt', 'usage',
+          'leakReport', 'name', 'description', 'tags', 'maskedToken', 'id', 'type', 'roles', 'scopes', 'allowedIps', 'ownerEmail',
+          'status', 'expiresAt', 'previousSecretExpiresAt', 'secretIssuedAt', 'createdAt', 'createdByEmail', 'lastUsedAt', 'lastUsedIp', 'usage',
         ],
         // The owner by e-mail (a part of it, any case), or by id (exact, as a link would carry it).
         filterProperties: ['status', 'roles', 'tags', 'ownerEmail', 'ownerId', 'name', 'expiresAt'],
         editProperties: [],
         properties: {
+          name: value({ kind: 'text', maxWidth: 260 }),
           status: virtual({
-            components: { list: components.tokenValue, show: components.tokenValue },
+            ...value({ kind: 'status' }),
             availableValues: [
               { value: 'active', label: 'Active' },
               { value: 'expired', label: 'Expired' },
               { value: 'disabled', label: 'Disabled' },
             ],
           }),
-          maskedToken: virtual(),
+          maskedToken: virtual(value({ kind: 'text', monospace: true })),
           // The traffic chart (the token's `usage` action), on the detail page only.
           usage: virtual({ isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: components.tokenUsage } }),
           // The "reported leaked" banner, drawn only when the token has a leak report.
           leakReport: virtual({ components: { show: components.leakBanner } }),
-          tags: virtual(),
-          roles: virtual({ components: { filter: components.roleFilter } }),
-          scopes: virtual(),
-          type: { isSortable: false },
-          allowedIps: virtual(),
-          ownerEmail: { isSortable: false },
-          createdByEmail: { isSortable: false },
-          expiresAt: { components: { list: components.tokenValue, show: components.tokenValue } },
-          previousSecretExpiresAt: { description: 'During a rotation grace period, when the previous secret stops working' },
-          description: { isSortable: false },
-          id: { isSortable: false, components: { list: components.tokenValue } },
+          tags: virtual(value({ kind: 'list', empty: 'No tags', maxWidth: 160 })),
+          roles: virtual({ ...value({ kind: 'list', empty: 'No roles', maxWidth: 280 }), components: { filter: components.roleFilter, list: components.value, show: components.value } }),
+          scopes: virtual(value({ kind: 'list', empty: 'No scopes', monospace: true, maxWidth: 180, separator: ' ' })),
+          type: { isSortable: false, ...value({ kind: 'text' }) },
+          allowedIps: virtual(value({ kind: 'ipRanges', maxWidth: 180 })),
+          ownerEmail: { isSortable: false, ...value({ kind: 'text', maxWidth: 200 }) },
+          createdByEmail: { isSortable: false, ...value({ kind: 'text', maxWidth: 200 }) },
+          createdAt: when({ relative: true }),
+          secretIssuedAt: when({ relative: true }),
+          expiresAt: when({ relative: true, empty: 'Never expires' }),
+          lastUsedAt: when({ relative: true, empty: 'Never used' }),
+          lastUsedIp: value({ kind: 'ip', empty: 'Not used yet' }),
+          previousSecretExpiresAt: {
+            description: 'During a rotation grace period, when the previous secret stops working',
+            ...when({ relative: true, empty: 'No previous secret works' }),
+          },
+          description: { isSortable: false, ...value({ kind: 'text', empty: 'No description', maxWidth: 220 }) },
+          id: { isSortable: false, ...value({ kind: 'id' }) },
         },
-        actions: { ...tokenActions(ctx, components), usage: tokenUsageAction(ctx), ...leakActions(ctx, components) },
+        actions: onlyShowWhenDeleted({ ...tokenActions(ctx, components), usage: tokenUsageAction(ctx), ...leakActions(ctx, components) }),
       },
     }, { sortable: TOKEN_SORTABLE }),
     guardedResource(ctx, 'superAdmin', {
@@ -117,7 +153,13 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         titleProperty: 'name',
         listProperties: ['name', 'description', 'scopes', 'updatedAt'],
         editProperties: ['name', 'description', 'scopes'],
-        properties: { scopes: { type: 'string', isArray: true, description: 'e.g. vault-summary:read' } },
+        properties: {
+          scopes: { type: 'string', isArray: true, description: 'e.g. vault-summary:read', ...value({ kind: 'list', empty: 'No scopes', monospace: true, maxWidth: 260 }), components: { list: components.value, show: components.value } },
+          name: value({ kind: 'text', maxWidth: 220 }),
+          description: value({ kind: 'text', empty: 'No description', maxWidth: 320 }),
+          createdAt: when(),
+          updatedAt: when(),
+        },
         actions: guide(roleActions(ctx)),
       },
     }),
@@ -128,6 +170,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         navigation,
         listProperties: ['token', 'role', 'assignedByEmail', 'assignedAt'],
         sort: { sortBy: 'assignedAt', direction: 'desc' },
+        properties: { assignedAt: when(), assignedByEmail: value({ kind: 'text', maxWidth: 240 }) },
         actions: guide(readOnlyActions(superAdminOnly)),
       },
     }),
@@ -142,14 +185,21 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         // Newest first, always: the list is not sortable by its other columns.
         properties: {
           id: { isVisible: false },
-          durationMs: { description: 'Milliseconds', isSortable: false },
+          durationMs: { description: 'How long the API took to answer', isSortable: false, ...value({ kind: 'duration' }) },
           ...Object.fromEntries(['tokenName', 'method', 'path', 'ip', 'userAgent'].map((p) => [p, { isSortable: false }])),
+          tokenName: { isSortable: false, ...value({ kind: 'text', maxWidth: 200 }) },
+          path: { isSortable: false, ...value({ kind: 'text', maxWidth: 240, monospace: true }) },
+          ip: { isSortable: false, ...value({ kind: 'ip' }) },
+          userAgent: { isSortable: false, ...value({ kind: 'text', empty: 'Not sent', maxWidth: 240 }) },
           // Filtered by a token found by its name (the token resource's search, under its access
           // rules), not by an id typed in; named in the filter even when opened from a link.
           tokenId: { isSortable: false, type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } },
           status: { description: 'The HTTP status sent; 499: the connection closed before the response was sent', isSortable: false },
           // Ready-made periods (counted back from the server's now) or a custom range.
-          createdAt: { components: { filter: components.periodFilter }, custom: { periods: REQUEST_LOG_PERIODS.map(({ value, label }) => ({ value, label })) } },
+          createdAt: {
+            components: { list: components.value, show: components.value, filter: components.periodFilter },
+            custom: { kind: 'when', periods: REQUEST_LOG_PERIODS.map(({ value, label }) => ({ value, label })) },
+          },
         },
         actions: guide(requestLogActions(ctx, { list: components.requestLogList, csvPath: REQUEST_LOG_CSV_PATH })),
       },
@@ -163,7 +213,14 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['createdAt', 'actorEmail', 'action', 'tokenName'],
         filterProperties: ['action', 'actorEmail', 'tokenId', 'createdAt'],
         // As on the request logs: the token found by its name; the event page links to the token.
-        properties: { tokenId: { type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } } },
+        properties: {
+          tokenId: { type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } },
+          createdAt: when(),
+          // The code written for machines ("token.deleted") is shown, and filtered, by what happened.
+          action: { ...value({ kind: 'label', maxWidth: 240 }), availableValues: Object.entries(auditActionLabels).map(([code, label]) => ({ value: code, label })) },
+          actorEmail: value({ kind: 'text', maxWidth: 240 }),
+          tokenName: value({ kind: 'text', empty: 'No token', maxWidth: 240 }),
+        },
         actions: guide(readOnlyActions(superAdminOnly)),
       },
     }),
@@ -174,7 +231,7 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         navigation,
         listProperties: ['userEmail', 'grantedAt'],
         editProperties: ['userId'],
-        properties: { userId: { description: 'A super admin, chosen from your users' } },
+        properties: { userId: { description: 'A super admin, chosen from your users' }, grantedAt: when(), userEmail: value({ kind: 'text', maxWidth: 320 }) },
         actions: guide(grantActions(ctx, components.grantForm)),
       },
     }),

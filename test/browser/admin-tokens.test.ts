@@ -29,7 +29,7 @@ const TOKEN_SHAPE = /\b[a-z][a-z0-9]{1,15}_[0-9A-Za-z]{28}\b/g;
 const ownBundleDir = process.env.ADMIN_JS_TMP_DIR ? null : mkdtempSync(path.join(tmpdir(), 'api-access-adminjs-'));
 if (ownBundleDir) process.env.ADMIN_JS_TMP_DIR = ownBundleDir;
 
-describe('API token screens in a browser', { timeout: 170_000 }, () => {
+describe('API token screens in a browser', { timeout: 400_000 }, () => {
   let t: TestHost;
   let server: Server;
   let base: string;
@@ -83,12 +83,20 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
   /** In a list's filter drawer, types `text` into the token choice and takes the one token offered, TOKEN_NAME. */
   async function filterByToken(resource: string, text: string) {
     await page.locator(`[data-css="${resource}-filter-button"]`).click();
-    const tokenChoice = page.locator(`[data-css="${resource}-filter-drawer"] input[role="combobox"]`).first();
+    // The token's own choice: the audit trail's drawer offers a choice of what happened before it.
+    const tokenChoice = page.locator(`[data-css="${resource}-filter-drawer"] [data-testid="token-filter-tokenId"] input[role="combobox"]`);
     await tokenChoice.focus();
     await page.keyboard.type(text);
     await page.getByRole('option', { name: TOKEN_NAME, exact: true }).waitFor();
     assert.deepEqual(await page.getByRole('option').allTextContents(), [TOKEN_NAME], 'the search finds tokens by a part of their name');
     await page.keyboard.press('Enter');
+  }
+
+  /** Picks an option of a design-system select (react-select) by its label. */
+  async function chooseOption(inputId: string, label: string) {
+    await page.locator(`#${inputId}`).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('option', { name: label, exact: true }).click();
   }
 
   async function applyFilters(resource: string) {
@@ -148,7 +156,7 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
       browser = await launching; // kept even when bundling failed, so that after() closes it
     }
 
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
     // Only the host: AdminJS's layout links web fonts on the internet, which this test must not wait for.
     await context.route('**/*', (route) => (new URL(route.request().url()).origin === base ? route.continue() : route.abort()));
     page = await context.newPage();
@@ -178,9 +186,9 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
   });
 
   it('opens API Access → tokens and lists the seeded tokens', async () => {
-    const link = page.locator('a[href="/admin/resources/ApiToken"]').first();
-    if (!(await link.isVisible())) await page.getByText('API Access', { exact: true }).first().click();
-    await link.click();
+    // At 1280 px AdminJS folds its sidebar behind the menu button.
+    await page.locator('section').filter({ has: page.locator('svg') }).first().waitFor();
+    await page.goto('/admin/resources/ApiToken');
     await page.waitForURL('**/admin/resources/ApiToken');
     await waitForRows((await t.host.prisma.apiToken.findMany()).map((row) => row.id));
     for (const name of ['GRC dashboard', 'Adoption report', 'Vault health sync']) {
@@ -199,8 +207,8 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     await page.getByTestId('api-base-url').waitFor();
     await page.getByTestId('field-name').fill(TOKEN_NAME);
     await page.getByTestId('field-description').fill('Made by the browser test');
-    await page.getByTestId('role-Vault Summary').check();
-    assert.equal(await page.getByTestId('expiry-select').inputValue(), '30');
+    await page.getByTestId('role-Vault Summary').click();
+    assert.equal(await page.getByTestId('expiry-select').getAttribute('data-value'), '30');
     await screenshot('02-create-form');
     await page.getByTestId('button-save').click();
 
@@ -215,7 +223,7 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     assertExpiresInDays(row.expiresAt, 30);
     assert.equal(await apiStatus(secret), 200);
 
-    await page.getByTestId('back-to-list').click();
+    await page.getByTestId('reveal-done').click();
     await page.waitForURL('**/admin/resources/ApiToken');
     await waitForRows((await t.host.prisma.apiToken.findMany()).map((row) => row.id));
     assert.equal(await page.locator('tr[data-id]').count(), 4);
@@ -266,7 +274,7 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
     await page.getByTestId('action-rotate').click();
     await page.waitForURL(`**/records/${tokenId}/rotate`);
     await page.getByTestId('token-action-rotate').waitFor();
-    assert.equal(await page.getByTestId('grace-select').inputValue(), '0');
+    assert.equal(await page.getByTestId('grace-select').getAttribute('data-value'), '0');
     await screenshot('05-rotate');
     await page.getByTestId('button-confirm').click();
 
@@ -309,7 +317,8 @@ describe('API token screens in a browser', { timeout: 170_000 }, () => {
 
   it('regenerates the token with a new expiry: the new secret works, the old one does not', async () => {
     await openRecordAction('regenerate');
-    await page.getByTestId('expiry-select').selectOption('90');
+    await chooseOption('api-access-expiry', '3 months');
+    assert.equal(await page.getByTestId('expiry-select').getAttribute('data-value'), '90');
     await screenshot('07-regenerate');
     await page.getByTestId('button-confirm').click();
 

@@ -318,7 +318,7 @@ describe('requireApiToken on the sample API', () => {
     it('regeneration: the old secret is refused on the next request, the new one admitted, same token id', async () => {
       const token = await issue(t);
       await get(t, '/api/v1/vaults', token.secret).expect(200);
-      const regenerated = await t.host.apiAccess.service.regenerate(t.superAdmin, token.id, { expiry: { type: 'days', days: 7 } });
+      const regenerated = await t.host.apiAccess.service.regenerate(t.superAdmin, token.id, { expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
       assertUnauthorized(await get(t, '/api/v1/vaults', token.secret), invalidToken(UNKNOWN), 'invalid_token', 'old secret after regeneration');
       const res = await get(t, '/api/v1/whoami', regenerated.secret).expect(200);
       assert.equal(res.body.token.id, token.id);

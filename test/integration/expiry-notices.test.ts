@@ -682,7 +682,7 @@ describe('an expired token without any job', () => {
   after(async () => t.close());
 
   it('shows as Expired in the admin list and is refused by the API', async () => {
-    const issued = await create(t, t.superAdmin, { expiry: { type: 'days', days: 7 } });
+    const issued = await create(t, t.superAdmin, { expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
     const agent = await t.signIn('super@example.com', 'super-admin-demo');
     const statusInList = async () => {
       const list = await agent.get('/admin/api/resources/ApiToken/actions/list?perPage=50').expect(200);

@@ -251,7 +251,7 @@ describe('no secret leaks', () => {
     await use(a, 't5 after recovery', '/api/v1/vaults', t5.secret, 200);
 
     // Expired.
-    const t6 = await svc.create(a.superAdmin, { ...base, name: 'leak t6', expiry: { type: 'days', days: 7 } });
+    const t6 = await svc.create(a.superAdmin, { ...base, name: 'leak t6', expiry: { type: 'date', date: new Date(a.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
     views.push(t6.token);
     expectStored.secretHash.push(remember('create t6', t6.secret));
     await use(a, 't6 vaults', '/api/v1/vaults', t6.secret, 200);

@@ -220,7 +220,7 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
 
     // Delete one, bulk delete two.
     const make = async (name: string) => {
-      const body = await act(`create ${name}`, admin.post(`${API}/ApiToken/actions/new`).send({ name, roleIds: [roles.vaultSummary], expiry: { type: 'days', days: 7 } }));
+      const body = await act(`create ${name}`, admin.post(`${API}/ApiToken/actions/new`).send({ name, roleIds: [roles.vaultSummary], expiry: { type: 'days', days: 30 } }));
       return { id: (body.record as { id: string }).id, secret: revealed(`create ${name}`, body) };
     };
     const t3 = await make('scan t3');

@@ -579,7 +579,7 @@ describe('hostile input (default policy)', () => {
         name: `  ${SCRIPT}  `,
         description: `<img src=x onerror=alert(1)> ${SCRIPT}`,
         roleIds: [c.t.roles.onboarding],
-        expiry: { type: 'days', days: 7 },
+        expiry: { type: 'days', days: 30 },
         ownerId: owner.id,
       });
       const row = await c.t.host.prisma.apiToken.findUniqueOrThrow({ where: { id: issued.token.id } });

@@ -325,7 +325,7 @@ describe('token operations (default policy)', () => {
   describe('regenerate', () => {
     it('requires a new expiry (EXPIRY_REQUIRED), then issues a new secret with that expiry; the old one is refused', async () => {
       const owner = await h.user();
-      const { token, secret: oldSecret } = await h.create(t.superAdmin, { ownerId: owner.id, expiry: { type: 'days', days: 7 } });
+      const { token, secret: oldSecret } = await h.create(t.superAdmin, { ownerId: owner.id, expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
       assertOk(await h.verify(oldSecret));
       await h.refused(() => h.service.regenerate(t.superAdmin, token.id, {}), 'EXPIRY_REQUIRED', 'expiry');
       await h.refused(() => h.service.regenerate(t.superAdmin, token.id, undefined), 'EXPIRY_REQUIRED', 'expiry');
@@ -350,7 +350,7 @@ describe('token operations (default policy)', () => {
 
     it('brings an expired token back, and ends a rotation grace period at once', async () => {
       const owner = await h.user();
-      const { token, secret: first } = await h.create(t.superAdmin, { ownerId: owner.id, expiry: { type: 'days', days: 7 } });
+      const { token, secret: first } = await h.create(t.superAdmin, { ownerId: owner.id, expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
       const rotated = h.keep(await h.service.rotate(t.superAdmin, token.id, { graceSeconds: 86_400 }));
       assertOk(await h.verify(first), 'in grace');
       t.clock.advanceDays(8);
@@ -394,7 +394,7 @@ describe('token operations (default policy)', () => {
 
     it('a disabled and expired token shows as disabled', async () => {
       const owner = await h.user();
-      const { token, secret } = await h.create(t.superAdmin, { ownerId: owner.id, expiry: { type: 'days', days: 7 } });
+      const { token, secret } = await h.create(t.superAdmin, { ownerId: owner.id, expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
       await h.service.disable(t.superAdmin, token.id);
       t.clock.advanceDays(8);
       assert.equal((await h.service.get(t.superAdmin, token.id)).status, 'disabled');
@@ -558,7 +558,7 @@ describe('token operations (default policy)', () => {
         t.clock.advance(1_000); // distinct createdAt
         return issued;
       };
-      const a = await make('Alpha list', { tags: ['alpha', 'shared'], roleIds: [t.roles.onboarding], expiry: { type: 'days', days: 7 } });
+      const a = await make('Alpha list', { tags: ['alpha', 'shared'], roleIds: [t.roles.onboarding], expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
       const b = await make('Bravo list', { tags: ['beta', 'shared'], roleIds: [t.roles.securityAudit], expiry: { type: 'days', days: 30 } });
       const c = await make('Charlie list', { tags: ['gamma'], roleIds: [t.roles.vaultSummary, t.roles.onboarding], expiry: { type: 'days', days: 60 } });
       const d = await make('Delta list', { roleIds: [t.roles.securityAudit], expiry: { type: 'never' } });
@@ -883,7 +883,7 @@ describe('token operations (default policy)', () => {
     it('counts only enabled, unexpired tokens; enabling or regenerating past the limit is refused', async () => {
       const owner = await h.user();
       const make = (input: Record<string, unknown> = {}) => h.create(t.superAdmin, { ownerId: owner.id, ...input });
-      const t1 = await make({ expiry: { type: 'days', days: 7 } });
+      const t1 = await make({ expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
       const t2 = await make();
       const t3 = await make();
       await make();

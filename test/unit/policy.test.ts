@@ -29,7 +29,7 @@ describe('resolvePolicy defaults', () => {
       assert.equal(policy.namePattern, undefined);
       assert.equal(policy.namePatternHint, undefined);
       assert.equal(policy.nameRegex, null);
-      assert.deepEqual(policy.expiryPresetsDays, [7, 30, 60, 90, 180, 365]);
+      assert.deepEqual(policy.expiryPresetsDays, [30, 60, 90, 180, 365, 730]);
       assert.equal(policy.allowNeverExpires, true);
       assert.equal(policy.maxLifetimeDays, null);
       assert.equal(policy.allowedScopes, null);
@@ -112,8 +112,8 @@ describe('resolvePolicy refuses bad options with INVALID_OPTIONS naming the opti
 
   it('maxLifetimeDays while allowNeverExpires is true (explicitly or by default)', () => {
     assertRejected({ maxLifetimeDays: 365, allowNeverExpires: true }, 'policy.allowNeverExpires', 'maxLifetimeDays');
-    const error = assertRejected({ maxLifetimeDays: 365 }, 'policy.allowNeverExpires');
-    assert.doesNotMatch(error.message, /expiryPresetsDays/, 'the default presets all fit within 365 days');
+    const error = assertRejected({ maxLifetimeDays: 730 }, 'policy.allowNeverExpires');
+    assert.doesNotMatch(error.message, /expiryPresetsDays/, 'the default presets all fit within 730 days');
   });
 
   it('expiry presets beyond maxLifetimeDays, listing the offending presets', () => {
