@@ -92,7 +92,10 @@ if (postgresFiles.length > 0) {
   const ensure = spawnSync(process.execPath, [path.join('scripts', 'ensure-postgres.mjs')], { stdio: 'inherit' });
   if (ensure.status !== 0) process.exit(ensure.status ?? 1);
   cluster = await startCluster();
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => (stop(), process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {
+    stop();
+    process.exit(130);
+  });
 }
 const runs = [];
 if (sqliteFiles.length > 0) {

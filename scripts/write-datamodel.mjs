@@ -9,4 +9,4 @@ const fragment = path.join('prisma', 'schema', 'api-access.prisma');
 const files = [[fragment, readFileSync(fragment, 'utf8')]];
 const dmmf = await internals.getDMMF({ datamodel: files });
 mkdirSync(path.join('src', 'generated'), { recursive: true });
-writeFileSync(path.join('src', 'generated', 'datamodel.json'), JSON.stringify(dmmf.datamodel, null, 1) + '\n');
+writeFileSync(path.join('src', 'generated', 'datamodel.json'), `${JSON.stringify(dmmf.datamodel, null, 1)}\n`);

@@ -9,7 +9,7 @@ import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { tokenPattern } from './core/token-format.js';
 import { TokenService, type TokenServiceDeps } from './core/token-service.js';
-import type { Clock, DirectoryUser, Logger, UserDirectory } from './core/types.js';
+import type { Clock, DirectoryUser, Logger, } from './core/types.js';
 import { checkedDirectory } from './core/user-directory.js';
 import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';

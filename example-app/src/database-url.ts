@@ -10,7 +10,7 @@ export function isPostgresUrl(url: string | undefined): boolean {
 /** The example host's embedded database: DATABASE_URL when it is a file: URL, else example-app/data/app.db. */
 export function sqliteUrl(env: NodeJS.ProcessEnv = process.env): string {
   const url = env.DATABASE_URL;
-  if (url && url.startsWith('file:')) return url;
+  if (url?.startsWith('file:')) return url;
   return `file:${path.join(exampleAppDir, 'data', 'app.db')}`;
 }
 

@@ -20,7 +20,7 @@ export function loadOrCreateSecret(envName: string, dataDir: string, log: (messa
   if (existing) return existing;
   mkdirSync(dataDir, { recursive: true });
   const candidate = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(candidate, randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+  writeFileSync(candidate, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
   try {
     linkSync(candidate, file);
     log(`No ${envName} set: generated one and saved it to ${file}. Set ${envName} in production.`);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Prisma, type PrismaClient } from '@prisma/client';
+import type { Prisma, PrismaClient } from '@prisma/client';
 import { inOwnTransaction } from '../store/own-transaction.js';
 import { isPrismaKnownError } from '../store/prisma-errors.js';
 import type { Clock, Logger, UserDirectory } from '../core/types.js';
 import { expiryMessage } from './expiry-message.js';
 import { dueNotice, EXPIRED_NOTICE_WINDOW_MS, NOTICE_HORIZON_MS, NOTICE_KINDS, type NoticeKind } from './expiry-schedule.js';
-import type { Mailer } from './mailer.js';
+import type { MailResult, Mailer } from './mailer.js';
 
 /**
  * What the notifier reads of a token: names and e-mails, never `secretHash` or
@@ -227,7 +227,7 @@ export class ExpiryNotifier {
     // The token may have been deleted, disabled or regenerated since the scan: read it again,
     // now that nobody else can send this notice.
     const token = await prisma.apiToken.findUnique({ where: { id: scanned.id }, select: tokenSelect });
-    if (!token || !token.enabled || token.expiresAt?.getTime() !== expiresAt.getTime()) {
+    if (!token?.enabled || token.expiresAt?.getTime() !== expiresAt.getTime()) {
       await this.release(claim, 'not sent: the token was deleted, disabled or given a new expiry');
       return 'skipped';
     }
@@ -257,7 +257,7 @@ export class ExpiryNotifier {
 
     const now = this.deps.clock();
     const message = expiryMessage(view, kind, now, this.deps.tokenUrl(token.id));
-    let result;
+    let result: MailResult;
     try {
       result = await this.deps.mailer.send({ from: this.deps.from, to, ...message, messageId: messageIdFor(claim.noticeId, this.deps.from) });
     } catch (error) {

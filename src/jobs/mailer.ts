@@ -8,8 +8,7 @@ import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js';
  * - a nodemailer transport object (`{ name, version, send(mail, done) }`, e.g. `outboxTransport`),
  * - or a ready nodemailer Transporter.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type MailTransportOption = string | Transporter | Transport<any> | Record<string, unknown>;
+export type MailTransportOption = string | Transporter | Transport<unknown> | Record<string, unknown>;
 
 export interface OutgoingMail {
   from: string;

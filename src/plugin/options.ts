@@ -2,7 +2,7 @@ import type { ComponentLoader, CurrentAdmin } from 'adminjs';
 import { z } from 'zod';
 import type { ApiAccessOptions } from '../api-access-options.js';
 import { optionsError } from '../core/policy.js';
-import { TOKEN_LIST_COLUMNS, type TokenListColumn } from './token-columns.js';
+import { TOKEN_LIST_COLUMNS, } from './token-columns.js';
 
 /** What apiAccessPlugin adds to createApiAccess's options; ApiAccessPluginOptions is derived from it. */
 export const pluginOptionsSchema = z.object({

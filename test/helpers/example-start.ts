@@ -52,7 +52,10 @@ export async function startExample(env: NodeJS.ProcessEnv): Promise<StartedHost>
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the host did not start in ${START_TIMEOUT_MS / 1000} s: ${output}`)), START_TIMEOUT_MS);
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`the host exited with ${code}: ${output}`))));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the host exited with ${code}: ${output}`));
+    });
     const poll = setInterval(() => {
       const found = /Admin panel: +http:\/\/localhost:(\d+)\/admin/.exec(output);
       if (found) {

@@ -328,7 +328,7 @@ function checkOutcome(res: supertest.Response, body: Body, outcome: Outcome): vo
 // --- Expectations shared by several actors ------------------------------------------------------
 
 /** What AdminJS answers a signed-in admin whose every call it refuses before the plugin runs. */
-function adminjsRefusal(resource: string, spec: ActionSpec): Outcome {
+function adminjsRefusal(_resource: string, _spec: ActionSpec): Outcome {
   return DENIED;
 }
 
@@ -786,7 +786,7 @@ describe('admin access to the API Access section', () => {
         },
       };
       for (const resource of RESOURCE_IDS) {
-        await h.sweep(email, agent, resource, targets()[resource]!, (spec) => {
+        await h.sweep(email, agent, resource, targets()[resource]!, (_spec) => {
           return noData;
         });
       }

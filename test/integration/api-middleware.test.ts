@@ -15,7 +15,7 @@ import { startTestHost, TEST_PEPPER, type TestHost } from '../helpers/host.js';
 import { createApiAccess } from 'adminjs-api-access';
 import { onPostgres } from '../helpers/database.js';
 
-const DAY_MS = 86_400_000;
+const _DAY_MS = 86_400_000;
 const UA = 'api-middleware-test/1.0';
 const BARE_CHALLENGE = 'Bearer realm="api"';
 const BAD_REQUEST_CHALLENGE = 'Bearer realm="api", error="invalid_request", error_description="Use the Bearer scheme"';

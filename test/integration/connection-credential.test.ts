@@ -172,7 +172,7 @@ describe('requireApiToken on one keep-alive connection', () => {
     assert.equal(remembered(since).header, `Bearer ${token.secret}`);
 
     // Unknown (well-formed, never issued): refused, and nothing of it or the earlier token is kept.
-    const unknown = token.secret.slice(0, -8) + 'AAAAAAAA';
+    const unknown = `${token.secret.slice(0, -8)}AAAAAAAA`;
     await whoami(unknown);
     assert.equal(remembered(since).header, '');
 

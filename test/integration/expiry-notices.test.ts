@@ -19,7 +19,6 @@ import { AdminUsers } from '../../example-app/src/users.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { startTestHost, TEST_PEPPER, type TestHost } from '../helpers/host.js';
 import { lineProcess } from '../helpers/line-process.js';
-import { MemoryLogger } from '../helpers/logger.js';
 import { parseMail, TestSmtpServer, type ReceivedMail } from '../helpers/smtp.js';
 
 const DAY = 86_400_000;

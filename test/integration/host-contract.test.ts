@@ -173,7 +173,10 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
 
     it('accepts only a listed id from a form: an e-mail typed in never reaches findById', async () => {
       let asked = 0;
-      const counting = async () => (asked++, listUsers());
+      const counting = async () => {
+        asked++;
+        return listUsers();
+      };
       assert.equal(await chosenUserId(counting, ' 2 ', 'userId'), '2');
       const typed = await code(chosenUserId(listUsers, 'second@shop.test', 'userId'));
       assert.equal(typed.fields.userId?.message, 'Choose a user from the list: no listed user has this id.');

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import supertest from 'supertest';
+import type supertest from 'supertest';
 import { generateToken, type Actor, type IssuedToken } from 'adminjs-api-access';
 import { hashPassword } from '../../example-app/src/users.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';

@@ -24,13 +24,21 @@ function parseCsv(body: string): string[][] {
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
     if (quoted) {
-      if (c === '"' && body[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && body[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') record.push(field), (field = '');
-    else if (c === '\r' && body[i + 1] === '\n') {
-      record.push(field), records.push(record), (record = []), (field = ''), i++;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && body[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i++;
     } else {
       assert.ok(c !== '\n' && c !== '\r', `a bare line break outside quotes at ${i}`);
       field += c;
@@ -247,7 +255,10 @@ describe('request-log CSV export', { timeout: 120_000 }, () => {
       .parse((response, callback) => {
         let text = '';
         response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (chunks.push(chunk.length), (text += chunk)));
+        response.on('data', (chunk: string) => {
+          chunks.push(chunk.length);
+          text += chunk;
+        });
         response.on('end', () => callback(null, text));
       });
     assert.equal(res.status, 200);

@@ -157,7 +157,7 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     await call('anonymous API call', anon.get(`${API}/ApiToken/actions/list`), 302);
     const ordinary = await signIn(a, ADMIN, 'ordinary admin');
     const refused = await call('ordinary admin: token list', ordinary.get(`${API}/ApiToken/actions/list`), 200);
-    assert.equal((refused.json?.notice as { type: string }).type, 'error');
+    assert.equal((refused.json?.notice as { type?: string } | undefined)?.type, 'error');
     const admin = await signIn(a, SUPER, 'super admin');
     await call('dashboard page', admin.get('/admin'), 200);
     await call('dashboard data', admin.get('/admin/api/dashboard'), 200);
@@ -168,7 +168,7 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     await act('new token form', admin.get(`${API}/ApiToken/actions/new`));
     const c1 = await act('create t1', admin.post(`${API}/ApiToken/actions/new`).send({ name: 'scan t1', description: 'scanned', tags: ['scan', 'prod'], roleIds: [roles.vaultSummary], expiry: { type: 'days', days: 30 }, allowedIps: [] }));
     const t1 = (c1.record as { id: string }).id;
-    let s1 = revealed('create t1', c1);
+    const s1 = revealed('create t1', c1);
     const c2 = await act('create t2 for the ordinary admin', admin.post(`${API}/ApiToken/actions/new`).type('form').send({ name: 'scan t2', 'roleIds.0': roles.onboarding, 'expiry.type': 'never', ownerId: adminUser.id }));
     const s2 = revealed('create t2 for the ordinary admin', c2);
 
@@ -235,7 +235,7 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     await use(a, 't4 bulk deleted', t4.secret, 401);
     await use(a, 't5 bulk deleted', t5.secret, 401);
     const failed = await call('create refused', admin.post(`${API}/ApiToken/actions/new`).send({ name: 'scan t1', roleIds: ['nope'], expiry: { type: 'days', days: 3 } }), 200);
-    assert.equal((failed.json?.notice as { type: string }).type, 'error');
+    assert.equal((failed.json?.notice as { type?: string } | undefined)?.type, 'error');
     await a.host.apiAccess.flush();
 
     // Request logs and the audit log, with their filters; every audit event shown.

@@ -37,7 +37,7 @@ describe('createApiAccess option validation', () => {
     const { pepper: _p, ...withoutPepper } = options();
     assertRejected(withoutPepper, 'options.pepper', 'required');
     assertRejected(options({ pepper: undefined }), 'options.pepper');
-    assertRejected(options({ pepper: 12345678901234567890123456789012345 }), 'options.pepper');
+    assertRejected(options({ pepper: 1234567890123456 }), 'options.pepper');
     assertRejected(options({ pepper: Buffer.from('x'.repeat(40)) }), 'options.pepper');
   });
 

@@ -95,7 +95,10 @@ describe("README.md's option tables", () => {
       const values = row.defaults.startsWith('`') ? row.defaults.split(/\s+\/\s+/).map((part) => cellValue(/`([^`]*)`/.exec(part)?.[1] ?? part)) : null;
       row.names.forEach((name, i) => {
         const schema = schemaAt(name);
-        if (!schema) return void wrong.push(`line ${row.line}: ${name} is not an option`);
+        if (!schema) {
+          wrong.push(`line ${row.line}: ${name} is not an option`);
+          return;
+        }
         const parsed = schema.safeParse(undefined);
         const given = parsed.success ? parsed.data : undefined;
         if (values) {

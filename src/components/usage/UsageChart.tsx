@@ -93,6 +93,7 @@ const UsageChart: React.FC<{ title: string; days: UsageDay[]; totals?: UsageTota
             let base = 0;
             const total = dayTotal(day);
             return (
+              // biome-ignore lint/a11y/noStaticElementInteractions: a day's bar takes hover and focus only to show its figures, which its aria-label also gives
               <g
                 key={day.day}
                 data-testid={`${testId}-day-${day.day}`}
