@@ -21,7 +21,14 @@ const server = host.app.listen(0, '127.0.0.1', () => {
 
 const stats = () => {
   const cpu = process.cpuUsage();
-  return { cpuMicros: cpu.user + cpu.system, queries: 0, handled: {}, requestLog: host.apiAccess.requestLog?.stats ?? { buffered: 0, written: 0, dropped: 0 }, cacheSize: 0, warnings: [] };
+  return {
+    cpuMicros: cpu.user + cpu.system,
+    queries: 0,
+    handled: {},
+    requestLog: host.apiAccess.requestLog?.stats ?? { buffered: 0, written: 0, dropped: 0 },
+    cacheSize: 0,
+    warnings: [],
+  };
 };
 process.on('message', (message: { type: string }) => {
   if (message.type === 'stats') void send({ type: 'stats', stats: stats() });

@@ -61,7 +61,9 @@ export async function buildDataset(file: string, url: string): Promise<{ hotToke
   // 5M rows in time order over the 90 days the retention keeps: a tenth of them on one busy
   // token, the rest spread over all tokens. Secondary indexes are dropped for the load and
   // rebuilt from the migration's own definitions.
-  const indexes = db.prepare(`SELECT "sql" FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ApiRequestLog' AND "sql" IS NOT NULL`).all() as Array<{ sql: string }>;
+  const indexes = db.prepare(`SELECT "sql" FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ApiRequestLog' AND "sql" IS NOT NULL`).all() as Array<{
+    sql: string;
+  }>;
   db.exec(`CREATE TEMP TABLE bench_token (k INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL);
     INSERT INTO bench_token (k, id, name) SELECT ROW_NUMBER() OVER (ORDER BY "id") - 1, "id", "name" FROM "ApiToken" WHERE "id" LIKE 'bt%';`);
   for (const { sql } of indexes) db.exec(`DROP INDEX ${/INDEX\s+(\S+)\s+ON/i.exec(sql)![1]}`);
@@ -157,7 +159,12 @@ export async function run(): Promise<Figure[]> {
       { name: '5i token list filtered by owner e-mail', path: `${api}/ApiToken/actions/list?filters.ownerEmail=${encodeURIComponent('OWNER1')}` },
       // A super admin without the grant sees the logs of their own 10,000 tokens (this failed
       // when their token ids went to the query as a list: SQLite takes 999 parameters).
-      { name: "5j an owner's request logs (10,000 tokens, no grant)", path: `${api}/ApiRequestLog/actions/list`, cookie: auditorCookie, total: data.auditorLogs },
+      {
+        name: "5j an owner's request logs (10,000 tokens, no grant)",
+        path: `${api}/ApiRequestLog/actions/list`,
+        cookie: auditorCookie,
+        total: data.auditorLogs,
+      },
     ];
     const figures: Figure[] = [];
     for (const c of cases) {
@@ -172,10 +179,14 @@ export async function run(): Promise<Figure[]> {
         ratio: t.p95 / baseline.p95,
         target: `p95 < ${TARGET_MS} ms`,
         pass: t.p95 < TARGET_MS && (c.total === undefined || t.total === c.total),
-        notes: [`${c.name.split(' ')[0]}: p50 ${t.p50.toFixed(0)} ms, p95 ${t.p95.toFixed(0)} ms, max ${t.max.toFixed(0)} ms over ${CALLS} calls; ${t.records} records of ${t.total}; GET ${c.path}`],
+        notes: [
+          `${c.name.split(' ')[0]}: p50 ${t.p50.toFixed(0)} ms, p95 ${t.p95.toFixed(0)} ms, max ${t.max.toFixed(0)} ms over ${CALLS} calls; ${t.records} records of ${t.total}; GET ${c.path}`,
+        ],
       });
     }
-    figures[0]!.notes!.unshift(`5: ${TOKENS} tokens, ${LOGS} request-log rows, built in ${data.seconds.toFixed(0)} s; baseline p50 ${baseline.p50.toFixed(0)} ms`);
+    figures[0]!.notes!.unshift(
+      `5: ${TOKENS} tokens, ${LOGS} request-log rows, built in ${data.seconds.toFixed(0)} s; baseline p50 ${baseline.p50.toFixed(0)} ms`,
+    );
     return figures;
   } finally {
     if (server) await server.shutdown().catch(() => server!.kill());

@@ -26,7 +26,9 @@ const postgres = /^postgres(ql)?:\/\//.test(url);
 const PostgresClient = postgres
   ? (createRequire(import.meta.url)('../node_modules/.prisma/client-postgresql/index.js') as { PrismaClient: typeof PrismaClient }).PrismaClient
   : null;
-const prisma = PostgresClient ? new PostgresClient({ adapter: countingPostgresAdapter(url, queries) }) : new PrismaClient({ adapter: countingSqliteAdapter(url, queries) });
+const prisma = PostgresClient
+  ? new PostgresClient({ adapter: countingPostgresAdapter(url, queries) })
+  : new PrismaClient({ adapter: countingSqliteAdapter(url, queries) });
 const warnings: string[] = [];
 const apiAccess = createApiAccess({
   prisma,
@@ -44,7 +46,12 @@ const apiAccess = createApiAccess({
 });
 
 // The sample API's vault summary, as example-app/src/sample-api.ts answers it.
-const VAULTS = { vaults: [{ id: 'v1', name: 'Engineering', items: 412, health: 'good' }, { id: 'v2', name: 'Finance', items: 97, health: 'fair' }] };
+const VAULTS = {
+  vaults: [
+    { id: 'v1', name: 'Engineering', items: 412, health: 'good' },
+    { id: 'v2', name: 'Finance', items: 97, health: 'fair' },
+  ],
+};
 const handled = { open: 0, protected: 0 };
 
 const app = express();
@@ -87,7 +94,16 @@ function stats(): ServerStats {
   const log = apiAccess.requestLog?.stats ?? { buffered: 0, written: 0, dropped: 0 };
   const cpu = process.cpuUsage();
   const { active, idle } = performance.eventLoopUtilization();
-  return { eventLoop: { active, idle }, cpuMicros: cpu.user + cpu.system, queries: queries.count, handled: { ...handled }, requestLog: log, cacheSize: apiAccess.verifier.cacheSize, warnings: warnings.slice(0, 5), threads: threadCpu() };
+  return {
+    eventLoop: { active, idle },
+    cpuMicros: cpu.user + cpu.system,
+    queries: queries.count,
+    handled: { ...handled },
+    requestLog: log,
+    cacheSize: apiAccess.verifier.cacheSize,
+    warnings: warnings.slice(0, 5),
+    threads: threadCpu(),
+  };
 }
 const send = (message: ServerMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
 

@@ -34,7 +34,9 @@ export async function run(provider: Provider = 'sqlite'): Promise<Figure[]> {
     const url = server.baseUrl;
     const open = () => withServerCpu(server, () => load({ url, duration: ROUND_SECONDS, requests: requests('/open/vaults') }));
     const guarded = () => withServerCpu(server, () => load({ url, duration: ROUND_SECONDS, requests: requests('/api/vaults') }));
-    log(`churn: ${secrets.length} valid + ${invalid.length} invalid tokens (${(invalidShare * 100).toFixed(1)}%), ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s`);
+    log(
+      `churn: ${secrets.length} valid + ${invalid.length} invalid tokens (${(invalidShare * 100).toFixed(1)}%), ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s`,
+    );
     const before = await server.stats();
     // No warm-up of the protected route: the first round starts with a cold cache.
     const result = await compare(open, guarded, ROUNDS, async () => {
@@ -61,7 +63,9 @@ export async function run(provider: Provider = 'sqlite'): Promise<Figure[]> {
         notes: [
           `3: protected rounds ${rounds(result.subject)} req/s; open rounds ${rounds(result.baseline)} req/s`,
           `3: ${(refusedShare * 100).toFixed(1)}% of protected responses refused (401), ${failures} errors; ${after.queries - before.queries} database statements for ${total} protected requests (cache TTL 10 s)`,
-          ...(cpuSummary(result.subject) ? [`3: server CPU per request (medians): protected ${cpuSummary(result.subject)}; open ${cpuSummary(result.baseline)}`] : []),
+          ...(cpuSummary(result.subject)
+            ? [`3: server CPU per request (medians): protected ${cpuSummary(result.subject)}; open ${cpuSummary(result.baseline)}`]
+            : []),
         ],
       },
     ];

@@ -18,10 +18,20 @@ const MODULES: Module[] = [
   { key: 'churn', name: '3 churn', target: 'ratio ≥ 0.80', run: async () => (await import('./churn.js')).run('sqlite') },
   { key: 'logs', name: '4 request-log rows', target: 'rows = requests = rollup counts', run: async () => (await import('./log-loss.js')).run('sqlite') },
   { key: 'admin', name: '5 admin screens at scale', target: 'p95 < 300 ms', run: async () => (await import('./admin-scale.js')).run() },
-  { key: 'verification', name: '2 verification in-process', target: 'warm p99 < 50 µs, cold p99 < 2 ms, 0 statements', run: async () => (await import('./verification.js')).run() },
+  {
+    key: 'verification',
+    name: '2 verification in-process',
+    target: 'warm p99 < 50 µs, cold p99 < 2 ms, 0 statements',
+    run: async () => (await import('./verification.js')).run(),
+  },
   { key: 'throughput-pg', name: '1 API throughput (PostgreSQL)', target: 'ratio ≥ 0.90', run: async () => (await import('./throughput.js')).run('postgres') },
   { key: 'churn-pg', name: '3 churn (PostgreSQL)', target: 'ratio ≥ 0.80', run: async () => (await import('./churn.js')).run('postgres') },
-  { key: 'logs-pg', name: '4 request-log rows (PostgreSQL)', target: 'rows = requests = rollup counts', run: async () => (await import('./log-loss.js')).run('postgres') },
+  {
+    key: 'logs-pg',
+    name: '4 request-log rows (PostgreSQL)',
+    target: 'rows = requests = rollup counts',
+    run: async () => (await import('./log-loss.js')).run('postgres'),
+  },
 ];
 
 function machine(): string {
@@ -34,7 +44,12 @@ function machine(): string {
   return `${os.availableParallelism()} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
 }
 
-const only = [...process.argv.slice(2), ...(process.env.BENCH_FIGURES?.split(',').map((k) => k.trim()).filter(Boolean) ?? [])];
+const only = [
+  ...process.argv.slice(2),
+  ...(process.env.BENCH_FIGURES?.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean) ?? []),
+];
 const unknown = only.filter((key) => !MODULES.some((m) => m.key === key));
 if (unknown.length > 0) {
   console.error(`Unknown bench ${unknown.join(', ')}; choose from ${MODULES.map((m) => m.key).join(', ')}.`);
@@ -59,5 +74,7 @@ for (const note of figures.flatMap((f) => f.notes ?? [])) console.log(`  ${note}
 console.log(`\nMarkdown:\n\n${markdownTable(figures)}\n`);
 const failed = figures.filter((f) => !f.pass);
 log(`machine: ${machine()}`);
-log(`finished in ${minutes.toFixed(1)} min; ${failed.length === 0 ? 'every target met' : `${failed.length} target(s) missed: ${failed.map((f) => f.name).join('; ')}`}`);
+log(
+  `finished in ${minutes.toFixed(1)} min; ${failed.length === 0 ? 'every target met' : `${failed.length} target(s) missed: ${failed.map((f) => f.name).join('; ')}`}`,
+);
 process.exit(failed.length === 0 && minutes < 10 ? 0 : 1);

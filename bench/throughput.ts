@@ -39,7 +39,9 @@ export async function run(provider: Provider = 'sqlite'): Promise<Figure[]> {
         notes: [
           `1: protected rounds ${rounds(result.subject)} req/s; open rounds ${rounds(result.baseline)} req/s; ratio = median of per-round ratios`,
           `1: ${refused} protected responses were not 2xx or failed; ${stats.requestLog.written} request-log rows written so far, ${stats.requestLog.dropped} dropped`,
-          ...(cpuSummary(result.subject) ? [`1: server CPU per request (medians): protected ${cpuSummary(result.subject)}; open ${cpuSummary(result.baseline)}`] : []),
+          ...(cpuSummary(result.subject)
+            ? [`1: server CPU per request (medians): protected ${cpuSummary(result.subject)}; open ${cpuSummary(result.baseline)}`]
+            : []),
         ],
       },
     ];

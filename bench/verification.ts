@@ -90,9 +90,13 @@ export async function run(): Promise<Figure[]> {
     // Malformed and wrong-checksum tokens: refused, and the database never asked.
     const bad = [...malformedTokens(BAD_TOKENS / 2), ...wrongChecksumTokens(BAD_TOKENS / 2)];
     const queriesBeforeBad = queries.count;
-    const badTimes = await timeEach(bad, (secret) => verifier.verify(secret, IP), (result) => {
-      if (result.ok || result.reason !== 'malformed') throw new Error(`a malformed token got ${JSON.stringify(result)}`);
-    });
+    const badTimes = await timeEach(
+      bad,
+      (secret) => verifier.verify(secret, IP),
+      (result) => {
+        if (result.ok || result.reason !== 'malformed') throw new Error(`a malformed token got ${JSON.stringify(result)}`);
+      },
+    );
     const badQueries = queries.count - queriesBeforeBad;
     // The counter's control: well-formed unknown tokens must each reach the database.
     const unknown = unknownTokens(100);
@@ -124,7 +128,9 @@ export async function run(): Promise<Figure[]> {
         ratio: coldP99 / directP99,
         target: 'p99 < 2,000 µs',
         pass: coldP99 < 2000 && coldQueries === coldSecrets.length,
-        notes: [`2b: p50 ${(percentile(cold, 50) * 1000).toFixed(0)} µs, ${coldSecrets.length} tokens never seen before among ${secrets.length}, ${coldQueries} database statements`],
+        notes: [
+          `2b: p50 ${(percentile(cold, 50) * 1000).toFixed(0)} µs, ${coldSecrets.length} tokens never seen before among ${secrets.length}, ${coldQueries} database statements`,
+        ],
       },
       {
         name: '2c malformed / wrong-checksum tokens: DB statements',
@@ -135,7 +141,9 @@ export async function run(): Promise<Figure[]> {
         ratio: null,
         target: '0 statements',
         pass: badQueries === 0 && unknownQueries >= unknown.length,
-        notes: [`2c: ${bad.length} refused as malformed (${BAD_TOKENS / 2} malformed, ${BAD_TOKENS / 2} wrong checksum), p99 ${(percentile(badTimes, 99) * 1000).toFixed(1)} µs; statements counted at the SQLite driver adapter`],
+        notes: [
+          `2c: ${bad.length} refused as malformed (${BAD_TOKENS / 2} malformed, ${BAD_TOKENS / 2} wrong checksum), p99 ${(percentile(badTimes, 99) * 1000).toFixed(1)} µs; statements counted at the SQLite driver adapter`,
+        ],
       },
     ];
   } finally {

@@ -20,7 +20,9 @@ export function findPgBin() {
   if (process.env.PG_BIN) return existsSync(path.join(process.env.PG_BIN, 'initdb')) ? process.env.PG_BIN : null;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
-  const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   for (const version of versions) {
     const bin = path.join(root, version, 'bin');
     if (existsSync(path.join(bin, 'initdb')) && existsSync(path.join(bin, 'pg_ctl'))) return bin;
@@ -40,7 +42,10 @@ function install() {
     else fail('PostgreSQL is missing, and installing it with apt-get needs root (or passwordless sudo).');
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', 'postgresql']]) {
+  for (const args of [
+    ['apt-get', 'update'],
+    ['apt-get', 'install', '-y', 'postgresql'],
+  ]) {
     const argv = [...prefix, ...args];
     log(`PostgreSQL is missing: running \`${argv.join(' ')}\``);
     const result = spawnSync(argv[0], argv.slice(1), { stdio: 'inherit', env });

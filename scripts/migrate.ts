@@ -29,7 +29,12 @@ async function migrateSqlite(): Promise<void> {
   const result = spawnSync(process.execPath, [path.join('node_modules', 'prisma', 'build', 'index.js'), 'migrate', 'deploy'], { encoding: 'utf8' });
   const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
   if (result.status !== 0) {
-    const reason = output.split('\n').map((line) => line.trim()).filter((line) => /error/i.test(line)).at(-1) ?? `prisma migrate deploy exited with ${result.status}`;
+    const reason =
+      output
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => /error/i.test(line))
+        .at(-1) ?? `prisma migrate deploy exited with ${result.status}`;
     throw new Error(reason);
   }
   log(/No pending migrations/.test(output) ? 'SQLite: no pending migrations.' : 'SQLite: applied the pending migrations.');
@@ -65,11 +70,10 @@ async function migratePostgres(url: string): Promise<void> {
         continue;
       }
       await client.query(m.sql);
-      await client.query('INSERT INTO "_prisma_migrations" ("id", "checksum", "finished_at", "migration_name", "applied_steps_count") VALUES ($1, $2, now(), $3, 1)', [
-        randomUUID(),
-        m.checksum,
-        m.name,
-      ]);
+      await client.query(
+        'INSERT INTO "_prisma_migrations" ("id", "checksum", "finished_at", "migration_name", "applied_steps_count") VALUES ($1, $2, now(), $3, 1)',
+        [randomUUID(), m.checksum, m.name],
+      );
       log(`applied ${m.name}`);
       count++;
     }

@@ -25,7 +25,10 @@ const filesOf = (tier) => {
   if (pickedFiles.length > 0) return pickedFiles.filter((file) => path.dirname(file) === dir);
   if (only.length > 0 && !only.includes(tier)) return [];
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).sort().filter((name) => name.endsWith('.test.ts')).map((name) => path.join(dir, name));
+  return readdirSync(dir)
+    .sort()
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => path.join(dir, name));
 };
 const sqliteFiles = ['unit', 'integration', 'browser'].flatMap(filesOf);
 // Files whose subject does not depend on the database, or is SQLite itself, run once, on SQLite:
@@ -63,13 +66,18 @@ const bothRun = sqliteFiles.length > 0 && postgresFiles.length > 0;
 const runNodeTest = (label, files, jobs, env = process.env) =>
   new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${jobs}`, ...files], { stdio: ['ignore', bothRun ? 'pipe' : 'inherit', bothRun ? 'pipe' : 'inherit'], env });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${jobs}`, ...files], {
+      stdio: ['ignore', bothRun ? 'pipe' : 'inherit', bothRun ? 'pipe' : 'inherit'],
+      env,
+    });
     const output = [];
     child.stdout?.on('data', (chunk) => output.push(chunk));
     child.stderr?.on('data', (chunk) => output.push(chunk));
     child.on('close', (code, signal) => {
       const seconds = Math.round((Date.now() - started) / 1000);
-      console.log(`\n[run-tests] ===== ${label}: ${files.length} files, ${code === 0 ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds} s =====`);
+      console.log(
+        `\n[run-tests] ===== ${label}: ${files.length} files, ${code === 0 ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds} s =====`,
+      );
       process.stdout.write(Buffer.concat(output));
       resolve(code ?? 1);
     });
@@ -92,10 +100,11 @@ if (postgresFiles.length > 0) {
   const ensure = spawnSync(process.execPath, [path.join('scripts', 'ensure-postgres.mjs')], { stdio: 'inherit' });
   if (ensure.status !== 0) process.exit(ensure.status ?? 1);
   cluster = await startCluster();
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {
-    stop();
-    process.exit(130);
-  });
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.on(signal, () => {
+      stop();
+      process.exit(130);
+    });
 }
 const runs = [];
 if (sqliteFiles.length > 0) {

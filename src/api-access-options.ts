@@ -97,19 +97,29 @@ export const apiAccessOptionsSchema = z
         /** postgres://… of the database the hosts share; the feed holds one extra connection per process. */
         postgresUrl: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL'),
         /** The NOTIFY channel. */
-        channel: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be 1-63 lowercase letters, digits or _, not starting with a digit').default('api_access_tokens'),
+        channel: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be 1-63 lowercase letters, digits or _, not starting with a digit')
+          .default('api_access_tokens'),
       })
       .strict()
       .optional(),
     /** Leaked-token reports: GitHub's secret scanning endpoint and the admins' "Report leaked" (see leakReportHandler). */
     leakReports: leakReportsSchema.prefault({}),
     /** The realm in WWW-Authenticate challenges. */
-    realm: z.string().regex(/^[\x20-\x7e]{1,64}$/).refine((v) => !v.includes('"'), 'must not contain quotes').default('api'),
+    realm: z
+      .string()
+      .regex(/^[\x20-\x7e]{1,64}$/)
+      .refine((v) => !v.includes('"'), 'must not contain quotes')
+      .default('api'),
     /** The time source (default: the system clock). */
     clock: z.custom<Clock>((v) => typeof v === 'function', 'must be a function returning a Date').optional(),
     /** Where operators' messages go (default: console). */
     logger: z
-      .custom<Logger>((v) => ['info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown> | undefined)?.[m] === 'function'), 'must have info, warn and error methods')
+      .custom<Logger>(
+        (v) => ['info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown> | undefined)?.[m] === 'function'),
+        'must have info, warn and error methods',
+      )
       .optional(),
   })
   .strict();

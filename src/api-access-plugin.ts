@@ -32,7 +32,15 @@ export function apiAccessPlugin(options: ApiAccessPluginOptions): ApiAccessPlugi
   const ctx: PluginContext = {
     apiAccess,
     options,
-    resourceIds: { token: 'ApiToken', role: 'ApiRole', requestLog: 'ApiRequestLog', audit: 'ApiAuditEvent', grant: 'ApiTokenAdminGrant', assignment: 'ApiTokenRole', overview: 'ApiAccessOverview' },
+    resourceIds: {
+      token: 'ApiToken',
+      role: 'ApiRole',
+      requestLog: 'ApiRequestLog',
+      audit: 'ApiAuditEvent',
+      grant: 'ApiTokenAdminGrant',
+      assignment: 'ApiTokenRole',
+      overview: 'ApiAccessOverview',
+    },
     isSuperAdmin: superAdmin,
     canUseFeature: (currentAdmin) => superAdmin(currentAdmin) || (Boolean(currentAdmin) && apiAccess.access.allowPersonalTokens),
     actor: (context: ActionContext) => resolveActor(options, apiAccess.users, apiAccess.ready, context.currentAdmin),

@@ -9,7 +9,7 @@ import { ApiAccessError } from './core/errors.js';
 import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { tokenPattern } from './core/token-format.js';
 import { TokenService, type TokenServiceDeps } from './core/token-service.js';
-import type { Clock, DirectoryUser, Logger, } from './core/types.js';
+import type { Clock, DirectoryUser, Logger } from './core/types.js';
 import { checkedDirectory } from './core/user-directory.js';
 import { UsageTracker } from './core/usage-tracker.js';
 import { RetiredSecretAudit } from './core/retired-secret-audit.js';
@@ -30,7 +30,6 @@ import type { RequestHandler } from 'express';
 import { createLeakReportHandler } from './leaks/github-handler.js';
 import { PublicKeyStore } from './leaks/github-keys.js';
 import { LeakReports } from './leaks/leak-reports.js';
-
 
 export type { Logger } from './core/types.js';
 export type { ApiAccessOptions } from './api-access-options.js';
@@ -109,7 +108,10 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
       ? parsed.data.roles.flatMap((role) => role.scopes.filter((scope) => !policy!.allowedScopes!.includes(scope)).map((scope) => `${role.name}: ${scope}`))
       : [];
   if (rolesError.length > 0) {
-    throw new ApiAccessError('INVALID_OPTIONS', `Invalid adminjs-api-access options:\noptions.roles: scopes outside policy.allowedScopes (${rolesError.join(', ')})`);
+    throw new ApiAccessError(
+      'INVALID_OPTIONS',
+      `Invalid adminjs-api-access options:\noptions.roles: scopes outside policy.allowedScopes (${rolesError.join(', ')})`,
+    );
   }
   if (!parsed.success || !policy) {
     // One error that names every bad option, the policy's included.
@@ -199,10 +201,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   const leakReports = new LeakReports({
     core: serviceDeps,
     action: options.leakReports.action,
-    mail:
-      notifications && mailer
-        ? { mailer, from: notifications.from, tokenUrl: tokenPage(notifications.adminUrl), users: options.users }
-        : null,
+    mail: notifications && mailer ? { mailer, from: notifications.from, tokenUrl: tokenPage(notifications.adminUrl), users: options.users } : null,
     logger,
   });
   // One key cache for every handler the host mounts.

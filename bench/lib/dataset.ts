@@ -122,7 +122,12 @@ export async function apiDatabase(count: number, provider: Provider = 'sqlite'):
     const client = await pgClient(database.url);
     try {
       const now = new Date();
-      await client.query('INSERT INTO "ApiRole" ("id", "name", "description", "scopes", "updatedAt") VALUES ($1, $2, \'\', $3, $4)', [role.id, role.name, JSON.stringify(role.scopes), now]);
+      await client.query('INSERT INTO "ApiRole" ("id", "name", "description", "scopes", "updatedAt") VALUES ($1, $2, \'\', $3, $4)', [
+        role.id,
+        role.name,
+        JSON.stringify(role.scopes),
+        now,
+      ]);
       const ids: string[] = [];
       const secrets: string[] = [];
       for (let i = 0; i < count; i++) {
@@ -133,7 +138,13 @@ export async function apiDatabase(count: number, provider: Provider = 'sqlite'):
            VALUES ($1, $2, '', $3, $4, '[]', $5, $6, $5, $6, $7)`,
           [id, `tk token ${i}`, hashToken(BENCH_PEPPER, secret), secret.slice(-4), spec.ownerId, spec.ownerEmail, now],
         );
-        await client.query('INSERT INTO "ApiTokenRole" ("id", "tokenId", "roleId", "assignedById", "assignedByEmail") VALUES ($1, $2, $3, $4, $5)', [`${id}-${role.id}`, id, role.id, spec.ownerId, spec.ownerEmail]);
+        await client.query('INSERT INTO "ApiTokenRole" ("id", "tokenId", "roleId", "assignedById", "assignedByEmail") VALUES ($1, $2, $3, $4, $5)', [
+          `${id}-${role.id}`,
+          id,
+          role.id,
+          spec.ownerId,
+          spec.ownerEmail,
+        ]);
         ids.push(id);
         secrets.push(secret);
       }

@@ -94,7 +94,12 @@ export interface Comparison {
  * Runs baseline and subject in alternating order (ABBA…) for several short rounds after a warm-up
  * of each, so that drift and the neighbours' load hit both alike; reports medians.
  */
-export async function compare(baseline: () => Promise<LoadResult>, subject: () => Promise<LoadResult>, rounds: number, warmUp: () => Promise<void>): Promise<Comparison> {
+export async function compare(
+  baseline: () => Promise<LoadResult>,
+  subject: () => Promise<LoadResult>,
+  rounds: number,
+  warmUp: () => Promise<void>,
+): Promise<Comparison> {
   await warmUp();
   const a: LoadResult[] = [];
   const b: LoadResult[] = [];

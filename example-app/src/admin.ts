@@ -1,4 +1,14 @@
-import AdminJS, { ForbiddenError, ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type AdminJSOptions, type After, type Before, type LocaleTranslations } from 'adminjs';
+import AdminJS, {
+  ForbiddenError,
+  ValidationError,
+  type ActionContext,
+  type ActionRequest,
+  type ActionResponse,
+  type AdminJSOptions,
+  type After,
+  type Before,
+  type LocaleTranslations,
+} from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/prisma';
 import type { PrismaClient } from '@prisma/client';
@@ -49,7 +59,12 @@ const adminUserFields = {
     .min(3, 'E-mail is required.')
     .max(254, 'An e-mail address is at most 254 characters.')
     .regex(/^[^\s@<>()"',;]+@[^\s@<>()"',;]+\.[^\s@<>()"',;]+$/, 'Give a valid e-mail address.'),
-  name: z.string({ error: 'Name is required.' }).trim().min(1, 'Name is required.').max(100, 'A name is at most 100 characters.').refine(NO_CONTROL_CHARS, 'A name has no control characters.'),
+  name: z
+    .string({ error: 'Name is required.' })
+    .trim()
+    .min(1, 'Name is required.')
+    .max(100, 'A name is at most 100 characters.')
+    .refine(NO_CONTROL_CHARS, 'A name has no control characters.'),
   role: z.enum([SUPER_ADMIN, ADMIN], { error: `Role is ${SUPER_ADMIN} or ${ADMIN}.` }),
   disabled: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'Disabled is true or false.' }).transform((v) => v === true || v === 'true'),
   password: z.string({ error: 'Password must be text.' }).min(8, 'A password has at least 8 characters.').max(200, 'A password is at most 200 characters.'),
@@ -79,10 +94,13 @@ function adminUserInput(prisma: PrismaClient): Before {
       for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= { message: issue.message, type: 'INVALID_INPUT' };
     } else if (parsed.data.email !== undefined) {
       const holder = await prisma.adminUser.findUnique({ where: { email: parsed.data.email }, select: { id: true } });
-      if (holder && holder.id !== String(request.params.recordId ?? '')) errors.email = { message: 'An admin with this e-mail already exists.', type: 'INVALID_INPUT' };
+      if (holder && holder.id !== String(request.params.recordId ?? ''))
+        errors.email = { message: 'An admin with this e-mail already exists.', type: 'INVALID_INPUT' };
     }
     if (Object.keys(errors).length > 0 || !parsed.success) {
-      const message = Object.entries(errors).map(([field, e]) => `${field}: ${e.message}`).join(' ');
+      const message = Object.entries(errors)
+        .map(([field, e]) => `${field}: ${e.message}`)
+        .join(' ');
       throw new ValidationError(errors, { message, type: 'INVALID_INPUT' });
     }
     const { password, ...fields } = parsed.data;
@@ -113,7 +131,11 @@ function afterSave(onSaved: (userId: string) => Promise<unknown>): After<ActionR
 }
 
 /** The example host's own resources: its admin users, manageable by super admins only. */
-function adminUserResource(prisma: PrismaClient, users: AdminUsers, onSaved: (userId: string) => Promise<unknown>): NonNullable<AdminJSOptions['resources']>[number] {
+function adminUserResource(
+  prisma: PrismaClient,
+  users: AdminUsers,
+  onSaved: (userId: string) => Promise<unknown>,
+): NonNullable<AdminJSOptions['resources']>[number] {
   const fresh = freshSuperAdmin(users);
   const input = adminUserInput(prisma);
   return {
@@ -276,7 +298,10 @@ export async function buildAdmin(options: BuildAdminOptions): Promise<AdminSetup
   router.post(routerPath(admin, admin.options.loginPath), newSessionOnSignIn);
   router.use(freshSession(options.users));
   for (const route of options.routes ?? []) router.use(route);
-  router.use(['/api/resources/:resourceId/actions/:action', '/api/resources/:resourceId/records/:recordId/:action', '/api/resources/:resourceId/bulk/:action'], unknownActions(admin));
+  router.use(
+    ['/api/resources/:resourceId/actions/:action', '/api/resources/:resourceId/records/:recordId/:action', '/api/resources/:resourceId/bulk/:action'],
+    unknownActions(admin),
+  );
   router.use(adminRouter);
   router.use(errorAnswer);
   // express-formidable reports a broken body twice (its error event and its callback); the second

@@ -105,7 +105,10 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
   // GitHub's secret scanning partner program reports leaked tokens here (README "Leaked tokens").
   // Before any JSON body parser: the handler checks the signature over the raw body.
   app.post(LEAK_REPORT_PATH, apiAccess.leakReportHandler());
-  app.use('/api/v1', sampleApi(apiAccess, async () => void (await prisma.$queryRawUnsafe('SELECT 1'))));
+  app.use(
+    '/api/v1',
+    sampleApi(apiAccess, async () => void (await prisma.$queryRawUnsafe('SELECT 1'))),
+  );
   app.use(admin.options.rootPath, adminRouter);
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
 

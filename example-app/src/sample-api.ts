@@ -34,7 +34,12 @@ export function sampleApi(apiAccess: ApiAccess, checkDatabase: () => Promise<voi
   });
 
   router.get('/vaults', apiAccess.requireApiToken({ scopes: [SCOPES.vaultSummary] }), (_req, res) => {
-    res.json({ vaults: [{ id: 'v1', name: 'Engineering', items: 412, health: 'good' }, { id: 'v2', name: 'Finance', items: 97, health: 'fair' }] });
+    res.json({
+      vaults: [
+        { id: 'v1', name: 'Engineering', items: 412, health: 'good' },
+        { id: 'v2', name: 'Finance', items: 97, health: 'fair' },
+      ],
+    });
   });
 
   router.use((_req, res) => {

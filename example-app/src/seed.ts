@@ -50,9 +50,27 @@ async function seedEmpty(prisma: PrismaClient, apiAccess: ApiAccess): Promise<Se
   for (const role of SEEDED_ROLES) roles.push(await apiAccess.service.createRole(actor, role));
   const [onboarding, security, vault] = roles;
   const tokens = [
-    { name: 'GRC dashboard', description: 'Nightly pull into the compliance dashboard', tags: ['grc', 'prod'], roleIds: [security!.id], expiry: { type: 'days', days: 90 } },
-    { name: 'Adoption report', description: 'Weekly adoption metrics for the CS team', tags: ['reporting'], roleIds: [onboarding!.id], expiry: { type: 'days', days: 30 } },
-    { name: 'Vault health sync', description: 'Feeds vault health into the SIEM', tags: ['siem', 'prod'], roleIds: [vault!.id, security!.id], expiry: { type: 'never' } },
+    {
+      name: 'GRC dashboard',
+      description: 'Nightly pull into the compliance dashboard',
+      tags: ['grc', 'prod'],
+      roleIds: [security!.id],
+      expiry: { type: 'days', days: 90 },
+    },
+    {
+      name: 'Adoption report',
+      description: 'Weekly adoption metrics for the CS team',
+      tags: ['reporting'],
+      roleIds: [onboarding!.id],
+      expiry: { type: 'days', days: 30 },
+    },
+    {
+      name: 'Vault health sync',
+      description: 'Feeds vault health into the SIEM',
+      tags: ['siem', 'prod'],
+      roleIds: [vault!.id, security!.id],
+      expiry: { type: 'never' },
+    },
   ] as const;
   for (const token of tokens) await apiAccess.service.create(actor, token);
   return { seeded: true };

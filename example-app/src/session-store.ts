@@ -10,7 +10,10 @@ const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 export class PrismaSessionStore extends session.Store {
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly prisma: PrismaClient, sweepIntervalMs = 10 * 60 * 1000) {
+  constructor(
+    private readonly prisma: PrismaClient,
+    sweepIntervalMs = 10 * 60 * 1000,
+  ) {
     super();
     this.sweeper = setInterval(() => void this.sweep(), sweepIntervalMs);
     this.sweeper.unref();

@@ -10,7 +10,10 @@ export function formInput(payload: Record<string, unknown>): Record<string, unkn
   for (const key of ['tags', 'roleIds', 'allowedIps', 'ids'] as const) {
     const value = input[key];
     if (typeof value === 'string') {
-      input[key] = value.split(/[\n,]/).map((v) => v.trim()).filter((v) => v.length > 0);
+      input[key] = value
+        .split(/[\n,]/)
+        .map((v) => v.trim())
+        .filter((v) => v.length > 0);
     } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       input[key] = Object.values(value);
     }

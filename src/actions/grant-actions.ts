@@ -4,7 +4,7 @@ import { chosenUserId, userChoices } from '../plugin/user-choices.js';
 
 type Actions = NonNullable<ResourceOptions['actions']>;
 
-/** The token-admin grant (seed 002): given and taken through core, which allows super admins only. */
+/** The token-admin grant: given and taken through core, which allows super admins only. */
 export function grantActions(ctx: PluginContext, grantForm: string): Actions {
   const { service } = ctx.apiAccess;
   const isAccessible = ({ currentAdmin }: ActionContext) => ctx.isSuperAdmin(currentAdmin);

@@ -1,4 +1,4 @@
-/** Best practice shown on every API Access screen (seeds 000 and 001). */
+/** Best practice shown on every API Access screen. */
 export const GUIDANCE = [
   'Use a separate token per integration, so that each can be revoked on its own.',
   'Give each token the least scope it needs.',

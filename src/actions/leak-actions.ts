@@ -27,8 +27,10 @@ function recordId(request: ActionRequest): string {
 
 /** The notice after an admin's report, saying what was done. */
 function outcomeMessage(outcome: LeakOutcome): string {
-  if (outcome.kind === 'handled') return `Token "${outcome.token.name}" reported leaked and ${DONE[outcome.report.action]}. Its owner and author are told by e-mail.`;
-  if (outcome.kind === 'already-reported') return `Token "${outcome.report.tokenName}" was reported leaked already (${outcome.report.reportedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC): nothing more was done.`;
+  if (outcome.kind === 'handled')
+    return `Token "${outcome.token.name}" reported leaked and ${DONE[outcome.report.action]}. Its owner and author are told by e-mail.`;
+  if (outcome.kind === 'already-reported')
+    return `Token "${outcome.report.tokenName}" was reported leaked already (${outcome.report.reportedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC): nothing more was done.`;
   return 'Nothing was done.';
 }
 

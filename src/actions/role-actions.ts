@@ -17,9 +17,18 @@ export function roleActions(ctx: PluginContext): Actions {
   const input = (request: ActionRequest) => {
     const raw = formInput(payloadOf(request));
     const scopes = raw.scopes;
-    return { name: raw.name, description: raw.description ?? '', scopes: Array.isArray(scopes) ? scopes : typeof scopes === 'string' ? scopes.split(/[\s,]+/).filter(Boolean) : scopes };
+    return {
+      name: raw.name,
+      description: raw.description ?? '',
+      scopes: Array.isArray(scopes) ? scopes : typeof scopes === 'string' ? scopes.split(/[\s,]+/).filter(Boolean) : scopes,
+    };
   };
-  const respond = async (request: ActionRequest, context: ActionContext, run: () => Promise<RoleView>, message: (r: RoleView) => string): Promise<ActionResponse> => {
+  const respond = async (
+    request: ActionRequest,
+    context: ActionContext,
+    run: () => Promise<RoleView>,
+    message: (r: RoleView) => string,
+  ): Promise<ActionResponse> => {
     try {
       await ctx.actor(context);
       if (!isPost(request)) return { record: context.record?.toJSON(context.currentAdmin) };
@@ -36,12 +45,22 @@ export function roleActions(ctx: PluginContext): Actions {
     new: {
       isAccessible,
       handler: async (request, _response, context) =>
-        respond(request, context, async () => service.createRole(await ctx.actor(context), input(request)), (r) => `Role "${r.name}" created.`),
+        respond(
+          request,
+          context,
+          async () => service.createRole(await ctx.actor(context), input(request)),
+          (r) => `Role "${r.name}" created.`,
+        ),
     },
     edit: {
       isAccessible,
       handler: async (request, _response, context) =>
-        respond(request, context, async () => service.editRole(await ctx.actor(context), request.params.recordId, input(request)), (r) => `Role "${r.name}" saved.`),
+        respond(
+          request,
+          context,
+          async () => service.editRole(await ctx.actor(context), request.params.recordId, input(request)),
+          (r) => `Role "${r.name}" saved.`,
+        ),
     },
     delete: {
       isAccessible,

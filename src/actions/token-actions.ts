@@ -82,9 +82,8 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
   const listUrl = (context: ActionContext) => context.h.resourceUrl({ resourceId: context.resource.id() });
 
   /** A record action whose GET shows the token and the form, and whose POST performs `run`. */
-  const recordAction = (
-    run: (actor: Actor, id: string, input: Record<string, unknown>) => Promise<{ token: TokenView; secret?: string; message: string }>,
-  ) =>
+  const recordAction =
+    (run: (actor: Actor, id: string, input: Record<string, unknown>) => Promise<{ token: TokenView; secret?: string; message: string }>) =>
     async (request: ActionRequest, response: unknown, context: ActionContext): Promise<ActionResponse> => {
       try {
         const actor = await ctx.actor(context);
@@ -196,7 +195,11 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       hideActionHeader: true,
       handler: recordAction(async (actor, id, input) => {
         const { token, secret } = await service.edit(actor, id, input);
-        return { token, ...(secret ? { secret } : {}), message: secret ? `Token "${token.name}" saved. Its old secret no longer works: copy the new one now.` : `Token "${token.name}" saved.` };
+        return {
+          token,
+          ...(secret ? { secret } : {}),
+          message: secret ? `Token "${token.name}" saved. Its old secret no longer works: copy the new one now.` : `Token "${token.name}" saved.`,
+        };
       }),
     },
     rotate: {
@@ -226,7 +229,8 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       hideActionHeader: true,
       custom: {
         title: 'Regenerate token',
-        summary: 'New secret and a new expiry. The old secret stops working at once, with no grace period. Use it for a lost or leaked secret, or an expired token.',
+        summary:
+          'New secret and a new expiry. The old secret stops working at once, with no grace period. Use it for a lost or leaked secret, or an expired token.',
         question: 'The old secret stops working the moment you confirm.',
         button: 'Regenerate token',
         danger: true,
@@ -263,7 +267,13 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       isVisible: ({ currentAdmin, record }) => ctx.canUseFeature(currentAdmin) && record?.params?.enabled === false,
       component: components.tokenAction,
       hideActionHeader: true,
-      custom: { title: 'Enable token', summary: 'Requests with this token are accepted again.', question: 'Enable it now?', button: 'Enable token', danger: false } satisfies ConfirmScreen,
+      custom: {
+        title: 'Enable token',
+        summary: 'Requests with this token are accepted again.',
+        question: 'Enable it now?',
+        button: 'Enable token',
+        danger: false,
+      } satisfies ConfirmScreen,
       handler: recordAction(async (actor, id) => {
         const token = await service.enable(actor, id);
         return { token, message: `Token "${token.name}" enabled.` };
@@ -293,12 +303,18 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
       handler: async (request, _response, context) => {
         try {
           const actor = await ctx.actor(context);
-          const ids = String(request.query?.recordIds ?? '').split(',').filter((id) => id.length > 0);
+          const ids = String(request.query?.recordIds ?? '')
+            .split(',')
+            .filter((id) => id.length > 0);
           const tokens = await Promise.all(ids.map((id) => service.get(actor, id)));
           const records = tokens.map((token) => toRecord(context, token));
           if (!isPost(request)) return { records };
           const { deleted } = await service.bulkDelete(actor, ids);
-          return { records, redirectUrl: listUrl(context), notice: { message: `${deleted} tokens deleted. Systems using them have lost access.`, type: 'success' } };
+          return {
+            records,
+            redirectUrl: listUrl(context),
+            notice: { message: `${deleted} tokens deleted. Systems using them have lost access.`, type: 'success' },
+          };
         } catch (error) {
           return errorResponse(error, { records: [] });
         }

@@ -1,5 +1,22 @@
 import React, { useEffect, useState } from 'react';
-import { Badge, Box, Button, FormGroup, FormMessage, Input, Label, Loader, MessageBox, Table, TableBody, TableCell, TableHead, TableRow, Text, TextArea } from '@adminjs/design-system';
+import {
+  Badge,
+  Box,
+  Button,
+  FormGroup,
+  FormMessage,
+  Input,
+  Label,
+  Loader,
+  MessageBox,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Text,
+  TextArea,
+} from '@adminjs/design-system';
 import { useNotice, ViewHelpers, type ActionProps } from 'adminjs';
 import { api } from './api';
 import { policySentence, type FoundToken, type LeakPolicyAction, type LeakResult } from './leak-api';
@@ -62,7 +79,11 @@ const CheckText: React.FC<ActionProps> = ({ resource, action }) => {
     }
     if (result.notice) addNotice({ message: result.notice.message, type: result.notice.type === 'success' ? 'success' : 'info' });
     const taken = result.leakOutcome?.action;
-    setRevoked((current) => ({ ...current, [`${token.id}:${token.lastFour}`]: taken === 'deleted' ? 'Deleted' : taken === 'none' ? 'Reported' : taken === 'disabled' ? 'Disabled' : 'Reported before' }));
+    setRevoked((current) => ({
+      ...current,
+      [`${token.id}:${token.lastFour}`]:
+        taken === 'deleted' ? 'Deleted' : taken === 'none' ? 'Reported' : taken === 'disabled' ? 'Disabled' : 'Reported before',
+    }));
   };
 
   const helpers = new ViewHelpers();
@@ -70,8 +91,8 @@ const CheckText: React.FC<ActionProps> = ({ resource, action }) => {
   return (
     <Box variant="container" data-testid="check-text">
       <Text mb="lg">
-        Paste a text that may hold API tokens: a log, a config file, a ticket. You see which of the tokens you manage it holds, masked.
-        Nothing you paste is stored. Revoking one reports it leaked, and {policySentence(policy)}
+        Paste a text that may hold API tokens: a log, a config file, a ticket. You see which of the tokens you manage it holds, masked. Nothing you paste is
+        stored. Revoking one reports it leaked, and {policySentence(policy)}
       </Text>
       <Box as="form" onSubmit={check}>
         <FormGroup error={Boolean(error)}>
@@ -99,10 +120,22 @@ const CheckText: React.FC<ActionProps> = ({ resource, action }) => {
             <MessageBox variant="success" message={found.wellFormed === 0 ? 'No API tokens in this text.' : 'None of the tokens you manage is in this text.'} />
           ) : (
             <>
-              <MessageBox variant="danger" mb="lg" message={`This text holds ${found.tokens.length} of your tokens. Revoke every one that left your systems.`} />
+              <MessageBox
+                variant="danger"
+                mb="lg"
+                message={`This text holds ${found.tokens.length} of your tokens. Revoke every one that left your systems.`}
+              />
               <FormGroup error={Boolean(urlError)}>
                 <Label htmlFor="check-text-url">Where was this text found? (optional: a link shown on the token's page and in the e-mail)</Label>
-                <Input id="check-text-url" data-testid="field-check-text-url" type="url" placeholder="https://…" width="100%" value={url} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setUrl(e.target.value)} />
+                <Input
+                  id="check-text-url"
+                  data-testid="field-check-text-url"
+                  type="url"
+                  placeholder="https://…"
+                  width="100%"
+                  value={url}
+                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => setUrl(e.target.value)}
+                />
                 {urlError ? <FormMessage data-testid="error-url">{urlError}</FormMessage> : null}
               </FormGroup>
               <Table width="100%">
@@ -130,11 +163,15 @@ const CheckText: React.FC<ActionProps> = ({ resource, action }) => {
                         </TableCell>
                         <TableCell>
                           {done ? (
-                            <Badge variant="danger" data-testid="found-token-revoked">{done}</Badge>
+                            <Badge variant="danger" data-testid="found-token-revoked">
+                              {done}
+                            </Badge>
                           ) : token.reported ? (
                             <Badge variant="danger">Reported leaked</Badge>
                           ) : (
-                            <Badge variant={token.status === 'active' ? 'success' : 'secondary'}>{token.status === 'active' ? 'Active' : token.status === 'expired' ? 'Expired' : 'Disabled'}</Badge>
+                            <Badge variant={token.status === 'active' ? 'success' : 'secondary'}>
+                              {token.status === 'active' ? 'Active' : token.status === 'expired' ? 'Expired' : 'Disabled'}
+                            </Badge>
                           )}
                         </TableCell>
                         <TableCell>{token.ownerEmail}</TableCell>

@@ -105,7 +105,9 @@ const CreateToken: React.FC<ActionProps> = ({ resource }) => {
                 placeholder={`Me (${form.currentUser.email})`}
               />
             </Box>
-            <FormMessage data-testid="error-ownerId">{errors.ownerId ?? 'Whose integration this is: the owner sees and manages the token, and gets its expiry notices.'}</FormMessage>
+            <FormMessage data-testid="error-ownerId">
+              {errors.ownerId ?? 'Whose integration this is: the owner sees and manages the token, and gets its expiry notices.'}
+            </FormMessage>
           </FormGroup>
         ) : null}
         <Button type="submit" variant="contained" size="lg" data-testid="button-save" disabled={saving}>

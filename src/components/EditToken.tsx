@@ -34,8 +34,13 @@ const EditToken: React.FC<ActionProps> = ({ resource, record, action }) => {
         name: String(p.name ?? ''),
         description: String(p.description ?? ''),
         tags: String(p.tags ?? ''),
-        roleIds: String(p.roleIds ?? '').split(',').filter(Boolean),
-        allowedIps: String(p.allowedIps ?? '').split(', ').filter(Boolean).join('\n'),
+        roleIds: String(p.roleIds ?? '')
+          .split(',')
+          .filter(Boolean),
+        allowedIps: String(p.allowedIps ?? '')
+          .split(', ')
+          .filter(Boolean)
+          .join('\n'),
       });
     });
   }, [resource.id, recordId]);
@@ -43,13 +48,26 @@ const EditToken: React.FC<ActionProps> = ({ resource, record, action }) => {
   if (!form || !values || !record) return <Loader />;
   const showUrl = window.location.pathname.replace(/\/edit$/, '/show');
   const header = (
-    <RecordHeader resource={resource} record={record} action={action} title="Edit token" recordName={String(record.params.name ?? '')} subtitle="Name, description, tags, roles and allowed addresses. The expiry changes by regenerating." omitActions />
+    <RecordHeader
+      resource={resource}
+      record={record}
+      action={action}
+      title="Edit token"
+      recordName={String(record.params.name ?? '')}
+      subtitle="Name, description, tags, roles and allowed addresses. The expiry changes by regenerating."
+      omitActions
+    />
   );
   if (secret) {
     return (
       <>
         {header}
-        <RevealSecret secret={secret} tokenName={values.name} doneLabel="I have stored the secret: back to the token" onDone={() => window.location.assign(showUrl)} />
+        <RevealSecret
+          secret={secret}
+          tokenName={values.name}
+          doneLabel="I have stored the secret: back to the token"
+          onDone={() => window.location.assign(showUrl)}
+        />
       </>
     );
   }
@@ -91,7 +109,9 @@ const EditToken: React.FC<ActionProps> = ({ resource, record, action }) => {
               <Button type="submit" variant="contained" size="lg" data-testid="button-save" disabled={saving}>
                 {saving ? 'Saving…' : 'Save changes'}
               </Button>
-              <Button type="button" variant="text" onClick={() => window.location.assign(showUrl)}>Cancel</Button>
+              <Button type="button" variant="text" onClick={() => window.location.assign(showUrl)}>
+                Cancel
+              </Button>
             </Box>
           </Box>
         )}

@@ -27,7 +27,12 @@ function isoDay(date: Date): string {
 }
 
 /** Expiry as a preset, a day (ending at its end, or at a chosen time), or never, as the policy allows. */
-const ExpiryPicker: React.FC<{ form: FormInfo; value: ExpiryChoice; onChange: (v: ExpiryChoice) => void; error?: string }> = ({ form, value, onChange, error }) => {
+const ExpiryPicker: React.FC<{ form: FormInfo; value: ExpiryChoice; onChange: (v: ExpiryChoice) => void; error?: string }> = ({
+  form,
+  value,
+  onChange,
+  error,
+}) => {
   const options: Option[] = [
     ...form.expiryPresetsDays.map((days) => ({ value: String(days), label: presetLabel(days) })),
     { value: 'date', label: 'On a date…' },
@@ -44,7 +49,9 @@ const ExpiryPicker: React.FC<{ form: FormInfo; value: ExpiryChoice; onChange: (v
   };
   return (
     <FormGroup error={Boolean(error)}>
-      <Label htmlFor="api-access-expiry" required>Expiry</Label>
+      <Label htmlFor="api-access-expiry" required>
+        Expiry
+      </Label>
       <Box data-testid="expiry-select" data-value={selectValue} style={{ maxWidth: 360 }}>
         <Select
           inputId="api-access-expiry"
@@ -73,10 +80,18 @@ const ExpiryPicker: React.FC<{ form: FormInfo; value: ExpiryChoice; onChange: (v
               checked={value.time !== undefined}
               onChange={() => onChange(value.time === undefined ? { ...value, time: '09:00' } : { type: 'date', date: value.date })}
             />
-            <Label inline htmlFor="api-access-expiry-time-on" ml="default" mb="0">At a time</Label>
+            <Label inline htmlFor="api-access-expiry-time-on" ml="default" mb="0">
+              At a time
+            </Label>
           </Box>
           {value.time !== undefined ? (
-            <Input type="time" aria-label="Expiry time" data-testid="expiry-time" value={value.time} onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange({ ...value, time: e.target.value })} />
+            <Input
+              type="time"
+              aria-label="Expiry time"
+              data-testid="expiry-time"
+              value={value.time}
+              onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange({ ...value, time: e.target.value })}
+            />
           ) : null}
         </Box>
       ) : null}

@@ -8,7 +8,9 @@ import { FIELD_LABELS } from './api';
  */
 const FormErrors: React.FC<{ message: string | null; errors: Record<string, string> }> = ({ message, errors }) => {
   if (!message) return null;
-  const fields = Object.keys(errors).map((key) => FIELD_LABELS[key]).filter((label): label is string => Boolean(label));
+  const fields = Object.keys(errors)
+    .map((key) => FIELD_LABELS[key])
+    .filter((label): label is string => Boolean(label));
   const named = fields.length > 1 ? `${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]}` : fields[0];
   return (
     <MessageBox variant="danger" mb="xl" data-testid="form-error" message={named ? `Please check ${named}` : 'Nothing was changed'}>

@@ -52,7 +52,9 @@ const GrantTokenAdmin: React.FC<ActionProps> = ({ resource }) => {
         <MessageBox variant="info" mb="lg" message="No users to choose from: the host's listUsers option gives the users this form offers." />
       ) : null}
       <FormGroup error={Boolean(fieldError)}>
-        <Label htmlFor="grant-user" required>User</Label>
+        <Label htmlFor="grant-user" required>
+          User
+        </Label>
         <UserPicker inputId="grant-user" testId="field-userId" users={users} value={userId} onChange={setUserId} />
         {fieldError ? <FormMessage data-testid="error-userId">{fieldError}</FormMessage> : null}
       </FormGroup>

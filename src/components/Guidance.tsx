@@ -8,7 +8,7 @@ export interface GuidanceProps {
   collapsed?: boolean;
 }
 
-/** The API base URL and token best practice (seeds 000, 001), on every API Access screen. */
+/** The API base URL and token best practice on every API Access screen. */
 const Guidance: React.FC<GuidanceProps> = ({ apiBaseUrl, guidance, collapsed = false }) => (
   <Box data-testid="api-guidance" variant="container" mb="lg">
     <Text mb="default">

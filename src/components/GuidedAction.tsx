@@ -5,7 +5,7 @@ import Guidance from './Guidance';
 
 /**
  * AdminJS's own list and show pages with the API base URL and token best practice above them,
- * so that every API Access screen carries them (seeds 000, 001).
+ * so that every API Access screen carries them.
  */
 /** The token resource's create action serves the guidance to every plugin screen. */
 const TOKEN_RESOURCE_ID = 'ApiToken';

@@ -13,9 +13,10 @@ const LeakBanner: React.FC<BasePropertyProps> = ({ record, resource }) => {
   const recordId = String(record?.id ?? '');
   useEffect(() => {
     if (!recordId) return;
-    api
-      .recordAction({ resourceId: resource.id, recordId, actionName: 'leakReports' })
-      .then((response) => setReports((response.data as LeakResult).leakReports ?? []), () => setReports([]));
+    api.recordAction({ resourceId: resource.id, recordId, actionName: 'leakReports' }).then(
+      (response) => setReports((response.data as LeakResult).leakReports ?? []),
+      () => setReports([]),
+    );
   }, [resource.id, recordId]);
   if (reports.length === 0) return null;
   return (
@@ -23,8 +24,7 @@ const LeakBanner: React.FC<BasePropertyProps> = ({ record, resource }) => {
       {reports.map((report) => (
         <MessageBox key={report.id} variant="danger" mb="default" message="Reported leaked">
           <Text>
-            Its secret was found{' '}
-            {report.url ? 'at ' : null}
+            Its secret was found {report.url ? 'at ' : null}
             {report.url ? (
               <a href={report.url} target="_blank" rel="noopener noreferrer nofollow" data-testid="leak-url">
                 {report.url}

@@ -9,7 +9,10 @@ const NoRolesYet: React.FC<{ rolesResourceId?: string }> = ({ rolesResourceId = 
     <MessageBox variant="info" mb="default" data-testid="no-roles-yet">
       <Text>
         No roles yet. A token needs at least one role, which says what it may do.{' '}
-        <Link href={newRoleUrl} data-testid="add-role-link">Add a role</Link> (super admins), or declare roles in the plugin's <code>roles</code> option.
+        <Link href={newRoleUrl} data-testid="add-role-link">
+          Add a role
+        </Link>{' '}
+        (super admins), or declare roles in the plugin's <code>roles</code> option.
       </Text>
     </MessageBox>
   );

@@ -46,7 +46,9 @@ const RecordHeader: React.FC<RecordHeaderProps> = ({ resource, record, action, t
   const actionResponseHandler = useActionResponseHandler();
   const params = { resourceId: resource.id, recordId: record.id };
   const h = new ViewHelpers();
-  const crumbs: Array<{ label: string; href?: string }> = [{ label: translateFunctions.translateLabel(resource.name, resource.id), href: h.resourceUrl({ resourceId: resource.id }) }];
+  const crumbs: Array<{ label: string; href?: string }> = [
+    { label: translateFunctions.translateLabel(resource.name, resource.id), href: h.resourceUrl({ resourceId: resource.id }) },
+  ];
   if (action.name !== 'show') crumbs.push({ label: recordName ?? record.title, href: h.recordActionUrl({ ...params, actionName: 'show' }) });
   const go = (href: string) => (event: React.MouseEvent) => {
     event.preventDefault();
@@ -78,10 +80,17 @@ const RecordHeader: React.FC<RecordHeaderProps> = ({ resource, record, action, t
       <Box flex flexDirection="row" alignItems="center" data-testid="breadcrumbs" style={{ gap: 8, minWidth: 0 }}>
         {crumbs.map((crumb) => (
           <React.Fragment key={crumb.label}>
-            <Link href={crumb.href} onClick={crumb.href ? go(crumb.href) : undefined} style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: 320 }} title={crumb.label}>
+            <Link
+              href={crumb.href}
+              onClick={crumb.href ? go(crumb.href) : undefined}
+              style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: 320 }}
+              title={crumb.label}
+            >
               {crumb.label}
             </Link>
-            <span aria-hidden style={{ opacity: 0.5 }}>/</span>
+            <span aria-hidden style={{ opacity: 0.5 }}>
+              /
+            </span>
           </React.Fragment>
         ))}
       </Box>
@@ -92,7 +101,11 @@ const RecordHeader: React.FC<RecordHeaderProps> = ({ resource, record, action, t
             {title}
             {badge ? <span style={{ marginLeft: 12, verticalAlign: 'middle', display: 'inline-block' }}>{badge}</span> : null}
           </H2>
-          {subtitle ? <Text variant="sm" style={{ opacity: 0.8 }}>{subtitle}</Text> : null}
+          {subtitle ? (
+            <Text variant="sm" style={{ opacity: 0.8 }}>
+              {subtitle}
+            </Text>
+          ) : null}
         </Box>
         {buttons.length > 0 ? (
           <Box mt="xl" mb="lg" style={{ flex: '0 1 auto' }}>

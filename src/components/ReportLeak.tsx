@@ -40,7 +40,11 @@ const ReportLeak: React.FC<ActionProps> = ({ resource, record, action }) => {
       }
       if (result.notice) addNotice({ message: result.notice.message, type: result.notice.type === 'success' ? 'success' : 'info' });
       const helpers = new ViewHelpers();
-      navigate(result.leakOutcome?.deleted ? helpers.resourceUrl({ resourceId: resource.id }) : helpers.recordActionUrl({ resourceId: resource.id, recordId, actionName: 'show' }));
+      navigate(
+        result.leakOutcome?.deleted
+          ? helpers.resourceUrl({ resourceId: resource.id })
+          : helpers.recordActionUrl({ resourceId: resource.id, recordId, actionName: 'show' }),
+      );
     } finally {
       setBusy(false);
     }
@@ -49,12 +53,22 @@ const ReportLeak: React.FC<ActionProps> = ({ resource, record, action }) => {
   return (
     <Box variant="container" as="form" onSubmit={submit} data-testid="report-leak-form">
       <Text mb="lg">
-        <strong>{name}</strong>: report that its secret was found where it should not be (a public repository, a paste, a ticket).{' '}
-        Then {policySentence(policy)} Its owner and author are told by e-mail, and the report goes to the audit trail.
+        <strong>{name}</strong>: report that its secret was found where it should not be (a public repository, a paste, a ticket). Then {policySentence(policy)}{' '}
+        Its owner and author are told by e-mail, and the report goes to the audit trail.
       </Text>
       <FormGroup error={Boolean(error)}>
-        <Label htmlFor="leak-url" required>Where was it found?</Label>
-        <Input id="leak-url" data-testid="field-leak-url" type="url" placeholder="https://github.com/org/repo/blob/…" value={url} width="100%" onChange={(e: React.ChangeEvent<HTMLInputElement>) => setUrl(e.target.value)} />
+        <Label htmlFor="leak-url" required>
+          Where was it found?
+        </Label>
+        <Input
+          id="leak-url"
+          data-testid="field-leak-url"
+          type="url"
+          placeholder="https://github.com/org/repo/blob/…"
+          value={url}
+          width="100%"
+          onChange={(e: React.ChangeEvent<HTMLInputElement>) => setUrl(e.target.value)}
+        />
         {error ? <FormMessage data-testid="error-url">{error}</FormMessage> : null}
       </FormGroup>
       {policy === 'report-only' ? <MessageBox variant="warning" mb="lg" message="After reporting, rotate the token: it keeps working until you do." /> : null}

@@ -88,14 +88,18 @@ const RevealSecret: React.FC<RevealSecretProps> = ({ secret, tokenName, doneLabe
         {copy === 'press-keys' ? (
           <strong>The secret is selected: press {COPY_KEYS} to copy it.</strong>
         ) : (
-          <>Send it as <code>Authorization: Bearer &lt;secret&gt;</code>.</>
+          <>
+            Send it as <code>Authorization: Bearer &lt;secret&gt;</code>.
+          </>
         )}
       </Text>
       <Box mt="xl" flex flexDirection="row" alignItems="center" style={{ gap: 16 }}>
         <Button type="button" variant="contained" size="lg" data-testid="reveal-done" onClick={onDone}>
           {doneLabel}
         </Button>
-        <Text variant="sm" style={{ opacity: 0.75 }}>The secret cannot be shown again after this.</Text>
+        <Text variant="sm" style={{ opacity: 0.75 }}>
+          The secret cannot be shown again after this.
+        </Text>
       </Box>
     </Box>
   );

@@ -15,9 +15,15 @@ export function toPayload(values: TokenFieldValues) {
   return {
     name: values.name,
     description: values.description,
-    tags: values.tags.split(',').map((t) => t.trim()).filter(Boolean),
+    tags: values.tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
     roleIds: values.roleIds,
-    allowedIps: values.allowedIps.split(/[\n,]/).map((t) => t.trim()).filter(Boolean),
+    allowedIps: values.allowedIps
+      .split(/[\n,]/)
+      .map((t) => t.trim())
+      .filter(Boolean),
   };
 }
 
@@ -35,9 +41,21 @@ const TokenFields: React.FC<{
   return (
     <>
       <FormGroup error={Boolean(errors.name)} data-testid="group-name">
-        <Label htmlFor="token-name" required>Name</Label>
-        <Input id="token-name" name="name" data-testid="field-name" value={values.name} maxLength={100} style={WIDE} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set({ name: e.target.value })} />
-        <FormMessage data-testid="error-name">{errors.name ?? form.namePatternHint ?? 'A unique name that says what uses the token, e.g. "Nightly billing export".'}</FormMessage>
+        <Label htmlFor="token-name" required>
+          Name
+        </Label>
+        <Input
+          id="token-name"
+          name="name"
+          data-testid="field-name"
+          value={values.name}
+          maxLength={100}
+          style={WIDE}
+          onChange={(e: React.ChangeEvent<HTMLInputElement>) => set({ name: e.target.value })}
+        />
+        <FormMessage data-testid="error-name">
+          {errors.name ?? form.namePatternHint ?? 'A unique name that says what uses the token, e.g. "Nightly billing export".'}
+        </FormMessage>
       </FormGroup>
       <FormGroup error={Boolean(errors.description)} data-testid="group-description">
         <Label htmlFor="token-description">Description</Label>
@@ -55,12 +73,21 @@ const TokenFields: React.FC<{
       </FormGroup>
       <FormGroup error={Boolean(errors.tags)} data-testid="group-tags">
         <Label htmlFor="token-tags">Tags</Label>
-        <Input id="token-tags" data-testid="field-tags" placeholder="prod, reporting" value={values.tags} style={WIDE} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set({ tags: e.target.value })} />
+        <Input
+          id="token-tags"
+          data-testid="field-tags"
+          placeholder="prod, reporting"
+          value={values.tags}
+          style={WIDE}
+          onChange={(e: React.ChangeEvent<HTMLInputElement>) => set({ tags: e.target.value })}
+        />
         <FormMessage data-testid="error-tags">{errors.tags ?? 'Separate tags with commas.'}</FormMessage>
       </FormGroup>
       <FormGroup error={Boolean(errors.roleIds)} data-testid="group-roleIds">
         <Label required>Roles</Label>
-        <Text variant="sm" mb="default" style={{ opacity: 0.75 }}>What the token may call. Give it the fewest roles it needs.</Text>
+        <Text variant="sm" mb="default" style={{ opacity: 0.75 }}>
+          What the token may call. Give it the fewest roles it needs.
+        </Text>
         {form.roles.length === 0 ? <NoRolesYet /> : null}
         {form.roles.map((role) => (
           <Box key={role.id} flex flexDirection="row" alignItems="flex-start" mb="default">

@@ -11,7 +11,12 @@ import When from './When';
 const GROUPS: ReadonlyArray<{ id: string; title: string; hint: string; properties: readonly string[] }> = [
   { id: 'identity', title: 'Identity', hint: 'What this token is and what uses it.', properties: ['description', 'tags', 'maskedToken', 'id', 'type'] },
   { id: 'access', title: 'Access', hint: 'What it may call, from where, and on whose behalf.', properties: ['roles', 'scopes', 'allowedIps', 'ownerEmail'] },
-  { id: 'lifecycle', title: 'Lifecycle', hint: 'When it was made, when its secret was issued, and when it stops working.', properties: ['status', 'expiresAt', 'previousSecretExpiresAt', 'secretIssuedAt', 'createdAt', 'createdByEmail'] },
+  {
+    id: 'lifecycle',
+    title: 'Lifecycle',
+    hint: 'When it was made, when its secret was issued, and when it stops working.',
+    properties: ['status', 'expiresAt', 'previousSecretExpiresAt', 'secretIssuedAt', 'createdAt', 'createdByEmail'],
+  },
   { id: 'usage', title: 'Usage', hint: 'When and from where it was last used.', properties: ['lastUsedAt', 'lastUsedIp'] },
 ];
 
@@ -24,14 +29,23 @@ const DeletedToken: React.FC<ActionProps> = ({ resource, record }) => {
   return (
     <Box data-testid="deleted-token">
       <Box mt="lg" mb="lg">
-        <H4 as="h2" data-testid="record-title" style={{ fontSize: 28, overflowWrap: 'anywhere' }}>{name}</H4>
+        <H4 as="h2" data-testid="record-title" style={{ fontSize: 28, overflowWrap: 'anywhere' }}>
+          {name}
+        </H4>
       </Box>
       <Box variant="container">
         <MessageBox variant="info" mb="lg" message="This token was deleted">
           <Text data-testid="deleted-token-message">
             {params.deletedAt ? (
               <>
-                Deleted{by ? <> by <strong>{by}</strong></> : null} <When value={params.deletedAt} both />. Systems using it lost access then; it cannot be restored.
+                Deleted
+                {by ? (
+                  <>
+                    {' '}
+                    by <strong>{by}</strong>
+                  </>
+                ) : null}{' '}
+                <When value={params.deletedAt} both />. Systems using it lost access then; it cannot be restored.
               </>
             ) : (
               <>There is no token with this address any more, and the audit trail has no record of its deletion.</>
@@ -39,9 +53,15 @@ const DeletedToken: React.FC<ActionProps> = ({ resource, record }) => {
           </Text>
         </MessageBox>
         <Box flex style={{ gap: 12 }}>
-          <Button as="a" variant="contained" href={h.resourceUrl({ resourceId: resource.id })} data-testid="deleted-back-to-list">Back to the tokens</Button>
+          <Button as="a" variant="contained" href={h.resourceUrl({ resourceId: resource.id })} data-testid="deleted-back-to-list">
+            Back to the tokens
+          </Button>
           {params.deletedAt ? (
-            <Button as="a" variant="outlined" href={h.resourceUrl({ resourceId: 'ApiAuditEvent', search: `?filters.tokenId=${encodeURIComponent(String(record?.id ?? ''))}` })}>
+            <Button
+              as="a"
+              variant="outlined"
+              href={h.resourceUrl({ resourceId: 'ApiAuditEvent', search: `?filters.tokenId=${encodeURIComponent(String(record?.id ?? ''))}` })}
+            >
               Its audit trail
             </Button>
           ) : null}
@@ -70,7 +90,9 @@ const TokenShow: React.FC<ActionProps> = (props) => {
         record={record}
         action={action}
         title={String(record.params.name ?? record.title)}
-        badge={statusProperty ? <Value property={{ ...statusProperty, path: statusProperty.propertyPath }} record={record} resource={resource} where="list" /> : null}
+        badge={
+          statusProperty ? <Value property={{ ...statusProperty, path: statusProperty.propertyPath }} record={record} resource={resource} where="list" /> : null
+        }
       />
       {form ? <Guidance apiBaseUrl={form.apiBaseUrl} guidance={form.guidance} collapsed /> : null}
       {byPath.has('leakReport') ? <BasePropertyComponent where="show" property={byPath.get('leakReport')!} resource={resource} record={record} /> : null}
@@ -78,13 +100,18 @@ const TokenShow: React.FC<ActionProps> = (props) => {
         {GROUPS.map((group) => (
           <Box key={group.id} variant="container" data-testid={`group-${group.id}`} style={{ flex: '1 1 420px', minWidth: 0 }}>
             <H4 mb="sm">{group.title}</H4>
-            <Text variant="sm" mb="lg" style={{ opacity: 0.7 }}>{group.hint}</Text>
+            <Text variant="sm" mb="lg" style={{ opacity: 0.7 }}>
+              {group.hint}
+            </Text>
             {group.properties.map((path) => {
               const property = byPath.get(path);
               return property ? <BasePropertyComponent key={path} where="show" property={property} resource={resource} record={record} /> : null;
             })}
             {group.id === 'usage' ? (
-              <Link href={h.resourceUrl({ resourceId: 'ApiRequestLog', search: `?filters.tokenId=${encodeURIComponent(record.id)}` })} data-testid="token-request-logs">
+              <Link
+                href={h.resourceUrl({ resourceId: 'ApiRequestLog', search: `?filters.tokenId=${encodeURIComponent(record.id)}` })}
+                data-testid="token-request-logs"
+              >
                 See this token&apos;s requests
               </Link>
             ) : null}

@@ -42,7 +42,13 @@ function listOf(params: Record<string, unknown>, path: string, separator = ', ')
 }
 
 /** One line in a list cell: cut with an ellipsis past `maxWidth`, the whole text on hover. */
-export const OneLine: React.FC<{ text: string; maxWidth?: number; muted?: boolean; monospace?: boolean; children?: React.ReactNode }> = ({ text, maxWidth, muted, monospace, children }) => (
+export const OneLine: React.FC<{ text: string; maxWidth?: number; muted?: boolean; monospace?: boolean; children?: React.ReactNode }> = ({
+  text,
+  maxWidth,
+  muted,
+  monospace,
+  children,
+}) => (
   <span
     title={text}
     data-truncate=""
@@ -74,7 +80,11 @@ function renderValue({ property, record, where }: BasePropertyProps): React.Reac
       return <When value={value} relative={isList && options.relative} both={!isList && options.relative} empty={empty} />;
     case 'status': {
       const status = STATUS[String(value)] ?? { label: String(value ?? ''), variant: 'secondary' as const };
-      return <Badge variant={status.variant} data-testid="token-status" style={{ whiteSpace: 'nowrap' }}>{status.label}</Badge>;
+      return (
+        <Badge variant={status.variant} data-testid="token-status" style={{ whiteSpace: 'nowrap' }}>
+          {status.label}
+        </Badge>
+      );
     }
     case 'ip':
       return missing ? <OneLine text={empty} muted /> : <OneLine text={formatIp(value)} monospace />;
@@ -90,7 +100,9 @@ function renderValue({ property, record, where }: BasePropertyProps): React.Reac
       return (
         <Box flex flexWrap="wrap" style={{ gap: 6 }}>
           {items.map((item) => (
-            <Badge key={item} variant="default" outline style={options.monospace ? { fontFamily: 'monospace' } : undefined}>{item}</Badge>
+            <Badge key={item} variant="default" outline style={options.monospace ? { fontFamily: 'monospace' } : undefined}>
+              {item}
+            </Badge>
           ))}
         </Box>
       );

@@ -95,7 +95,7 @@ export function formatDuration(ms: unknown): string {
 export function endOfDayLocal(day: string, time?: string): Date | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!match) return null;
-  const [hours, minutes] = time && /^\d{2}:\d{2}$/.test(time) ? time.split(':').map(Number) as [number, number] : [23, 59];
+  const [hours, minutes] = time && /^\d{2}:\d{2}$/.test(time) ? (time.split(':').map(Number) as [number, number]) : [23, 59];
   const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]), hours, minutes, time ? 0 : 59, time ? 0 : 999);
   return date.getDate() === Number(match[3]) ? date : null;
 }

@@ -12,10 +12,7 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const ANY_CONTROL_CHAR = /\p{Cc}/u;
 const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:/-]*$/u;
 
-export type ExpiryInput =
-  | { type: 'days'; days: number }
-  | { type: 'date'; date: string | Date }
-  | { type: 'never' };
+export type ExpiryInput = { type: 'days'; days: number } | { type: 'date'; date: string | Date } | { type: 'never' };
 
 export interface CreateTokenInput {
   name: string;
@@ -87,15 +84,17 @@ const ownerIdSchema = z.preprocess(
   z.string({ error: OWNER_MESSAGE }).trim().min(1, OWNER_MESSAGE).max(MAX_USER_ID_LENGTH),
 );
 
-const createSchema = z.object({
-  name: nameSchema,
-  description: descriptionSchema.default(''),
-  tags: tagsSchema.default([]),
-  roleIds: roleIdsSchema,
-  expiry: expirySchema,
-  allowedIps: allowedIpsSchema.default([]),
-  ownerId: ownerIdSchema.optional(),
-}).strict();
+const createSchema = z
+  .object({
+    name: nameSchema,
+    description: descriptionSchema.default(''),
+    tags: tagsSchema.default([]),
+    roleIds: roleIdsSchema,
+    expiry: expirySchema,
+    allowedIps: allowedIpsSchema.default([]),
+    ownerId: ownerIdSchema.optional(),
+  })
+  .strict();
 const editSchema = z.object({
   name: nameSchema.optional(),
   description: descriptionSchema.optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiAccessError } from './errors.js';
 
-/** What an edit does to the token's secret: seeds 003/004 keep it, 002 invalidates it, 001 forbids edits. */
+/** What an edit does to the token's secret: keeps it, replaces it (the old one stops working), or edits are refused. */
 export const EditPolicies = ['keep-secret', 'invalidate-secret', 'forbid'] as const;
 export type EditPolicy = (typeof EditPolicies)[number];
 
@@ -9,9 +9,9 @@ export const SCOPE_PATTERN = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
 
 export const policySchema = z
   .object({
-    /** Enabled, unexpired tokens one owner may hold at once (seed 000: five). */
+    /** Enabled, unexpired tokens one owner may hold at once (default five). */
     maxActiveTokensPerOwner: z.number().int().min(1).max(10_000).default(5),
-    /** Token names must match this regular expression (seed 003). */
+    /** Token names must match this regular expression. */
     namePattern: z
       .string()
       .max(500)
@@ -36,7 +36,16 @@ export const policySchema = z
     allowedScopes: z.array(z.string().regex(SCOPE_PATTERN, 'scopes are lowercase letters, digits and _ . : -')).min(1).nullable().default(null),
     editPolicy: z.enum(EditPolicies).default('keep-secret'),
     /** Grace periods offered when rotating, in seconds (0: the old secret stops at once). */
-    rotationGraceSeconds: z.array(z.number().int().min(0).max(30 * 86_400)).min(1).default([0, 3_600, 86_400]),
+    rotationGraceSeconds: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(30 * 86_400),
+      )
+      .min(1)
+      .default([0, 3_600, 86_400]),
   })
   .strict()
   .superRefine((policy, ctx) => {

@@ -192,7 +192,19 @@ export interface NewToken {
 }
 
 export type TokenChanges = Partial<
-  Pick<TokenRecord, 'name' | 'description' | 'allowedIps' | 'enabled' | 'expiresAt' | 'secretHash' | 'lastFour' | 'secretIssuedAt' | 'previousSecretHash' | 'previousSecretExpiresAt'>
+  Pick<
+    TokenRecord,
+    | 'name'
+    | 'description'
+    | 'allowedIps'
+    | 'enabled'
+    | 'expiresAt'
+    | 'secretHash'
+    | 'lastFour'
+    | 'secretIssuedAt'
+    | 'previousSecretHash'
+    | 'previousSecretExpiresAt'
+  >
 >;
 
 export interface RoleInput {
@@ -269,7 +281,10 @@ export interface AuditEvent {
 /** A unique column (e.g. a token's or role's name) was taken by another transaction. */
 export class UniqueViolation extends Error {
   override readonly name = 'UniqueViolation';
-  constructor(readonly column: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly column: string,
+    options?: { cause?: unknown },
+  ) {
     super(`unique column ${column} taken`, options);
   }
 }

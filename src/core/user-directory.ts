@@ -9,7 +9,10 @@ const FIND_BY_ID_CONTRACT =
 /** The last line of an error's message: where Prisma and most drivers put what went wrong. */
 function gist(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return (lines.at(-1) ?? 'no message').slice(0, 200).replace(/[.\s]+$/, '');
 }
 
@@ -47,7 +50,8 @@ export function checkHostUser(asked: string, user: unknown): DirectoryUser | nul
   if (lastSignInAt === undefined) {
     problems.push(`its lastSignInAt is ${describeValue(raw.lastSignInAt)}, not a Date or null (null: never signed in)`);
   }
-  if (problems.length > 0) throw misconfigured(`users.findById("${asked}") returned a user the plugin cannot use: ${problems.join('; ')}. ${FIND_BY_ID_CONTRACT}`);
+  if (problems.length > 0)
+    throw misconfigured(`users.findById("${asked}") returned a user the plugin cannot use: ${problems.join('; ')}. ${FIND_BY_ID_CONTRACT}`);
   return { id: id!, email: raw.email as string, isSuperAdmin: raw.isSuperAdmin as boolean, lastSignInAt: lastSignInAt! };
 }
 

@@ -41,7 +41,10 @@ export function parseUserId(raw: unknown, field: string): string {
 export function checkedActor<A extends { id: unknown; email: string; isSuperAdmin: boolean }>(actor: A): Omit<A, 'id'> & { id: string } {
   const id = normalizeUserId((actor as { id?: unknown } | null | undefined)?.id);
   if (id === null) {
-    throw new ApiAccessError('INVALID_INPUT', `The actor's id is ${describeValue((actor as { id?: unknown } | null | undefined)?.id)}: give the user's id (a string or an integer).`);
+    throw new ApiAccessError(
+      'INVALID_INPUT',
+      `The actor's id is ${describeValue((actor as { id?: unknown } | null | undefined)?.id)}: give the user's id (a string or an integer).`,
+    );
   }
   return { ...actor, id };
 }

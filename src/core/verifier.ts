@@ -269,7 +269,10 @@ export class TokenVerifier {
     for (const [key] of batch) this.queue.delete(key);
     if (this.queue.size > 0) this.schedule(true);
     try {
-      const entries = await this.load(batch.map(([key]) => key), this.options.clock().getTime());
+      const entries = await this.load(
+        batch.map(([key]) => key),
+        this.options.clock().getTime(),
+      );
       for (const [key, queued] of batch) queued.resolve(entries.get(key)!);
     } catch (error) {
       for (const [, queued] of batch) queued.reject(error);
@@ -281,7 +284,12 @@ export class TokenVerifier {
     if (snapshot === null) return { ok: false, reason: 'unknown' };
     const tokenId = snapshot.token.id;
     if (snapshot.graceUntil !== null && snapshot.graceUntil <= now) {
-      this.options.onRetiredSecret?.({ tokenId, tokenName: snapshot.token.name, ip, graceEndedAt: snapshot.graceUntil > 0 ? new Date(snapshot.graceUntil) : null });
+      this.options.onRetiredSecret?.({
+        tokenId,
+        tokenName: snapshot.token.name,
+        ip,
+        graceEndedAt: snapshot.graceUntil > 0 ? new Date(snapshot.graceUntil) : null,
+      });
       return { ok: false, reason: 'unknown', tokenId };
     }
     if (!snapshot.enabled) return { ok: false, reason: 'disabled', tokenId };

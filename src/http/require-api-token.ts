@@ -46,10 +46,17 @@ const OUTAGE_REPORT_INTERVAL_MS = 60_000;
 function describeCause(cause: unknown): string {
   let text = String(cause);
   if (cause instanceof Error) {
-    const lines = cause.message.split('\n').map((line) => line.trim()).filter(Boolean);
+    const lines = cause.message
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     text = `${cause.name}: ${lines[lines.length - 1] ?? ''}`;
   }
-  return text.replace(/[0-9a-f]{64}/gi, '[hash]').replace(/\s+/g, ' ').trim().slice(0, 500);
+  return text
+    .replace(/[0-9a-f]{64}/gi, '[hash]')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 500);
 }
 
 /** What the middleware read from a request, once each, for the steps after verification. */

@@ -40,9 +40,7 @@ export function escapeHtml(value: string): string {
 export function expiryMessage(token: NoticeToken, kind: NoticeKind, now: Date, tokenUrl: string): ExpiryMessage {
   const expiry = formatExpiry(token.expiresAt);
   const expired = kind === 'expired';
-  const subject = expired
-    ? `API token "${token.name}" has expired`
-    : `API token "${token.name}" expires ${timeLeft(token.expiresAt, now)}`;
+  const subject = expired ? `API token "${token.name}" has expired` : `API token "${token.name}" expires ${timeLeft(token.expiresAt, now)}`;
   const headline = expired
     ? `The API token "${token.name}" expired on ${expiry}. Requests that use it are now refused.`
     : `The API token "${token.name}" expires ${timeLeft(token.expiresAt, now)}, on ${expiry}. From then on, requests that use it will be refused.`;
@@ -50,18 +48,7 @@ export function expiryMessage(token: NoticeToken, kind: NoticeKind, now: Date, t
     ? 'To bring it back, regenerate it with a new expiry and give the new secret to the applications that use it.'
     : 'To keep applications that use it working, regenerate it with a new expiry before then and give them the new secret.';
   const footer = 'You get this e-mail because you created this token or own it.';
-  const text = [
-    'Hello,',
-    '',
-    headline,
-    '',
-    advice,
-    '',
-    `Open the token in the admin panel: ${tokenUrl}`,
-    '',
-    footer,
-    '',
-  ].join('\n');
+  const text = ['Hello,', '', headline, '', advice, '', `Open the token in the admin panel: ${tokenUrl}`, '', footer, ''].join('\n');
   const html = [
     '<!doctype html>',
     '<html><body style="font-family: sans-serif; line-height: 1.5">',

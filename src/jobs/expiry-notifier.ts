@@ -185,10 +185,13 @@ export class ExpiryNotifier {
         .map((token) => ({ token, kind: dueNotice({ expiresAt: token.expiresAt!, seriesStart: token.secretIssuedAt }, now) }))
         .filter((d): d is { token: TokenRow; kind: NoticeKind } => d.kind !== null);
       // One read for the batch, so that notices already sent cost no claim attempt.
-      const sent = due.length === 0 ? [] : await prisma.apiTokenExpiryNotice.findMany({
-        where: { tokenId: { in: due.map((d) => d.token.id) }, sentAt: { not: null } },
-        select: { tokenId: true, expiresAt: true, kind: true },
-      });
+      const sent =
+        due.length === 0
+          ? []
+          : await prisma.apiTokenExpiryNotice.findMany({
+              where: { tokenId: { in: due.map((d) => d.token.id) }, sentAt: { not: null } },
+              select: { tokenId: true, expiresAt: true, kind: true },
+            });
       const sentKeys = new Set(sent.map((n) => `${n.tokenId}|${n.expiresAt.getTime()}|${n.kind}`));
       for (const { token, kind } of due) {
         if (signal?.aborted) {

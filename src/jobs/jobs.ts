@@ -18,15 +18,15 @@ export interface JobsReport {
 /** The gist of an error: Prisma's messages end with the reason after a dump of the call. */
 function reason(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? text;
 }
 
 /** Both jobs, one after the other; one failing does not stop the other. */
-export async function runJobs(
-  jobs: { notifier: ExpiryNotifier | null; retention: RequestLogRetention },
-  signal: AbortSignal,
-): Promise<JobsReport> {
+export async function runJobs(jobs: { notifier: ExpiryNotifier | null; retention: RequestLogRetention }, signal: AbortSignal): Promise<JobsReport> {
   const started = Date.now();
   const report: JobsReport = { expiryNotices: null, requestLogRetention: null, errors: [], durationMs: 0 };
   if (jobs.notifier) {

@@ -24,7 +24,7 @@ export const notificationsSchema = z
     adminUrl: z
       .string({ error: 'is required' })
       .max(2000)
-      .regex(/^https?:\/\/[^\s]+$/, 'must be the admin panel\'s absolute http(s) URL, e.g. https://example.com/admin')
+      .regex(/^https?:\/\/[^\s]+$/, "must be the admin panel's absolute http(s) URL, e.g. https://example.com/admin")
       .transform((v) => v.replace(/\/+$/, '')),
     /**
      * Who gets a token's notices (default: its author, and its owner when different, at the addresses
@@ -32,7 +32,12 @@ export const notificationsSchema = z
      */
     recipients: z.custom<NoticeRecipients>((v) => typeof v === 'function', 'must be a function (token) => e-mail addresses').optional(),
     /** How long a claimed notice waits before another run may retry it (10 minutes by default). */
-    claimLeaseMs: z.number().int().min(60_000, 'must be at least 60000 (a minute): longer than a send can take').max(86_400_000).default(DEFAULT_CLAIM_LEASE_MS),
+    claimLeaseMs: z
+      .number()
+      .int()
+      .min(60_000, 'must be at least 60000 (a minute): longer than a send can take')
+      .max(86_400_000)
+      .default(DEFAULT_CLAIM_LEASE_MS),
   })
   .strict();
 

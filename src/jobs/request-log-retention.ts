@@ -97,9 +97,7 @@ export class RequestLogRetention {
       });
       // One bound on createdAt only (the edge is before the cutoff), so that the index range
       // the database walks is the batch, not every row older than the cutoff.
-      const where = edge
-        ? { createdAt: { lte: edge.createdAt }, NOT: { createdAt: edge.createdAt, id: { gt: edge.id } } }
-        : { createdAt: { lt: cutoff } }; // fewer than a batch left: the rest
+      const where = edge ? { createdAt: { lte: edge.createdAt }, NOT: { createdAt: edge.createdAt, id: { gt: edge.id } } } : { createdAt: { lt: cutoff } }; // fewer than a batch left: the rest
       const { count } = await inOwnTransaction(prisma, (tx) => tx.apiRequestLog.deleteMany({ where }));
       if (count > 0) {
         report.deleted += count;
@@ -111,7 +109,9 @@ export class RequestLogRetention {
       }
       if (Date.now() - lastProgress >= progressEveryMs) {
         lastProgress = Date.now();
-        logger.info(`[api-access] request-log retention: ${report.deleted} rows older than ${cutoff.toISOString()} deleted so far (${report.batches} batch${report.batches === 1 ? '' : 'es'})`);
+        logger.info(
+          `[api-access] request-log retention: ${report.deleted} rows older than ${cutoff.toISOString()} deleted so far (${report.batches} batch${report.batches === 1 ? '' : 'es'})`,
+        );
       }
       // Let waiting verifications and log writes in before the next batch takes the write lock.
       await yieldToEventLoop();

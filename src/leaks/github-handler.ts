@@ -101,7 +101,10 @@ function bodyAlreadyRead(req: Request): boolean {
 }
 
 function send(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.status(status).set({ 'cache-control': 'no-store', ...headers }).json(body);
+  res
+    .status(status)
+    .set({ 'cache-control': 'no-store', ...headers })
+    .json(body);
 }
 
 /**
@@ -127,9 +130,13 @@ export function createLeakReportHandler(deps: LeakReportHandlerDeps): RequestHan
         }
         const keyId = header(req, KEY_ID_HEADER);
         const signature = header(req, SIGNATURE_HEADER);
-        if (!keyId || !signature) throw new Refusal(401, 'The report is not signed: GITHUB-PUBLIC-KEY-IDENTIFIER and GITHUB-PUBLIC-KEY-SIGNATURE are required.');
+        if (!keyId || !signature)
+          throw new Refusal(401, 'The report is not signed: GITHUB-PUBLIC-KEY-IDENTIFIER and GITHUB-PUBLIC-KEY-SIGNATURE are required.');
         if (!KEY_ID_PATTERN.test(keyId) || !SIGNATURE_PATTERN.test(signature)) throw new Refusal(401, 'The signature headers are malformed.');
-        const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const type = String(req.headers['content-type'] ?? '')
+          .split(';')[0]!
+          .trim()
+          .toLowerCase();
         if (type !== 'application/json') throw new Refusal(415, 'Send the report as application/json.');
         const declared = Number(req.headers['content-length']);
         if (Number.isFinite(declared) && declared > maxBodyBytes) {
@@ -160,7 +167,11 @@ export function createLeakReportHandler(deps: LeakReportHandlerDeps): RequestHan
         for (const match of parsed.data) {
           let label = labels.get(match.token);
           if (!label) {
-            const outcome = await reports.reportSecret(match.token, { url: match.url, source: match.source ?? 'unknown', reporter: GITHUB_SECRET_SCANNING_ACTOR });
+            const outcome = await reports.reportSecret(match.token, {
+              url: match.url,
+              source: match.source ?? 'unknown',
+              reporter: GITHUB_SECRET_SCANNING_ACTOR,
+            });
             label = outcome.kind === 'not-ours' ? 'false_positive' : 'true_positive';
             labels.set(match.token, label);
             if (label === 'true_positive') ours++;

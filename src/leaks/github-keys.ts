@@ -4,7 +4,9 @@ import type { Logger } from '../core/types.js';
 
 /** The answer of GitHub's public key endpoint (extra fields are ignored). */
 const keysSchema = z.object({
-  public_keys: z.array(z.object({ key_identifier: z.string().min(1).max(500), key: z.string().min(1).max(10_000), is_current: z.boolean().optional() })).max(1_000),
+  public_keys: z
+    .array(z.object({ key_identifier: z.string().min(1).max(500), key: z.string().min(1).max(10_000), is_current: z.boolean().optional() }))
+    .max(1_000),
 });
 
 /** The most bytes a key list may have: GitHub's is a few kilobytes. */
@@ -79,7 +81,11 @@ export class PublicKeyStore {
   }
 
   private async fetchOnce(): Promise<Map<string, KeyObject>> {
-    const response = await fetch(this.options.url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.options.timeoutMs), redirect: 'error' });
+    const response = await fetch(this.options.url, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+      redirect: 'error',
+    });
     if (!response.ok) throw new Error(`the key server answered ${response.status}`);
     const declared = Number(response.headers.get('content-length') ?? 0);
     if (declared > MAX_KEYS_BYTES) throw new Error(`the key list is ${declared} bytes, more than ${MAX_KEYS_BYTES}`);
@@ -94,7 +100,9 @@ export class PublicKeyStore {
         if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('not an ECDSA P-256 key');
         keys.set(entry.key_identifier, key);
       } catch (error) {
-        this.options.logger.warn(`[api-access] skipped secret scanning public key ${entry.key_identifier}: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.logger.warn(
+          `[api-access] skipped secret scanning public key ${entry.key_identifier}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     return keys;

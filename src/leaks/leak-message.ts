@@ -21,12 +21,14 @@ const DONE: Record<LeakActionTaken, { subject: string; headline: string; advice:
   disabled: {
     subject: 'was found in public and has been disabled',
     headline: 'It has been disabled: every request that uses it is refused from now on.',
-    advice: 'Create a new token for the applications that used it (or regenerate this one for a new secret and enable it again), keep the new secret out of source code, and look through its request logs for use you do not recognise.',
+    advice:
+      'Create a new token for the applications that used it (or regenerate this one for a new secret and enable it again), keep the new secret out of source code, and look through its request logs for use you do not recognise.',
   },
   deleted: {
     subject: 'was found in public and has been deleted',
     headline: 'It has been deleted: every request that uses it is refused from now on.',
-    advice: 'Create a new token for the applications that used it, keep the new secret out of source code, and look through the request logs for use you do not recognise.',
+    advice:
+      'Create a new token for the applications that used it, keep the new secret out of source code, and look through the request logs for use you do not recognise.',
   },
   'already-refused': {
     subject: 'was found in public',
@@ -36,7 +38,8 @@ const DONE: Record<LeakActionTaken, { subject: string; headline: string; advice:
   none: {
     subject: 'was found in public: rotate it now',
     headline: 'It still works: this deployment only reports leaks. Anyone who found it can use it until you rotate or disable it.',
-    advice: 'Rotate it now and give the new secret to the applications that use it, remove the old one from where it was found, and look through its request logs for use you do not recognise.',
+    advice:
+      'Rotate it now and give the new secret to the applications that use it, remove the old one from where it was found, and look through its request logs for use you do not recognise.',
   },
 };
 

@@ -70,9 +70,7 @@ export class LeakReports {
     if (outcome.kind !== 'handled') return outcome;
     const { report, token } = outcome;
     const where = report.url || 'an unnamed place';
-    this.deps.logger.warn(
-      `[api-access] token "${token.name}" (${token.id}) reported leaked by ${report.reporter} at ${where}; action: ${report.action}`,
-    );
+    this.deps.logger.warn(`[api-access] token "${token.name}" (${token.id}) reported leaked by ${report.reporter} at ${where}; action: ${report.action}`);
     const mail = this.deps.mail;
     if (!mail) return outcome;
     const send = (async () => {

@@ -13,7 +13,10 @@ export const leakReportsSchema = z
      */
     action: z.enum(LEAK_ACTIONS).default('disable'),
     /** The public keys that sign reports; `{ public_keys: [{ key_identifier, key, is_current }] }`. */
-    publicKeysUrl: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').default(GITHUB_SECRET_SCANNING_KEYS_URL),
+    publicKeysUrl: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
+      .default(GITHUB_SECRET_SCANNING_KEYS_URL),
     /** A key identifier not yet known fetches the keys again at most this often. */
     keyRefetchIntervalMs: z.number().int().min(0).max(86_400_000).default(60_000),
     /** Each fetch of the keys gives up after this long. */

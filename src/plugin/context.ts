@@ -1,4 +1,13 @@
-import { BaseRecord, ForbiddenError, type ActionContext, type ActionRequest, type ActionResponse, type Before, type CurrentAdmin, type RecordJSON } from 'adminjs';
+import {
+  BaseRecord,
+  ForbiddenError,
+  type ActionContext,
+  type ActionRequest,
+  type ActionResponse,
+  type Before,
+  type CurrentAdmin,
+  type RecordJSON,
+} from 'adminjs';
 import { assertCanUseFeature, assertSuperAdmin } from '../core/access.js';
 import { ApiAccessError, isApiAccessError } from '../core/errors.js';
 import type { Actor } from '../core/types.js';

@@ -79,7 +79,8 @@ function filterError(type: string, value: unknown, periods: readonly string[]): 
         if (!periods.includes(String(bound))) return `The period "${LAST_PERIOD}" is one of: ${periods.join(', ')}.`;
         continue;
       }
-      if (part !== 'from' && part !== 'to') return periods.length > 0 ? `A period has only "from" and "to", or "${LAST_PERIOD}".` : 'A period has only "from" and "to".';
+      if (part !== 'from' && part !== 'to')
+        return periods.length > 0 ? `A period has only "from" and "to", or "${LAST_PERIOD}".` : 'A period has only "from" and "to".';
       if (!isBlank(bound) && !isDate(bound)) return `The period's "${part}" must be a valid date (e.g. 2025-01-31 or an ISO 8601 timestamp).`;
     }
     const { from, to } = value as { from?: string; to?: string };
@@ -116,20 +117,23 @@ export function validateListQuery(rules: ListQueryRules = {}): Before {
     const sortable =
       rules.sortable ??
       Object.values(decorated.properties)
-        .filter((p) => stored.has(p.propertyPath) && p.isSortable() && !UNFILTERABLE_TYPES.has(p.type()) && (p.isVisible('list') || p.propertyPath === defaultSort))
+        .filter(
+          (p) => stored.has(p.propertyPath) && p.isSortable() && !UNFILTERABLE_TYPES.has(p.type()) && (p.isVisible('list') || p.propertyPath === defaultSort),
+        )
         .map((p) => p.propertyPath);
     const errors = pagingErrors(query, sortable);
     const filterable = new Map(decorated.getProperties({ where: 'filter' }).map((p) => [p.propertyPath, p]));
     for (const [key, value] of normalizeFilters(query.filters)) {
       const property = filterable.get(key);
       const message = property ? filterError(property.type(), value, rules.periods ?? []) : `Cannot filter by "${shown(key)}".`;
-      if (message) errors[`filters.${shown(key)}`] = property ? `In the "${shown(key)}" filter, ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message;
+      if (message)
+        errors[`filters.${shown(key)}`] = property ? `In the "${shown(key)}" filter, ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message;
     }
     const entries = Object.entries(errors);
     if (entries.length === 0) return request;
-    throw new ValidationError(
-      Object.fromEntries(entries.map(([field, message]) => [field, { message, type: 'INVALID_INPUT' }])),
-      { message: entries.map(([, message]) => message).join(' '), type: 'INVALID_INPUT' },
-    );
+    throw new ValidationError(Object.fromEntries(entries.map(([field, message]) => [field, { message, type: 'INVALID_INPUT' }])), {
+      message: entries.map(([, message]) => message).join(' '),
+      type: 'INVALID_INPUT',
+    });
   };
 }

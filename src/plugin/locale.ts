@@ -70,8 +70,30 @@ export const apiAccessTranslations: LocaleTranslations = {
     },
     ApiTokenRole: { properties: { token: 'Token', role: 'Role', assignedByEmail: 'Assigned by', assignedAt: 'Assigned' } },
     ApiRole: { properties: { updatedAt: 'Last changed', createdAt: 'Created' } },
-    ApiRequestLog: { properties: { createdAt: 'Time', tokenName: 'Token', tokenId: 'Token', durationMs: 'Duration', ip: 'Client address', userAgent: 'Client software', status: 'Status', method: 'Method', path: 'Path' } },
-    ApiAuditEvent: { properties: { createdAt: 'Time', actorEmail: 'Who', actorId: 'Who (id)', tokenName: 'Token', tokenId: 'Token', action: 'What happened', details: 'Details' } },
+    ApiRequestLog: {
+      properties: {
+        createdAt: 'Time',
+        tokenName: 'Token',
+        tokenId: 'Token',
+        durationMs: 'Duration',
+        ip: 'Client address',
+        userAgent: 'Client software',
+        status: 'Status',
+        method: 'Method',
+        path: 'Path',
+      },
+    },
+    ApiAuditEvent: {
+      properties: {
+        createdAt: 'Time',
+        actorEmail: 'Who',
+        actorId: 'Who (id)',
+        tokenName: 'Token',
+        tokenId: 'Token',
+        action: 'What happened',
+        details: 'Details',
+      },
+    },
     ApiTokenAdminGrant: { properties: { userEmail: 'Admin', grantedAt: 'Granted', userId: 'Admin id' } },
   },
 };

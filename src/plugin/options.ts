@@ -2,12 +2,15 @@ import type { ComponentLoader, CurrentAdmin } from 'adminjs';
 import { z } from 'zod';
 import type { ApiAccessOptions } from '../api-access-options.js';
 import { optionsError } from '../core/policy.js';
-import { TOKEN_LIST_COLUMNS, } from './token-columns.js';
+import { TOKEN_LIST_COLUMNS } from './token-columns.js';
 
 /** What apiAccessPlugin adds to createApiAccess's options; ApiAccessPluginOptions is derived from it. */
 export const pluginOptionsSchema = z.object({
   /** The host's ComponentLoader: the plugin registers its screens on it. */
-  componentLoader: z.custom<ComponentLoader>((v) => typeof (v as ComponentLoader | undefined)?.add === 'function', "must be the host's AdminJS ComponentLoader"),
+  componentLoader: z.custom<ComponentLoader>(
+    (v) => typeof (v as ComponentLoader | undefined)?.add === 'function',
+    "must be the host's AdminJS ComponentLoader",
+  ),
   /**
    * Says from the session whether the signed-in admin is a super admin. Used to show or hide
    * the section; every action still re-reads the admin through `users` on the server.
@@ -17,9 +20,15 @@ export const pluginOptionsSchema = z.object({
    * Reads the signed-in admin's user id from the session (default: `currentAdmin.id`, which is
    * there when your `authenticate` returns the user's id). A string or an integer.
    */
-  adminId: z.custom<(currentAdmin: CurrentAdmin) => string | number | bigint | null | undefined>((v) => typeof v === 'function', 'must be a function').optional(),
+  adminId: z
+    .custom<(currentAdmin: CurrentAdmin) => string | number | bigint | null | undefined>((v) => typeof v === 'function', 'must be a function')
+    .optional(),
   /** Shown on every screen, e.g. "https://example.com/api/v1". */
-  apiBaseUrl: z.string().min(1, 'is required').max(2000).refine((v) => /^(https?:\/\/|\/)/.test(v), 'must be an http(s) URL or a path starting with /'),
+  apiBaseUrl: z
+    .string()
+    .min(1, 'is required')
+    .max(2000)
+    .refine((v) => /^(https?:\/\/|\/)/.test(v), 'must be an http(s) URL or a path starting with /'),
   /** The AdminJS navigation group (default "API Access", icon "Key"). */
   navigation: z.object({ name: z.string().min(1).max(100), icon: z.string().max(50).optional() }).optional(),
   /**

@@ -13,7 +13,8 @@ const FILTERS = ['tokenId', 'createdAt'];
 export function requestLogFilterOf(rawFilters: unknown, now: Date): { tokenId?: string; from?: string; to?: string } {
   const filters = Object.fromEntries(normalizeFilters(rawFilters)) as Record<string, unknown>;
   for (const key of Object.keys(filters)) {
-    if (!FILTERS.includes(key)) throw ApiAccessError.field(key, 'INVALID_INPUT', `Request logs are filtered by ${FILTERS.join(' and ')} only, not by "${key.slice(0, 40)}".`);
+    if (!FILTERS.includes(key))
+      throw ApiAccessError.field(key, 'INVALID_INPUT', `Request logs are filtered by ${FILTERS.join(' and ')} only, not by "${key.slice(0, 40)}".`);
   }
   const createdAt = (filters.createdAt ?? {}) as { from?: unknown; to?: unknown; [LAST_PERIOD]?: unknown };
   const last = createdAt[LAST_PERIOD];

@@ -4,8 +4,24 @@
  * may choose others with the plugin's `tokenListColumns` option.
  */
 export const TOKEN_LIST_COLUMNS = [
-  'name', 'status', 'roles', 'expiresAt', 'lastUsedAt', 'description', 'tags', 'scopes', 'maskedToken', 'id', 'type',
-  'allowedIps', 'ownerEmail', 'createdByEmail', 'createdAt', 'secretIssuedAt', 'lastUsedIp', 'previousSecretExpiresAt',
+  'name',
+  'status',
+  'roles',
+  'expiresAt',
+  'lastUsedAt',
+  'description',
+  'tags',
+  'scopes',
+  'maskedToken',
+  'id',
+  'type',
+  'allowedIps',
+  'ownerEmail',
+  'createdByEmail',
+  'createdAt',
+  'secretIssuedAt',
+  'lastUsedIp',
+  'previousSecretExpiresAt',
 ] as const;
 export type TokenListColumn = (typeof TOKEN_LIST_COLUMNS)[number];
 

@@ -16,23 +16,32 @@ export type UserChoicePurpose = 'owner' | 'grant';
 /** The most users the picker offers (a back office's admins, not its customers). */
 export const MAX_USER_CHOICES = 1000;
 
-export const NEVER_SIGNED_IN =
-  'Has never signed in: a token can be made for someone else only once they have signed in (lastSignInAt from users.findById).';
+export const NEVER_SIGNED_IN = 'Has never signed in: a token can be made for someone else only once they have signed in (lastSignInAt from users.findById).';
 const NOT_SUPER_ADMIN = 'Not a super admin: only super admins can be token admins.';
 const ALREADY_TOKEN_ADMIN = 'Already a token admin.';
 const NOT_FOUND = 'Not found by users.findById (disabled or deleted).';
 
 function listError(message: string): ApiAccessError {
-  return new ApiAccessError('HOST_MISCONFIGURED', `listUsers ${message} It returns [{ id, email }] (id a string or an integer; add isSuperAdmin and lastSignInAt to spare a findById per user).`);
+  return new ApiAccessError(
+    'HOST_MISCONFIGURED',
+    `listUsers ${message} It returns [{ id, email }] (id a string or an integer; add isSuperAdmin and lastSignInAt to spare a findById per user).`,
+  );
 }
 
 /** The host's listUsers answer, checked: every id made a string, the other fields typed. */
-async function listedUsers(listUsers: NonNullable<ApiAccessPluginOptions['listUsers']>): Promise<Array<{ id: string; email: string; isSuperAdmin?: boolean; lastSignInAt?: Date | null }>> {
+async function listedUsers(
+  listUsers: NonNullable<ApiAccessPluginOptions['listUsers']>,
+): Promise<Array<{ id: string; email: string; isSuperAdmin?: boolean; lastSignInAt?: Date | null }>> {
   let listed: unknown;
   try {
     listed = await listUsers();
   } catch (error) {
-    const text = (error instanceof Error ? error.message : String(error)).split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+    const text =
+      (error instanceof Error ? error.message : String(error))
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .at(-1) ?? '';
     throw listError(`failed: ${text.slice(0, 200)}.`);
   }
   if (!Array.isArray(listed)) throw listError(`returned ${describeValue(listed)}, not an array.`);
@@ -40,7 +49,14 @@ async function listedUsers(listUsers: NonNullable<ApiAccessPluginOptions['listUs
     const id = normalizeUserId(entry?.id);
     if (id === null) throw listError(`returned a user (at ${index}) whose id is ${describeValue(entry?.id)}, not a string or an integer.`);
     if (typeof entry?.email !== 'string') throw listError(`returned a user (id ${id}) whose email is ${describeValue(entry?.email)}.`);
-    const lastSignInAt = entry.lastSignInAt === null ? null : entry.lastSignInAt instanceof Date ? entry.lastSignInAt : entry.lastSignInAt === undefined ? undefined : new Date(String(entry.lastSignInAt));
+    const lastSignInAt =
+      entry.lastSignInAt === null
+        ? null
+        : entry.lastSignInAt instanceof Date
+          ? entry.lastSignInAt
+          : entry.lastSignInAt === undefined
+            ? undefined
+            : new Date(String(entry.lastSignInAt));
     return {
       id,
       email: entry.email,
@@ -54,11 +70,7 @@ async function listedUsers(listUsers: NonNullable<ApiAccessPluginOptions['listUs
  * The users the picker offers, each marked with why it cannot be chosen for `purpose` (or not).
  * What listUsers does not say (isSuperAdmin, lastSignInAt) is asked of users.findById.
  */
-export async function userChoices(
-  apiAccess: ApiAccess,
-  listUsers: ApiAccessPluginOptions['listUsers'],
-  purpose: UserChoicePurpose,
-): Promise<UserChoice[]> {
+export async function userChoices(apiAccess: ApiAccess, listUsers: ApiAccessPluginOptions['listUsers'], purpose: UserChoicePurpose): Promise<UserChoice[]> {
   if (!listUsers) return [];
   const users = await listedUsers(listUsers);
   const granted =
@@ -81,11 +93,7 @@ export async function userChoices(
  * A user id chosen in a form, checked on the server: a well-formed id, and, where the host lists
  * its users, one of them. Free text (an e-mail typed where an id belongs) never reaches findById.
  */
-export async function chosenUserId(
-  listUsers: ApiAccessPluginOptions['listUsers'],
-  raw: unknown,
-  field: string,
-): Promise<string> {
+export async function chosenUserId(listUsers: ApiAccessPluginOptions['listUsers'], raw: unknown, field: string): Promise<string> {
   const id = parseChosenUserId(raw, field);
   if (listUsers && !(await listedUsers(listUsers)).some((user) => user.id === id)) {
     throw ApiAccessError.field(field, 'USER_NOT_FOUND', 'Choose a user from the list: no listed user has this id.');

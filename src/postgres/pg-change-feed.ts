@@ -162,10 +162,12 @@ export class PgChangeFeed implements ChangeFeed {
     const clients = [this.listener, this.publisher, await this.publisherConnecting?.catch(() => null)].filter((c): c is PgClient => !!c);
     this.listener = null;
     this.publisher = null;
-    await Promise.all(clients.map(async (c) => {
-      c.removeAllListeners();
-      c.on('error', () => undefined);
-      await c.end().catch(() => undefined);
-    }));
+    await Promise.all(
+      clients.map(async (c) => {
+        c.removeAllListeners();
+        c.on('error', () => undefined);
+        await c.end().catch(() => undefined);
+      }),
+    );
   }
 }

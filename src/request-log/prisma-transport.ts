@@ -50,7 +50,8 @@ export function rollupStatements(batch: readonly RequestLogEntry[]): Prisma.Sql[
   const rollup = new UsageRollup();
   for (const entry of batch) rollup.add(entry.tokenId, entry.createdAt.getTime(), entry.status, entry.durationMs);
   const statements: Prisma.Sql[] = [];
-  for (const rows of slices(rollup.tokenDayRows(), ROLLUP_ROWS_PER_STATEMENT)) statements.push(Prisma.sql(tokenDayUpserts.get(rows.length), ...tokenDayValues(rows)));
+  for (const rows of slices(rollup.tokenDayRows(), ROLLUP_ROWS_PER_STATEMENT))
+    statements.push(Prisma.sql(tokenDayUpserts.get(rows.length), ...tokenDayValues(rows)));
   for (const rows of slices(rollup.dayRows(), ROLLUP_ROWS_PER_STATEMENT)) statements.push(Prisma.sql(dayUpserts.get(rows.length), ...dayValues(rows)));
   return statements;
 }

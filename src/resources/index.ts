@@ -72,7 +72,11 @@ function withGuidance(actions: Actions, component: string): Actions {
 }
 
 /** The plugin's AdminJS resources, in the "API Access" navigation group. */
-export function buildResources(ctx: PluginContext, prisma: PrismaClient, components: TokenComponents & UsageComponents & LeakComponents): ResourceWithOptions[] {
+export function buildResources(
+  ctx: PluginContext,
+  prisma: PrismaClient,
+  components: TokenComponents & UsageComponents & LeakComponents,
+): ResourceWithOptions[] {
   const guide = (actions: Actions): Actions => withGuidance(actions, components.guided);
   const navigation = { name: ctx.options.navigation?.name ?? 'API Access', icon: ctx.options.navigation?.icon ?? 'Key' };
   const superAdminOnly = ({ currentAdmin }: { currentAdmin?: unknown }) => ctx.isSuperAdmin(currentAdmin as never);
@@ -92,59 +96,87 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
       resource: new OverviewResource(ctx.resourceIds.overview),
       options: { id: ctx.resourceIds.overview, navigation, actions: overviewActions(ctx, components) },
     }),
-    guardedResource(ctx, 'feature', {
-      resource: new TokenResource({ model: datamodelModel('ApiToken', TOKEN_SECRET_FIELDS), client: prisma }, (id, context) => deletedTokenParams(prisma, ctx, id, context)),
-      options: {
-        id: ctx.resourceIds.token,
-        navigation,
-        titleProperty: 'name',
-        sort: { sortBy: 'createdAt', direction: 'desc' },
-        // What fits a laptop's list on one line each; the rest is on the detail page.
-        listProperties: [...(ctx.options.tokenListColumns ?? DEFAULT_TOKEN_LIST_COLUMNS)],
-        showProperties: [
-          'leakReport', 'name', 'description', 'tags', 'maskedToken', 'id', 'type', 'roles', 'scopes', 'allowedIps', 'ownerEmail',
-          'status', 'expiresAt', 'previousSecretExpiresAt', 'secretIssuedAt', 'createdAt', 'createdByEmail', 'lastUsedAt', 'lastUsedIp', 'usage',
-        ],
-        // The owner by e-mail (a part of it, any case), or by id (exact, as a link would carry it).
-        filterProperties: ['status', 'roles', 'tags', 'ownerEmail', 'ownerId', 'name', 'expiresAt'],
-        editProperties: [],
-        properties: {
-          name: value({ kind: 'text', maxWidth: 260 }),
-          status: virtual({
-            ...value({ kind: 'status' }),
-            availableValues: [
-              { value: 'active', label: 'Active' },
-              { value: 'expired', label: 'Expired' },
-              { value: 'disabled', label: 'Disabled' },
-            ],
-          }),
-          maskedToken: virtual(value({ kind: 'text', monospace: true })),
-          // The traffic chart (the token's `usage` action), on the detail page only.
-          usage: virtual({ isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: components.tokenUsage } }),
-          // The "reported leaked" banner, drawn only when the token has a leak report.
-          leakReport: virtual({ components: { show: components.leakBanner } }),
-          tags: virtual(value({ kind: 'list', empty: 'No tags', maxWidth: 160 })),
-          roles: virtual({ ...value({ kind: 'list', empty: 'No roles', maxWidth: 280 }), components: { filter: components.roleFilter, list: components.value, show: components.value } }),
-          scopes: virtual(value({ kind: 'list', empty: 'No scopes', monospace: true, maxWidth: 180, separator: ' ' })),
-          type: { isSortable: false, ...value({ kind: 'text' }) },
-          allowedIps: virtual(value({ kind: 'ipRanges', maxWidth: 180 })),
-          ownerEmail: { isSortable: false, ...value({ kind: 'text', maxWidth: 200 }) },
-          createdByEmail: { isSortable: false, ...value({ kind: 'text', maxWidth: 200 }) },
-          createdAt: when({ relative: true }),
-          secretIssuedAt: when({ relative: true }),
-          expiresAt: when({ relative: true, empty: 'Never expires' }),
-          lastUsedAt: when({ relative: true, empty: 'Never used' }),
-          lastUsedIp: value({ kind: 'ip', empty: 'Not used yet' }),
-          previousSecretExpiresAt: {
-            description: 'During a rotation grace period, when the previous secret stops working',
-            ...when({ relative: true, empty: 'No previous secret works' }),
+    guardedResource(
+      ctx,
+      'feature',
+      {
+        resource: new TokenResource({ model: datamodelModel('ApiToken', TOKEN_SECRET_FIELDS), client: prisma }, (id, context) =>
+          deletedTokenParams(prisma, ctx, id, context),
+        ),
+        options: {
+          id: ctx.resourceIds.token,
+          navigation,
+          titleProperty: 'name',
+          sort: { sortBy: 'createdAt', direction: 'desc' },
+          // What fits a laptop's list on one line each; the rest is on the detail page.
+          listProperties: [...(ctx.options.tokenListColumns ?? DEFAULT_TOKEN_LIST_COLUMNS)],
+          showProperties: [
+            'leakReport',
+            'name',
+            'description',
+            'tags',
+            'maskedToken',
+            'id',
+            'type',
+            'roles',
+            'scopes',
+            'allowedIps',
+            'ownerEmail',
+            'status',
+            'expiresAt',
+            'previousSecretExpiresAt',
+            'secretIssuedAt',
+            'createdAt',
+            'createdByEmail',
+            'lastUsedAt',
+            'lastUsedIp',
+            'usage',
+          ],
+          // The owner by e-mail (a part of it, any case), or by id (exact, as a link would carry it).
+          filterProperties: ['status', 'roles', 'tags', 'ownerEmail', 'ownerId', 'name', 'expiresAt'],
+          editProperties: [],
+          properties: {
+            name: value({ kind: 'text', maxWidth: 260 }),
+            status: virtual({
+              ...value({ kind: 'status' }),
+              availableValues: [
+                { value: 'active', label: 'Active' },
+                { value: 'expired', label: 'Expired' },
+                { value: 'disabled', label: 'Disabled' },
+              ],
+            }),
+            maskedToken: virtual(value({ kind: 'text', monospace: true })),
+            // The traffic chart (the token's `usage` action), on the detail page only.
+            usage: virtual({ isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: components.tokenUsage } }),
+            // The "reported leaked" banner, drawn only when the token has a leak report.
+            leakReport: virtual({ components: { show: components.leakBanner } }),
+            tags: virtual(value({ kind: 'list', empty: 'No tags', maxWidth: 160 })),
+            roles: virtual({
+              ...value({ kind: 'list', empty: 'No roles', maxWidth: 280 }),
+              components: { filter: components.roleFilter, list: components.value, show: components.value },
+            }),
+            scopes: virtual(value({ kind: 'list', empty: 'No scopes', monospace: true, maxWidth: 180, separator: ' ' })),
+            type: { isSortable: false, ...value({ kind: 'text' }) },
+            allowedIps: virtual(value({ kind: 'ipRanges', maxWidth: 180 })),
+            ownerEmail: { isSortable: false, ...value({ kind: 'text', maxWidth: 200 }) },
+            createdByEmail: { isSortable: false, ...value({ kind: 'text', maxWidth: 200 }) },
+            createdAt: when({ relative: true }),
+            secretIssuedAt: when({ relative: true }),
+            expiresAt: when({ relative: true, empty: 'Never expires' }),
+            lastUsedAt: when({ relative: true, empty: 'Never used' }),
+            lastUsedIp: value({ kind: 'ip', empty: 'Not used yet' }),
+            previousSecretExpiresAt: {
+              description: 'During a rotation grace period, when the previous secret stops working',
+              ...when({ relative: true, empty: 'No previous secret works' }),
+            },
+            description: { isSortable: false, ...value({ kind: 'text', empty: 'No description', maxWidth: 220 }) },
+            id: { isSortable: false, ...value({ kind: 'id' }) },
           },
-          description: { isSortable: false, ...value({ kind: 'text', empty: 'No description', maxWidth: 220 }) },
-          id: { isSortable: false, ...value({ kind: 'id' }) },
+          actions: onlyShowWhenDeleted({ ...tokenActions(ctx, components), usage: tokenUsageAction(ctx), ...leakActions(ctx, components) }),
         },
-        actions: onlyShowWhenDeleted({ ...tokenActions(ctx, components), usage: tokenUsageAction(ctx), ...leakActions(ctx, components) }),
       },
-    }, { sortable: TOKEN_SORTABLE }),
+      { sortable: TOKEN_SORTABLE },
+    ),
     guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiRole'),
       options: {
@@ -154,7 +186,13 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         listProperties: ['name', 'description', 'scopes', 'updatedAt'],
         editProperties: ['name', 'description', 'scopes'],
         properties: {
-          scopes: { type: 'string', isArray: true, description: 'e.g. vault-summary:read', ...value({ kind: 'list', empty: 'No scopes', monospace: true, maxWidth: 260 }), components: { list: components.value, show: components.value } },
+          scopes: {
+            type: 'string',
+            isArray: true,
+            description: 'e.g. vault-summary:read',
+            ...value({ kind: 'list', empty: 'No scopes', monospace: true, maxWidth: 260 }),
+            components: { list: components.value, show: components.value },
+          },
           name: value({ kind: 'text', maxWidth: 220 }),
           description: value({ kind: 'text', empty: 'No description', maxWidth: 320 }),
           createdAt: when(),
@@ -174,36 +212,41 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
         actions: guide(readOnlyActions(superAdminOnly)),
       },
     }),
-    guardedResource(ctx, 'feature', {
-      resource: resource(prisma, 'ApiRequestLog'),
-      options: {
-        id: ctx.resourceIds.requestLog,
-        navigation,
-        sort: { sortBy: 'createdAt', direction: 'desc' },
-        listProperties: ['createdAt', 'tokenName', 'method', 'path', 'status', 'ip', 'durationMs'],
-        filterProperties: ['tokenId', 'createdAt'],
-        // Newest first, always: the list is not sortable by its other columns.
-        properties: {
-          id: { isVisible: false },
-          durationMs: { description: 'How long the API took to answer', isSortable: false, ...value({ kind: 'duration' }) },
-          ...Object.fromEntries(['tokenName', 'method', 'path', 'ip', 'userAgent'].map((p) => [p, { isSortable: false }])),
-          tokenName: { isSortable: false, ...value({ kind: 'text', maxWidth: 200 }) },
-          path: { isSortable: false, ...value({ kind: 'text', maxWidth: 240, monospace: true }) },
-          ip: { isSortable: false, ...value({ kind: 'ip' }) },
-          userAgent: { isSortable: false, ...value({ kind: 'text', empty: 'Not sent', maxWidth: 240 }) },
-          // Filtered by a token found by its name (the token resource's search, under its access
-          // rules), not by an id typed in; named in the filter even when opened from a link.
-          tokenId: { isSortable: false, type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } },
-          status: { description: 'The HTTP status sent; 499: the connection closed before the response was sent', isSortable: false },
-          // Ready-made periods (counted back from the server's now) or a custom range.
-          createdAt: {
-            components: { list: components.value, show: components.value, filter: components.periodFilter },
-            custom: { kind: 'when', periods: REQUEST_LOG_PERIODS.map(({ value, label }) => ({ value, label })) },
+    guardedResource(
+      ctx,
+      'feature',
+      {
+        resource: resource(prisma, 'ApiRequestLog'),
+        options: {
+          id: ctx.resourceIds.requestLog,
+          navigation,
+          sort: { sortBy: 'createdAt', direction: 'desc' },
+          listProperties: ['createdAt', 'tokenName', 'method', 'path', 'status', 'ip', 'durationMs'],
+          filterProperties: ['tokenId', 'createdAt'],
+          // Newest first, always: the list is not sortable by its other columns.
+          properties: {
+            id: { isVisible: false },
+            durationMs: { description: 'How long the API took to answer', isSortable: false, ...value({ kind: 'duration' }) },
+            ...Object.fromEntries(['tokenName', 'method', 'path', 'ip', 'userAgent'].map((p) => [p, { isSortable: false }])),
+            tokenName: { isSortable: false, ...value({ kind: 'text', maxWidth: 200 }) },
+            path: { isSortable: false, ...value({ kind: 'text', maxWidth: 240, monospace: true }) },
+            ip: { isSortable: false, ...value({ kind: 'ip' }) },
+            userAgent: { isSortable: false, ...value({ kind: 'text', empty: 'Not sent', maxWidth: 240 }) },
+            // Filtered by a token found by its name (the token resource's search, under its access
+            // rules), not by an id typed in; named in the filter even when opened from a link.
+            tokenId: { isSortable: false, type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } },
+            status: { description: 'The HTTP status sent; 499: the connection closed before the response was sent', isSortable: false },
+            // Ready-made periods (counted back from the server's now) or a custom range.
+            createdAt: {
+              components: { list: components.value, show: components.value, filter: components.periodFilter },
+              custom: { kind: 'when', periods: REQUEST_LOG_PERIODS.map(({ value, label }) => ({ value, label })) },
+            },
           },
+          actions: guide(requestLogActions(ctx, { list: components.requestLogList, csvPath: REQUEST_LOG_CSV_PATH })),
         },
-        actions: guide(requestLogActions(ctx, { list: components.requestLogList, csvPath: REQUEST_LOG_CSV_PATH })),
       },
-    }, { sortable: ['createdAt'], periods: REQUEST_LOG_PERIODS.map((p) => p.value) }),
+      { sortable: ['createdAt'], periods: REQUEST_LOG_PERIODS.map((p) => p.value) },
+    ),
     guardedResource(ctx, 'superAdmin', {
       resource: resource(prisma, 'ApiAuditEvent'),
       options: {
@@ -217,7 +260,10 @@ export function buildResources(ctx: PluginContext, prisma: PrismaClient, compone
           tokenId: { type: 'reference', reference: ctx.resourceIds.token, components: { filter: components.tokenFilter } },
           createdAt: when(),
           // The code written for machines ("token.deleted") is shown, and filtered, by what happened.
-          action: { ...value({ kind: 'label', maxWidth: 240 }), availableValues: Object.entries(auditActionLabels).map(([code, label]) => ({ value: code, label })) },
+          action: {
+            ...value({ kind: 'label', maxWidth: 240 }),
+            availableValues: Object.entries(auditActionLabels).map(([code, label]) => ({ value: code, label })),
+          },
           actorEmail: value({ kind: 'text', maxWidth: 240 }),
           tokenName: value({ kind: 'text', empty: 'No token', maxWidth: 240 }),
         },

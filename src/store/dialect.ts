@@ -1,4 +1,3 @@
-
 /** What differs between the databases the store runs on; everything else is standard SQL. */
 export interface Dialect {
   readonly name: 'sqlite' | 'postgresql';

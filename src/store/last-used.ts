@@ -10,8 +10,14 @@ import type { LastUse } from '../core/store.js';
  * PostgreSQL the type of the untyped parameters (timestamp, text) with no provider-specific cast.
  */
 export function lastUsedStatement(uses: ReadonlyArray<readonly [string, LastUse]>): Prisma.Sql {
-  const at = Prisma.join(uses.map(([tokenId, use]) => Prisma.sql`WHEN ${tokenId} THEN ${use.at}`), ' ');
-  const ip = Prisma.join(uses.map(([tokenId, use]) => Prisma.sql`WHEN ${tokenId} THEN ${use.ip}`), ' ');
+  const at = Prisma.join(
+    uses.map(([tokenId, use]) => Prisma.sql`WHEN ${tokenId} THEN ${use.at}`),
+    ' ',
+  );
+  const ip = Prisma.join(
+    uses.map(([tokenId, use]) => Prisma.sql`WHEN ${tokenId} THEN ${use.ip}`),
+    ' ',
+  );
   const ids = Prisma.join(uses.map(([tokenId]) => tokenId));
   return Prisma.sql`UPDATE "ApiToken" SET
     "lastUsedAt" = CASE "id" ${at} ELSE "lastUsedAt" END,

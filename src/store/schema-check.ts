@@ -4,7 +4,7 @@ import { isPrismaKnownError } from './prisma-errors.js';
 
 /** Where the plugin's models come from and how a host adds them: said by every setup error. */
 export const ADD_THE_MODELS =
-  'Add the plugin\'s Prisma models: copy node_modules/adminjs-api-access/prisma/schema/api-access.prisma into your prisma/schema/ folder ' +
+  "Add the plugin's Prisma models: copy node_modules/adminjs-api-access/prisma/schema/api-access.prisma into your prisma/schema/ folder " +
   '(multi-file schema) or append it to your prisma/schema.prisma, then run `npx prisma migrate dev --name api-access` ' +
   '(it also runs `prisma generate`; in production, `npx prisma migrate deploy`).';
 

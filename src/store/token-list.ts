@@ -38,7 +38,13 @@ export async function listTokens(prisma: PrismaClient, dialect: Dialect, query: 
   };
   const [total, rows] = await Promise.all([
     prisma.apiToken.count({ where }),
-    prisma.apiToken.findMany({ where, include: tokenInclude, orderBy: [{ [query.sortBy]: query.direction }, { id: 'asc' }], skip: query.skip, take: query.take }),
+    prisma.apiToken.findMany({
+      where,
+      include: tokenInclude,
+      orderBy: [{ [query.sortBy]: query.direction }, { id: 'asc' }],
+      skip: query.skip,
+      take: query.take,
+    }),
   ]);
   return { total, rows: rows.map(tokenRecord) };
 }

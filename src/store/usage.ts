@@ -43,14 +43,21 @@ export function usageQueries(prisma: PrismaClient): UsageQueries {
       const owner = ownerId === null ? {} : { ownerId };
       return before === null
         ? prisma.apiToken.findMany({ where: { ...owner, lastUsedAt: null }, select: refSelect, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit })
-        : prisma.apiToken.findMany({ where: { ...owner, lastUsedAt: { lt: before } }, select: refSelect, orderBy: [{ lastUsedAt: 'asc' }, { id: 'asc' }], take: limit });
+        : prisma.apiToken.findMany({
+            where: { ...owner, lastUsedAt: { lt: before } },
+            select: refSelect,
+            orderBy: [{ lastUsedAt: 'asc' }, { id: 'asc' }],
+            take: limit,
+          });
     },
 
     async rankTokens(fromDay, ownerId, limit, minRequestsForErrorRate): Promise<TokenRank[]> {
       const top = (list: string, where: Prisma.Sql, order: string) =>
         Prisma.sql`SELECT * FROM (SELECT ${Prisma.raw(`'${list}'`)} AS "list", w."tokenId", w."requests", w."errors" FROM week w JOIN "ApiToken" t ON t."id" = w."tokenId" ${where} ORDER BY ${Prisma.raw(order)}, w."tokenId" LIMIT ${limit}) AS ${Prisma.raw(`"${list}"`)}`;
       // One pass over the period's rollups, ranked twice; tokens deleted meanwhile drop out in the JOIN.
-      const rows = await prisma.$queryRaw<Array<{ list: 'traffic' | 'errors'; tokenId: string; requests: number | bigint; errors: number | bigint }>>(Prisma.sql`
+      const rows = await prisma.$queryRaw<
+        Array<{ list: 'traffic' | 'errors'; tokenId: string; requests: number | bigint; errors: number | bigint }>
+      >(Prisma.sql`
         WITH week AS MATERIALIZED (
           SELECT "tokenId", SUM(${Prisma.raw(sumOf(OUTCOMES))}) AS "requests", SUM(${Prisma.raw(sumOf(ERROR_OUTCOMES))}) AS "errors"
           FROM ${Prisma.raw(`"${TOKEN_DAY_TABLE}"`)} WHERE "day" >= ${fromDay} ${ofOwner(ownerId)} GROUP BY "tokenId")

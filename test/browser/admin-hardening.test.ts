@@ -42,11 +42,22 @@ describe('the admin panel against pages on other origins', { timeout: 170_000 },
     attackerPort = (attackerServer.address() as AddressInfo).port;
     const launching = chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--host-resolver-rules=MAP admin.example.test 127.0.0.1, MAP evil.example.test 127.0.0.1, MAP attacker.test 127.0.0.1'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--host-resolver-rules=MAP admin.example.test 127.0.0.1, MAP evil.example.test 127.0.0.1, MAP attacker.test 127.0.0.1',
+      ],
     });
     try {
-      const res = await fetch(`http://127.0.0.1:${(panelServer.address() as AddressInfo).port}/admin/frontend/assets/components.bundle.js`, { signal: AbortSignal.timeout(120_000) });
+      const res = await fetch(`http://127.0.0.1:${(panelServer.address() as AddressInfo).port}/admin/frontend/assets/components.bundle.js`, {
+        signal: AbortSignal.timeout(120_000),
+      });
       assert.equal(res.status, 200);
     } finally {
       browser = await launching;
@@ -62,7 +73,16 @@ describe('the admin panel against pages on other origins', { timeout: 170_000 },
     await page.locator('form button').click();
     await page
       .waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/', { timeout: 60_000 })
-      .catch(async (error) => assert.fail(`sign-in did not reach the panel (${page.url()}): ${(await page.locator('body').innerText().catch(() => '')).slice(0, 300)} ${error}`));
+      .catch(async (error) =>
+        assert.fail(
+          `sign-in did not reach the panel (${page.url()}): ${(
+            await page
+              .locator('body')
+              .innerText()
+              .catch(() => '')
+          ).slice(0, 300)} ${error}`,
+        ),
+      );
   });
 
   after(async () => {

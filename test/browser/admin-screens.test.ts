@@ -30,7 +30,7 @@ const INSECURE_HOST = 'backoffice.test';
 const RAW_CODE: Array<[RegExp, string]> = [
   [/\b(token|role|token_admin)\.(created|rotated|regenerated|edited|enabled|disabled|deleted|rotated_secret_used|granted|revoked)\b/, 'an audit code'],
   [/::ffff:/i, 'an IPv4 address mapped into IPv6'],
-  [/Length:/, 'AdminJS\'s array length'],
+  [/Length:/, "AdminJS's array length"],
   [/\b(name|description|tags|roleIds|allowedIps|expiry|ownerId|graceSeconds|userId|scopes|filters\.\w+):\s/, 'an internal field name followed by a colon'],
   [/cannot be found|does not have an action|not authorized/i, 'an AdminJS error'],
 ];
@@ -38,7 +38,7 @@ const RAW_CODE: Array<[RegExp, string]> = [
 const ownBundleDir = process.env.ADMIN_JS_TMP_DIR ? null : mkdtempSync(path.join(tmpdir(), 'api-access-adminjs-'));
 if (ownBundleDir) process.env.ADMIN_JS_TMP_DIR = ownBundleDir;
 
-describe('API Access screens at a laptop\'s size', { timeout: 400_000 }, () => {
+describe("API Access screens at a laptop's size", { timeout: 400_000 }, () => {
   let t: TestHost;
   let server: Server;
   let port = 0;
@@ -103,7 +103,8 @@ describe('API Access screens at a laptop\'s size', { timeout: 400_000 }, () => {
       const table = document.querySelector('table')!;
       let box: HTMLElement | null = table.parentElement;
       while (box && box !== document.body) {
-        if (box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== 'visible') problems.push(`the table's box scrolls sideways (${box.scrollWidth} > ${box.clientWidth})`);
+        if (box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== 'visible')
+          problems.push(`the table's box scrolls sideways (${box.scrollWidth} > ${box.clientWidth})`);
         box = box.parentElement;
       }
       for (const cell of Array.from(table.querySelectorAll('td, th'))) {
@@ -125,7 +126,11 @@ describe('API Access screens at a laptop\'s size', { timeout: 400_000 }, () => {
             const range = document.createRange();
             range.setStart(node, match.index!);
             range.setEnd(node, match.index! + match[0].length);
-            const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+            const tops = new Set(
+              Array.from(range.getClientRects())
+                .filter((r) => r.width > 0)
+                .map((r) => Math.round(r.top)),
+            );
             if (tops.size > 1) problems.push(`${label}: the word "${match[0]}" is broken across ${tops.size} lines`);
           }
         }
@@ -153,7 +158,14 @@ describe('API Access screens at a laptop\'s size', { timeout: 400_000 }, () => {
     const launching = chromium.launch({
       executablePath: CHROMIUM,
       args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
         // A name for the host that the browser does not count as secure (loopback addresses and localhost it does).
         `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
       ],
@@ -167,11 +179,29 @@ describe('API Access screens at a laptop\'s size', { timeout: 400_000 }, () => {
     // A token with a long name that has been used from an IPv4 client seen as IPv6, with a log
     // row of a long path; and a token deleted by the super admin.
     const svc = t.host.apiAccess.service;
-    const long = await svc.create(t.superAdmin, { name: LONG_NAME, description: 'Evidence for the yearly audit', tags: ['compliance', 'eu', 'external'], roleIds: [t.roles.vaultSummary, t.roles.securityAudit, t.roles.onboarding], expiry: { type: 'days', days: 365 } });
+    const long = await svc.create(t.superAdmin, {
+      name: LONG_NAME,
+      description: 'Evidence for the yearly audit',
+      tags: ['compliance', 'eu', 'external'],
+      roleIds: [t.roles.vaultSummary, t.roles.securityAudit, t.roles.onboarding],
+      expiry: { type: 'days', days: 365 },
+    });
     longTokenId = long.token.id;
-    await t.host.prisma.apiToken.update({ where: { id: longTokenId }, data: { lastUsedAt: new Date(Date.now() - 3 * 3_600_000), lastUsedIp: '::ffff:10.1.2.3' } });
+    await t.host.prisma.apiToken.update({
+      where: { id: longTokenId },
+      data: { lastUsedAt: new Date(Date.now() - 3 * 3_600_000), lastUsedIp: '::ffff:10.1.2.3' },
+    });
     await t.host.prisma.apiRequestLog.create({
-      data: { tokenId: longTokenId, tokenName: LONG_NAME, method: 'GET', path: `/api/v1/vaults/${'a'.repeat(40)}/security-health/summary?include=members,groups,policies`, status: 200, ip: '::ffff:10.1.2.3', userAgent: 'evidence-exporter/2.3 (+https://auditors.example.com/tools/evidence-exporter)', durationMs: 1234 },
+      data: {
+        tokenId: longTokenId,
+        tokenName: LONG_NAME,
+        method: 'GET',
+        path: `/api/v1/vaults/${'a'.repeat(40)}/security-health/summary?include=members,groups,policies`,
+        status: 200,
+        ip: '::ffff:10.1.2.3',
+        userAgent: 'evidence-exporter/2.3 (+https://auditors.example.com/tools/evidence-exporter)',
+        durationMs: 1234,
+      },
     });
     const doomed = await svc.create(t.superAdmin, { name: 'Retired partner feed', roleIds: [t.roles.onboarding], expiry: { type: 'days', days: 30 } });
     deletedTokenId = doomed.token.id;
@@ -203,19 +233,22 @@ describe('API Access screens at a laptop\'s size', { timeout: 400_000 }, () => {
     assert.equal(await row.locator('td[data-property-name="expiresAt"]').innerText(), 'in 12 months');
     assert.equal(await row.locator('td[data-property-name="lastUsedAt"]').innerText(), '3 hours ago');
     const exact = await row.locator('td[data-property-name="lastUsedAt"] time').getAttribute('title');
-    assert.match(exact ?? '', /Central European Standard Time$/, 'the exact time on hover names the admin\'s zone');
+    assert.match(exact ?? '', /Central European Standard Time$/, "the exact time on hover names the admin's zone");
     await assertNoRawCode(page, 'the token list');
     await screenshot(page, '01-token-list');
   });
 
   it('detail page: titled with the name, in four groups, with plain values', async () => {
     await page.goto(`/admin/resources/ApiToken/records/${longTokenId}/show`);
-    assert.ok((await page.getByTestId('record-title').innerText()).startsWith(LONG_NAME), 'the page is titled with the token\'s name');
+    assert.ok((await page.getByTestId('record-title').innerText()).startsWith(LONG_NAME), "the page is titled with the token's name");
     assert.equal(await page.getByText('Show', { exact: true }).count(), 0, 'no "Show" title or crumb');
     for (const group of ['identity', 'access', 'lifecycle', 'usage']) await page.getByTestId(`group-${group}`).waitFor();
     await page.getByTestId('group-access').getByText('Any address', { exact: true }).waitFor();
     await page.getByTestId('group-usage').getByText('10.1.2.3', { exact: true }).waitFor();
-    await page.getByTestId('group-lifecycle').getByText(/^in 12 months · \d{1,2} \w{3} \d{4}, \d{2}:\d{2} CET$/).waitFor();
+    await page
+      .getByTestId('group-lifecycle')
+      .getByText(/^in 12 months · \d{1,2} \w{3} \d{4}, \d{2}:\d{2} CET$/)
+      .waitFor();
     // Guidance is folded where the token matters most.
     assert.equal(await page.locator('[data-testid="api-guidance"] details').getAttribute('open'), null);
     await assertNoRawCode(page, 'the detail page');
@@ -262,7 +295,7 @@ describe('API Access screens at a laptop\'s size', { timeout: 400_000 }, () => {
     await screenshot(page, '04-error-state');
   });
 
-  it('a custom expiry ends at the end of the chosen day in the admin\'s zone; the reveal panel\'s button is in view', async () => {
+  it("a custom expiry ends at the end of the chosen day in the admin's zone; the reveal panel's button is in view", async () => {
     await page.getByTestId('field-name').fill('Date expiry token');
     await page.getByTestId('field-allowedIps').fill('');
     await page.getByTestId('role-Vault Summary').click();
@@ -279,7 +312,11 @@ describe('API Access screens at a laptop\'s size', { timeout: 400_000 }, () => {
     assert.equal(row.expiresAt?.toISOString(), `${day}T22:59:59.999Z`);
     const done = await page.getByTestId('reveal-done').boundingBox();
     assert.ok(done && done.y >= 0 && done.y + done.height <= LAPTOP.height, `the primary button is in view without scrolling (${JSON.stringify(done)})`);
-    assert.equal(await page.getByTestId('reveal-done').evaluate((el) => getComputedStyle(el).backgroundColor === 'rgba(0, 0, 0, 0)'), false, 'the way on is a filled, primary button, not a link');
+    assert.equal(
+      await page.getByTestId('reveal-done').evaluate((el) => getComputedStyle(el).backgroundColor === 'rgba(0, 0, 0, 0)'),
+      false,
+      'the way on is a filled, primary button, not a link',
+    );
     await screenshot(page, '05-reveal');
   });
 
@@ -333,7 +370,11 @@ describe('API Access screens at a laptop\'s size', { timeout: 400_000 }, () => {
     await assertNoRawCode(page, 'the audit trail');
     await screenshot(page, '11-audit');
     await page.locator('[data-css="ApiAuditEvent-filter-button"]').click();
-    await page.getByText('Token deleted').first().waitFor({ state: 'attached' }).catch(() => undefined);
+    await page
+      .getByText('Token deleted')
+      .first()
+      .waitFor({ state: 'attached' })
+      .catch(() => undefined);
   });
 
   it('roles, role assignments and token admins', async () => {
@@ -352,18 +393,18 @@ describe('API Access screens at a laptop\'s size', { timeout: 400_000 }, () => {
     await screenshot(page, '14-grants');
   });
 
-  it('a deleted token\'s address says it was deleted, by whom and when', async () => {
+  it("a deleted token's address says it was deleted, by whom and when", async () => {
     await page.goto(`/admin/resources/ApiToken/records/${deletedTokenId}/show`);
     const message = page.getByTestId('deleted-token-message');
     await message.waitFor();
     assert.match(await message.innerText(), /^Deleted by super@example\.com (just now|\d+ minutes? ago) · \d{1,2} \w{3} \d{4}, \d{2}:\d{2} CET\./);
     assert.equal(await page.getByTestId('record-title').innerText(), 'Retired partner feed');
     for (const action of ['delete', 'regenerate', 'disable', 'edit', 'rotate']) assert.equal(await page.getByTestId(`action-${action}`).count(), 0);
-    await assertNoRawCode(page, 'the deleted token\'s page');
+    await assertNoRawCode(page, "the deleted token's page");
     await screenshot(page, '15-deleted-token');
   });
 
-  it('the ordinary admin\'s view: no API Access section, and a token page refused in words', async () => {
+  it("the ordinary admin's view: no API Access section, and a token page refused in words", async () => {
     // The example host keeps API Access to super admins (no personal tokens).
     const ordinary = await newPage(base, { timezoneId: ZONE });
     await signIn(ordinary, ADMIN);

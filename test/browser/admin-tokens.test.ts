@@ -147,7 +147,16 @@ describe('API token screens in a browser', { timeout: 400_000 }, () => {
     const launch = () =>
       chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
     const launching = launch();
     try {
@@ -187,14 +196,18 @@ describe('API token screens in a browser', { timeout: 400_000 }, () => {
 
   it('opens API Access → tokens and lists the seeded tokens', async () => {
     // At 1280 px AdminJS folds its sidebar behind the menu button.
-    await page.locator('section').filter({ has: page.locator('svg') }).first().waitFor();
+    await page
+      .locator('section')
+      .filter({ has: page.locator('svg') })
+      .first()
+      .waitFor();
     await page.goto('/admin/resources/ApiToken');
     await page.waitForURL('**/admin/resources/ApiToken');
     await waitForRows((await t.host.prisma.apiToken.findMany()).map((row) => row.id));
     for (const name of ['GRC dashboard', 'Adoption report', 'Vault health sync']) {
       await page.locator('tr[data-id]', { hasText: name }).waitFor();
     }
-    // Every API Access screen shows the API base URL and best practice (seeds 000, 001).
+    // Every API Access screen shows the API base URL and best practice.
     assert.equal(await page.getByTestId('api-base-url').textContent(), '/api/v1');
     await page.getByTestId('api-guidance').getByText('Token best practice').waitFor();
     await screenshot('01-token-list');
@@ -219,7 +232,10 @@ describe('API token screens in a browser', { timeout: 400_000 }, () => {
     const row = await t.host.prisma.apiToken.findFirst({ where: { name: TOKEN_NAME }, include: { roles: { include: { role: true } } } });
     assert.ok(row);
     tokenId = row.id;
-    assert.deepEqual(row.roles.map((r) => r.role.name), ['Vault Summary']);
+    assert.deepEqual(
+      row.roles.map((r) => r.role.name),
+      ['Vault Summary'],
+    );
     assertExpiresInDays(row.expiresAt, 30);
     assert.equal(await apiStatus(secret), 200);
 
@@ -364,7 +380,10 @@ describe('API token screens in a browser', { timeout: 400_000 }, () => {
     await page.getByTestId('action-rotate').waitFor();
     await page.getByText(TOKEN_NAME).first().waitFor();
     const show = await page.content();
-    for (const [screen, html] of [['list', list], ['show', show]] as const) {
+    for (const [screen, html] of [
+      ['list', list],
+      ['show', show],
+    ] as const) {
       for (const s of issued) assert.ok(!html.includes(s), `the ${screen} page contains an issued secret`);
       assert.deepEqual(html.match(TOKEN_SHAPE) ?? [], [], `the ${screen} page contains something shaped like a token`);
     }

@@ -94,7 +94,11 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
     // npm install adminjs-api-access: the tarball as published (dist/ is built already), unpacked
     // where npm puts it.
     const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+        cwd: REPO,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     ) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = packed[0]!.files.map((f) => f.path);
     for (const shipped of ['LICENSE', 'README.md', 'SECURITY.md', 'prisma/schema/api-access.prisma', 'dist/index.js', 'dist/components/UserPicker.tsx']) {
@@ -113,7 +117,18 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
     const migration = path.join(dir, 'prisma', 'migrations', '20261205000000_api_access');
     mkdirSync(migration, { recursive: true });
     run(
-      [PRISMA_CLI, 'migrate', 'diff', '--from-schema-datamodel', 'schema.before.prisma', '--to-schema-datamodel', 'prisma/schema.prisma', '--script', '-o', path.join(migration, 'migration.sql')],
+      [
+        PRISMA_CLI,
+        'migrate',
+        'diff',
+        '--from-schema-datamodel',
+        'schema.before.prisma',
+        '--to-schema-datamodel',
+        'prisma/schema.prisma',
+        '--script',
+        '-o',
+        path.join(migration, 'migration.sql'),
+      ],
       'prisma migrate diff',
     );
     run([PRISMA_CLI, 'migrate', 'deploy'], 'prisma migrate deploy');
@@ -137,7 +152,15 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
 
     const launching = chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const bundle = await fetch(`${base}/admin/frontend/assets/components.bundle.js`, { signal: AbortSignal.timeout(120_000) });
     assert.match(await bundle.text(), /ApiAccessGrantTokenAdmin/, "the bundle holds the plugin's screens");
@@ -179,7 +202,10 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
     await pick('field-userId', OWNER.email);
     await page.getByTestId('button-save').click();
     await page.waitForURL('**/admin/resources/ApiTokenAdminGrant');
-    assert.deepEqual(query<{ userId: string }>('SELECT "userId" FROM "ApiTokenAdminGrant"').map((g) => g.userId), ['1']);
+    assert.deepEqual(
+      query<{ userId: string }>('SELECT "userId" FROM "ApiTokenAdminGrant"').map((g) => g.userId),
+      ['1'],
+    );
   });
 
   it('offers the roles it declared, creates a token for itself, shows the secret once, and the secret opens its guarded route', async () => {
@@ -226,7 +252,10 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
     await screenshot('create-for-clerk');
     await page.getByTestId('button-save').click();
     await page.getByTestId('reveal-secret').waitFor();
-    const [row] = query<{ ownerId: string; ownerEmail: string; createdById: string }>('SELECT "ownerId", "ownerEmail", "createdById" FROM "ApiToken" WHERE "name" = ?', 'Clerk reports');
+    const [row] = query<{ ownerId: string; ownerEmail: string; createdById: string }>(
+      'SELECT "ownerId", "ownerEmail", "createdById" FROM "ApiToken" WHERE "name" = ?',
+      'Clerk reports',
+    );
     assert.deepEqual(row, { ownerId: '3', ownerEmail: CLERK.email, createdById: '1' });
   });
 
@@ -236,7 +265,10 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
     await pick('field-userId', 'second@shop.test');
     await page.getByTestId('button-save').click();
     await page.waitForURL('**/admin/resources/ApiTokenAdminGrant');
-    assert.deepEqual(query<{ userId: string }>('SELECT "userId" FROM "ApiTokenAdminGrant" ORDER BY "userId"').map((g) => g.userId), ['1', '2']);
+    assert.deepEqual(
+      query<{ userId: string }>('SELECT "userId" FROM "ApiTokenAdminGrant" ORDER BY "userId"').map((g) => g.userId),
+      ['1', '2'],
+    );
   });
 
   it('its ordinary admin cannot see API Access', async () => {
@@ -265,7 +297,7 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
     const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
     assert.equal(code, 0, hostOutput);
     const logged = query<{ status: number }>('SELECT "status" FROM "ApiRequestLog" ORDER BY "id"').map((r) => r.status);
-    assert.deepEqual(logged, [200, 200], "each request with the token logged, the last one written at shutdown");
+    assert.deepEqual(logged, [200, 200], 'each request with the token logged, the last one written at shutdown');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -46,7 +46,13 @@ describe('markup typed by admins is shown as text on every screen', { timeout: 1
     const svc = t.host.apiAccess.service;
     const role = await svc.createRole(t.superAdmin, { name: ROLE, description: `${SCRIPT} ${SVG}`, scopes: ['vault-summary:read'] });
     roleId = role.id;
-    const a = await svc.create(t.superAdmin, { name: IMG, description: `${SCRIPT} and ${SVG}`, tags: ['javascript:alert/1', 'on error'], roleIds: [role.id], expiry: { type: 'days', days: 30 } });
+    const a = await svc.create(t.superAdmin, {
+      name: IMG,
+      description: `${SCRIPT} and ${SVG}`,
+      tags: ['javascript:alert/1', 'on error'],
+      roleIds: [role.id],
+      expiry: { type: 'days', days: 30 },
+    });
     const b = await svc.create(t.superAdmin, { name: SCRIPT, description: IMG, roleIds: [role.id, t.roles.onboarding], expiry: { type: 'never' } });
     imgToken = a.token.id;
     scriptToken = b.token.id;
@@ -59,7 +65,16 @@ describe('markup typed by admins is shown as text on every screen', { timeout: 1
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const launching = chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const res = await fetch(`${base}/admin/frontend/assets/components.bundle.js`, { signal: AbortSignal.timeout(120_000) });
@@ -97,7 +112,15 @@ describe('markup typed by admins is shown as text on every screen', { timeout: 1
   async function expectLiteral(url: string, texts: string[]): Promise<void> {
     await page.goto(url);
     await page
-      .waitForFunction((wanted) => wanted.every((s) => document.body.innerText.includes(s) || Array.from(document.querySelectorAll('input, textarea'), (e) => (e as HTMLInputElement).value).some((v) => v.includes(s))), texts)
+      .waitForFunction(
+        (wanted) =>
+          wanted.every(
+            (s) =>
+              document.body.innerText.includes(s) ||
+              Array.from(document.querySelectorAll('input, textarea'), (e) => (e as HTMLInputElement).value).some((v) => v.includes(s)),
+          ),
+        texts,
+      )
       .catch(async () => assert.fail(`${url} does not show ${JSON.stringify(texts)} as text: ${(await page.locator('body').innerText()).slice(0, 800)}`));
     await page.waitForTimeout(300); // let an injected image fail to load and its onerror run, were there one
     const state = await page.evaluate(() => ({

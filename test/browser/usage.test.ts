@@ -100,7 +100,16 @@ describe('usage screens in a browser', { timeout: 240_000 }, () => {
     };
     const launching = chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       await bundle();
@@ -116,7 +125,11 @@ describe('usage screens in a browser', { timeout: 240_000 }, () => {
     // Traffic through the real API: a busy token (200s, and 403s for a scope it lacks), a
     // token used once and then left alone for 45 days, and one never used.
     const svc = t.host.apiAccess.service;
-    const made = await svc.create(t.superAdmin, { name: busy.name, roleIds: [t.roles.vaultSummary], expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 20 * DAY_MS).toISOString() } });
+    const made = await svc.create(t.superAdmin, {
+      name: busy.name,
+      roleIds: [t.roles.vaultSummary],
+      expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 20 * DAY_MS).toISOString() },
+    });
     busy = { id: made.token.id, name: busy.name, secret: made.secret };
     for (let i = 0; i < OK_CALLS; i++) assert.equal(await call('/vaults', busy.secret), 200);
     for (let i = 0; i < REFUSED_CALLS; i++) assert.equal(await call('/security-audit', busy.secret), 403);
@@ -217,7 +230,12 @@ describe('usage screens in a browser', { timeout: 240_000 }, () => {
     assert.equal(await page.getByTestId('overview-unused').locator('[data-testid^="overview-token-"]').count(), 1);
     const neverUsed = tokens.filter((tk) => tk.lastUsedAt === null).map((tk) => tk.id);
     assert.deepEqual(
-      (await page.getByTestId('overview-never-used').locator('[data-testid^="overview-token-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')))).sort(),
+      (
+        await page
+          .getByTestId('overview-never-used')
+          .locator('[data-testid^="overview-token-"]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')))
+      ).sort(),
       neverUsed.map((id) => `overview-token-${id}`).sort(),
     );
     if (!hasRollups()) await page.getByTestId('overview-no-rollups').waitFor();

@@ -26,5 +26,16 @@ export function runChange(service: ApiAccess['service'], actor: Actor, change: A
 /** All at once; each change's outcome, with the last line of its error's message. */
 export async function runChanges(service: ApiAccess['service'], actor: Actor, changes: AdminChange[]): Promise<AdminChangeResult[]> {
   const settled = await Promise.allSettled(changes.map((change) => runChange(service, actor, change)));
-  return settled.map((s) => (s.status === 'fulfilled' ? { ok: true } : { ok: false, error: String((s.reason as Error)?.message ?? s.reason).trim().split('\n').pop() ?? '' }));
+  return settled.map((s) =>
+    s.status === 'fulfilled'
+      ? { ok: true }
+      : {
+          ok: false,
+          error:
+            String((s.reason as Error)?.message ?? s.reason)
+              .trim()
+              .split('\n')
+              .pop() ?? '',
+        },
+  );
 }

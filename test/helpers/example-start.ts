@@ -111,4 +111,3 @@ export async function signInWorks(base: string): Promise<boolean> {
 
 /** What one seed leaves: two admins (one super admin), three roles, three tokens. */
 export const ONE_SEED = { superAdmins: 1, admins: 1, roles: 3, tokens: 3 };
-

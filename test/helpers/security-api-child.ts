@@ -34,7 +34,10 @@ if (!gc || !process.send) {
 
 const MAX_CACHE_ENTRIES = 2_000;
 const problems: string[] = [];
-const note = (level: string) => (message: string, ...rest: unknown[]) => problems.push(`${level} ${message} ${rest.map(String).join(' ')}`.slice(0, 500));
+const note =
+  (level: string) =>
+  (message: string, ...rest: unknown[]) =>
+    problems.push(`${level} ${message} ${rest.map(String).join(' ')}`.slice(0, 500));
 const db = createTestDatabase();
 const host = await createExampleApp({
   databaseUrl: db.url,

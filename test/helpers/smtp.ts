@@ -35,9 +35,7 @@ function decodeWords(value: string): string {
   return value
     .replace(/(=\?[^?]+\?[QqBb]\?[^?]*\?=)\s+(?==\?)/g, '$1')
     .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_m, _charset: string, encoding: string, text: string) =>
-      encoding.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+      encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
     );
 }
 
@@ -154,7 +152,14 @@ export class TestSmtpServer {
           if (refusal?.stage === 'data') return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
           const user = typeof session.user === 'string' ? session.user : null;
-          this.messages.push(parseMail(Buffer.concat(chunks).toString('utf8'), from, session.envelope.rcptTo.map((r) => r.address), user));
+          this.messages.push(
+            parseMail(
+              Buffer.concat(chunks).toString('utf8'),
+              from,
+              session.envelope.rcptTo.map((r) => r.address),
+              user,
+            ),
+          );
           callback();
         });
       },

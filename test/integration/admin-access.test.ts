@@ -422,7 +422,11 @@ describe('admin access to the API Access section', () => {
             assert.equal(after.tokens.length, before.tokens.length - 2);
             const records = (body.records ?? []).map((r) => r.params.id as string).sort();
             assert.deepEqual(records, [...targetIds].sort());
-            for (const tid of targetIds) assert.equal(after.tokens.find((tk) => tk.id === tid), undefined);
+            for (const tid of targetIds)
+              assert.equal(
+                after.tokens.find((tk) => tk.id === tid),
+                undefined,
+              );
             break;
           }
         }
@@ -443,7 +447,10 @@ describe('admin access to the API Access section', () => {
       assert.equal(created.createdById, creator.id);
       assert.equal(body.record?.params.id, created.id);
       assert.equal(typeof body.secret, 'string', 'the secret is shown once, on creation');
-      assert.deepEqual(newAudits(before, after).map((e) => e.action), ['token.created']);
+      assert.deepEqual(
+        newAudits(before, after).map((e) => e.action),
+        ['token.created'],
+      );
     },
   });
 
@@ -453,7 +460,11 @@ describe('admin access to the API Access section', () => {
     verify: (_res, body, before) => {
       const records = body.records ?? [];
       const ownerIds = records.map((r) => r.params.ownerId as string);
-      if (visibleOwners) assert.ok(ownerIds.every((o) => visibleOwners.includes(o)), `only own tokens: ${ownerIds.join(', ')}`);
+      if (visibleOwners)
+        assert.ok(
+          ownerIds.every((o) => visibleOwners.includes(o)),
+          `only own tokens: ${ownerIds.join(', ')}`,
+        );
       const expected = before.tokens.filter((tk) => visibleOwners === null || visibleOwners.includes(tk.ownerId));
       if (body.meta) assert.equal(body.meta.total, expected.length);
       const ids = records.map((r) => r.params.id);
@@ -493,11 +504,28 @@ describe('admin access to the API Access section', () => {
   /** The record each resource's record and bulk actions aim at, for refused calls and GETs. */
   const targets = (): Record<string, Target> => ({
     ApiToken: { recordId: seededToken.id, searchQuery: 'GRC', body: (a) => tokenBody(a) },
-    ApiRole: { recordId: spareRoleId, searchQuery: 'Spare', body: (a) => (a === 'list' || a === 'search' || a === 'show' ? {} : { name: h.unique('Matrix role'), description: 'x', scopes: ['x:read'] }) },
+    ApiRole: {
+      recordId: spareRoleId,
+      searchQuery: 'Spare',
+      body: (a) => (a === 'list' || a === 'search' || a === 'show' ? {} : { name: h.unique('Matrix role'), description: 'x', scopes: ['x:read'] }),
+    },
     // Its search runs on assignedById: the seeded super admin's id matches the seeded assignments.
-    ApiTokenRole: { recordId: assignmentId, searchQuery: t.superAdmin.id, body: (a) => (a === 'new' || a === 'edit' ? { tokenId: seededToken.id, roleId: spareRoleId } : {}) },
-    ApiRequestLog: { recordId: String(seededLogId), searchQuery: 'vaults', body: (a) => (a === 'new' || a === 'edit' ? { tokenId: seededToken.id, tokenName: 'x', method: 'GET', path: '/x', status: 200, ip: '1.1.1.1', durationMs: 1 } : {}) },
-    ApiAuditEvent: { recordId: auditId, searchQuery: 'super', body: (a) => (a === 'new' || a === 'edit' ? { actorId: 'x', actorEmail: 'x@example.com', action: 'token.created', details: '{}' } : {}) },
+    ApiTokenRole: {
+      recordId: assignmentId,
+      searchQuery: t.superAdmin.id,
+      body: (a) => (a === 'new' || a === 'edit' ? { tokenId: seededToken.id, roleId: spareRoleId } : {}),
+    },
+    ApiRequestLog: {
+      recordId: String(seededLogId),
+      searchQuery: 'vaults',
+      body: (a) =>
+        a === 'new' || a === 'edit' ? { tokenId: seededToken.id, tokenName: 'x', method: 'GET', path: '/x', status: 200, ip: '1.1.1.1', durationMs: 1 } : {},
+    },
+    ApiAuditEvent: {
+      recordId: auditId,
+      searchQuery: 'super',
+      body: (a) => (a === 'new' || a === 'edit' ? { actorId: 'x', actorEmail: 'x@example.com', action: 'token.created', details: '{}' } : {}),
+    },
     ApiTokenAdminGrant: { recordId: t.superAdmin.id, searchQuery: 'super', body: (a) => (a === 'new' || a === 'edit' ? { userId: super2Actor.id } : {}) },
   });
 
@@ -552,7 +580,10 @@ describe('admin access to the API Access section', () => {
             const created = after.roles.find((r) => !before.roles.some((b) => b.id === r.id));
             assert.deepEqual(created?.scopes, ['x:read']);
             assert.equal(body.record?.params.id, created?.id);
-            assert.deepEqual(newAudits(before, after).map((e) => [e.action, e.actorId]), [['role.created', who().id]]);
+            assert.deepEqual(
+              newAudits(before, after).map((e) => [e.action, e.actorId]),
+              [['role.created', who().id]],
+            );
           },
         };
       }
@@ -570,11 +601,17 @@ describe('admin access to the API Access section', () => {
           const now = after.roles.find((r) => r.id === fixtureId);
           if (spec.action === 'delete') {
             assert.equal(now, undefined);
-            assert.deepEqual(newAudits(before, after).map((e) => e.action), ['role.deleted']);
+            assert.deepEqual(
+              newAudits(before, after).map((e) => e.action),
+              ['role.deleted'],
+            );
           } else {
             assert.equal(now?.description, 'after');
             assert.deepEqual(now?.scopes, ['b:read']);
-            assert.deepEqual(newAudits(before, after).map((e) => e.action), ['role.edited']);
+            assert.deepEqual(
+              newAudits(before, after).map((e) => e.action),
+              ['role.edited'],
+            );
           }
         },
       };
@@ -616,7 +653,10 @@ describe('admin access to the API Access section', () => {
           verify: (_res, _body, before, after) => {
             assert.deepEqual(after.grants.map((g) => g.userId).sort(), [...before.grants.map((g) => g.userId), super2Actor.id].sort());
             assert.equal(after.grants.find((g) => g.userId === super2Actor.id)?.grantedById, who().id);
-            assert.deepEqual(newAudits(before, after).map((e) => e.action), ['token_admin.granted']);
+            assert.deepEqual(
+              newAudits(before, after).map((e) => e.action),
+              ['token_admin.granted'],
+            );
           },
         };
       }
@@ -632,8 +672,14 @@ describe('admin access to the API Access section', () => {
         verify: (_res, _body, before, after) => {
           assert.ok(before.grants.some((g) => g.userId === super2Actor.id));
           assert.ok(!after.grants.some((g) => g.userId === super2Actor.id));
-          assert.ok(after.grants.some((g) => g.userId === t.superAdmin.id), "the seeded super admin's grant stays");
-          assert.deepEqual(newAudits(before, after).map((e) => e.action), ['token_admin.revoked']);
+          assert.ok(
+            after.grants.some((g) => g.userId === t.superAdmin.id),
+            "the seeded super admin's grant stays",
+          );
+          assert.deepEqual(
+            newAudits(before, after).map((e) => e.action),
+            ['token_admin.revoked'],
+          );
         },
       };
     },
@@ -644,7 +690,12 @@ describe('admin access to the API Access section', () => {
   it('ApiToken: a super admin without the grant manages only their own tokens; on the seeded tokens they get FORBIDDEN and nothing changes', async () => {
     const ownId = await makeToken(super2Actor);
     await h.sweep('super2', super2, 'ApiToken', targets().ApiToken!, (spec, method) => {
-      if (spec.action === 'list') return tokenRead([super2Actor.id], () => ownId, () => seededToken.id);
+      if (spec.action === 'list')
+        return tokenRead(
+          [super2Actor.id],
+          () => ownId,
+          () => seededToken.id,
+        );
       if (spec.action === 'search') return tokenRead([super2Actor.id], undefined, () => seededToken.id);
       if (spec.action === 'new') {
         if (method === 'GET') {
@@ -668,17 +719,45 @@ describe('admin access to the API Access section', () => {
     const base = (action: string, kind: Kind, method: Method): Call => ({ resource: 'ApiToken', action, kind, method });
     for (const action of TOKEN_RECORD_ACTIONS) {
       const getTarget = await makeToken(super2Actor, action !== 'enable');
-      await h.cell('super2', super2, { ...base(action, 'record', 'GET'), recordId: getTarget }, recordRead(() => getTarget));
-      if (action === 'show') await h.cell('super2', super2, { ...base(action, 'record', 'POST'), recordId: getTarget }, recordRead(() => getTarget));
+      await h.cell(
+        'super2',
+        super2,
+        { ...base(action, 'record', 'GET'), recordId: getTarget },
+        recordRead(() => getTarget),
+      );
+      if (action === 'show')
+        await h.cell(
+          'super2',
+          super2,
+          { ...base(action, 'record', 'POST'), recordId: getTarget },
+          recordRead(() => getTarget),
+        );
       else await h.cell('super2', super2, base(action, 'record', 'POST'), tokenMutation(action, super2Actor));
     }
     const own = await makeToken(super2Actor);
-    await h.cell('super2', super2, { ...base('bulkDelete', 'bulk', 'GET'), ids: [own] }, { outcome: READ, verify: (_r, body) => assert.deepEqual(body.records?.map((r) => r.params.id), [own]) });
+    await h.cell(
+      'super2',
+      super2,
+      { ...base('bulkDelete', 'bulk', 'GET'), ids: [own] },
+      {
+        outcome: READ,
+        verify: (_r, body) =>
+          assert.deepEqual(
+            body.records?.map((r) => r.params.id),
+            [own],
+          ),
+      },
+    );
     await h.cell('super2', super2, base('bulkDelete', 'bulk', 'POST'), tokenMutation('bulkDelete', super2Actor));
     // All or nothing: one foreign token in the selection and none is deleted.
     await h.cell('super2', super2, { ...base('bulkDelete', 'bulk', 'POST'), ids: [own, seededToken.id] }, { outcome: core('FORBIDDEN') });
     // No token for someone else, and no peeking at someone else's list.
-    await h.cell('super2', super2, { ...base('new', 'resource', 'POST'), body: tokenBody('new', { ownerId: t.superAdmin.id }) }, { outcome: core('FORBIDDEN') });
+    await h.cell(
+      'super2',
+      super2,
+      { ...base('new', 'resource', 'POST'), body: tokenBody('new', { ownerId: t.superAdmin.id }) },
+      { outcome: core('FORBIDDEN') },
+    );
     await h.cell('super2', super2, { ...base('list', 'resource', 'GET'), query: `filters.ownerId=${t.superAdmin.id}` }, { outcome: core('FORBIDDEN') });
     h.assertNoFailures();
   });
@@ -701,14 +780,22 @@ describe('admin access to the API Access section', () => {
       return {
         outcome: READ,
         verify: (_res, body) => {
-          assert.deepEqual(body.records?.map((r) => r.params.id), [ownLog.id]);
+          assert.deepEqual(
+            body.records?.map((r) => r.params.id),
+            [ownLog.id],
+          );
           assert.equal(body.meta?.total, 1);
         },
       };
     });
     const list: Call = { resource: 'ApiRequestLog', action: 'list', kind: 'resource', method: 'GET' };
     await h.cell('super2', super2, { ...list, query: `filters.tokenId=${seededToken.id}` }, { outcome: core('FORBIDDEN') });
-    await h.cell('super2', super2, { ...list, query: `filters.tokenId=${ownToken}` }, { outcome: READ, verify: (_r, body) => assert.equal(body.meta?.total, 1) });
+    await h.cell(
+      'super2',
+      super2,
+      { ...list, query: `filters.tokenId=${ownToken}` },
+      { outcome: READ, verify: (_r, body) => assert.equal(body.meta?.total, 1) },
+    );
     h.assertNoFailures();
   });
 
@@ -731,7 +818,15 @@ describe('admin access to the API Access section', () => {
         return tokenCreation(t.superAdmin, super2Actor.id, { ownerId: super2Actor.id });
       }
       if (method === 'GET' || spec.action === 'show') {
-        if (spec.kind === 'bulk') return { outcome: READ, verify: (_r, body) => assert.deepEqual(body.records?.map((r) => r.params.id), [seededToken.id]) };
+        if (spec.kind === 'bulk')
+          return {
+            outcome: READ,
+            verify: (_r, body) =>
+              assert.deepEqual(
+                body.records?.map((r) => r.params.id),
+                [seededToken.id],
+              ),
+          };
         return recordRead(() => seededToken.id);
       }
       // POSTs that change a token: on fresh tokens of super2 (someone else's), bulk across two owners.
@@ -825,7 +920,11 @@ describe('admin access with allowPersonalTokens', () => {
   after(async () => t.close());
 
   const makeOwn = async (enabled = true): Promise<string> => {
-    const { token } = await t.host.apiAccess.service.create(t.admin, { name: h.unique('personal'), roleIds: [t.roles.onboarding], expiry: { type: 'days', days: 30 } });
+    const { token } = await t.host.apiAccess.service.create(t.admin, {
+      name: h.unique('personal'),
+      roleIds: [t.roles.onboarding],
+      expiry: { type: 'days', days: 30 },
+    });
     if (!enabled) await t.host.apiAccess.service.disable(t.admin, token.id);
     return token.id;
   };
@@ -877,10 +976,20 @@ describe('admin access with allowPersonalTokens', () => {
       return { outcome: core('FORBIDDEN') };
     });
 
-    const call = (action: string, kind: Kind, method: Method, extra: Partial<Call> = {}): Call => ({ resource: 'ApiToken', action, kind, method, body: bodyFor(action), ...extra });
+    const call = (action: string, kind: Kind, method: Method, extra: Partial<Call> = {}): Call => ({
+      resource: 'ApiToken',
+      action,
+      kind,
+      method,
+      body: bodyFor(action),
+      ...extra,
+    });
     for (const action of TOKEN_RECORD_ACTIONS) {
       const id = await makeOwn(action !== 'enable');
-      await h.cell('personal admin', admin, call(action, 'record', 'GET', { recordId: id }), { outcome: READ, verify: (_r, body) => assert.equal(body.record?.params.id, id) });
+      await h.cell('personal admin', admin, call(action, 'record', 'GET', { recordId: id }), {
+        outcome: READ,
+        verify: (_r, body) => assert.equal(body.record?.params.id, id),
+      });
       await h.cell('personal admin', admin, call(action, 'record', 'POST', { recordId: id }), {
         outcome: action === 'show' ? READ : { kind: 'success' },
         verify: (_res, body, before, after) => {
@@ -905,19 +1014,30 @@ describe('admin access with allowPersonalTokens', () => {
       outcome: { kind: 'success' },
       verify: (_res, _body, before, after) => assert.equal(after.tokens.length, before.tokens.length - 2),
     });
-    await h.cell('personal admin', admin, call('new', 'resource', 'POST', { body: { ...bodyFor('new'), ownerId: t.superAdmin.id } }), { outcome: core('FORBIDDEN') });
+    await h.cell('personal admin', admin, call('new', 'resource', 'POST', { body: { ...bodyFor('new'), ownerId: t.superAdmin.id } }), {
+      outcome: core('FORBIDDEN'),
+    });
     await h.cell('personal admin', admin, call('list', 'resource', 'GET', { query: `filters.ownerId=${t.superAdmin.id}` }), { outcome: core('FORBIDDEN') });
     h.assertNoFailures();
   });
 
-  it('ApiRequestLog: an ordinary admin with personal tokens lists only their own tokens\' logs; everything else is refused', async () => {
+  it("ApiRequestLog: an ordinary admin with personal tokens lists only their own tokens' logs; everything else is refused", async () => {
     const own = await makeOwn();
     const ownLog = await t.host.prisma.apiRequestLog.create({
       data: { tokenId: own, tokenName: 'own', method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', durationMs: 1 },
     });
     const target: Target = { recordId: String(seededLogId), searchQuery: 'vaults', body: () => ({}) };
     await h.sweep('personal admin', admin, 'ApiRequestLog', target, (spec) =>
-      spec.action === 'list' ? { outcome: READ, verify: (_r, body) => assert.deepEqual(body.records?.map((r) => r.params.id), [ownLog.id]) } : { outcome: DENIED },
+      spec.action === 'list'
+        ? {
+            outcome: READ,
+            verify: (_r, body) =>
+              assert.deepEqual(
+                body.records?.map((r) => r.params.id),
+                [ownLog.id],
+              ),
+          }
+        : { outcome: DENIED },
     );
     const list: Call = { resource: 'ApiRequestLog', action: 'list', kind: 'resource', method: 'GET', query: `filters.tokenId=${seededToken}` };
     await h.cell('personal admin', admin, list, { outcome: core('FORBIDDEN') });
@@ -927,7 +1047,14 @@ describe('admin access with allowPersonalTokens', () => {
   for (const resource of ['ApiRole', 'ApiTokenRole', 'ApiAuditEvent', 'ApiTokenAdminGrant']) {
     it(`${resource}: stays super-admin-only with personal tokens on`, async () => {
       const assignmentId = (await t.host.prisma.apiTokenRole.findFirstOrThrow({ where: { tokenId: seededToken } })).id;
-      const recordId = resource === 'ApiAuditEvent' ? auditId : resource === 'ApiTokenAdminGrant' ? t.superAdmin.id : resource === 'ApiRole' ? t.roles.vaultSummary : assignmentId;
+      const recordId =
+        resource === 'ApiAuditEvent'
+          ? auditId
+          : resource === 'ApiTokenAdminGrant'
+            ? t.superAdmin.id
+            : resource === 'ApiRole'
+              ? t.roles.vaultSummary
+              : assignmentId;
       const target: Target = { recordId, searchQuery: 'a', body: (a) => (a === 'new' ? { userId: t.admin.id, name: 'r', scopes: ['x:read'] } : {}) };
       await h.sweep('personal admin', admin, resource, target, (spec) => ({ outcome: adminjsRefusal(resource, spec) }));
       h.assertNoFailures();

@@ -113,7 +113,11 @@ describe('admin request guard', () => {
 
   it('refuses a cross-site sign-in: no session is made', async () => {
     const sessions = await t.host.prisma.adminSession.count();
-    const res = await supertest(origin).post('/admin/login').set('Sec-Fetch-Site', 'cross-site').type('form').send({ email: SUPER.email, password: SUPER.password });
+    const res = await supertest(origin)
+      .post('/admin/login')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .type('form')
+      .send({ email: SUPER.email, password: SUPER.password });
     assert.equal(res.status, 403);
     assert.equal(res.headers['set-cookie'], undefined);
     assert.equal(await t.host.prisma.adminSession.count(), sessions);
@@ -136,11 +140,14 @@ describe('admin request guard', () => {
   });
 
   it('refuses bad options at start-up, naming them', () => {
-    assert.throws(() => adminRequestGuard({ publicOrigin: 'https://admin.example.com/admin' }), (error: Error & { code?: string }) => {
-      assert.equal(error.code, 'INVALID_OPTIONS');
-      assert.match(error.message, /adminRequestGuard\.publicOrigin(\.0)?: an origin is scheme:\/\/host\[:port\] with nothing after it/);
-      return true;
-    });
+    assert.throws(
+      () => adminRequestGuard({ publicOrigin: 'https://admin.example.com/admin' }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'INVALID_OPTIONS');
+        assert.match(error.message, /adminRequestGuard\.publicOrigin(\.0)?: an origin is scheme:\/\/host\[:port\] with nothing after it/);
+        return true;
+      },
+    );
     assert.throws(() => adminRequestGuard({ allowNonBrowser: true } as never), /adminRequestGuard: Unrecognized key/);
     assert.throws(() => adminRequestGuard({ publicOrigin: 'ftp://admin.example.com' }), /INVALID_OPTIONS|adminRequestGuard\.publicOrigin/);
   });
@@ -164,7 +171,9 @@ describe('answers that carry a secret are Cache-Control: no-store', () => {
   }
 
   it('create, rotate, regenerate, and edit under the invalidate-secret policy', async () => {
-    const created = await admin.post(`${API}/ApiToken/actions/new`).send({ name: 'no-store', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 7 } });
+    const created = await admin
+      .post(`${API}/ApiToken/actions/new`)
+      .send({ name: 'no-store', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 7 } });
     await noStore('create', created);
     tokenId = String(created.body.record.id);
     await noStore('rotate', await admin.post(`${API}/ApiToken/records/${tokenId}/rotate`).send({ graceSeconds: 0 }));

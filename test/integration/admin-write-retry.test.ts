@@ -31,7 +31,11 @@ describe('admin changes from two hosts at the same moment', () => {
   it('all succeed, each once: disable, rename, rotate and a role edit interleaved across the hosts', async () => {
     const ids: string[] = [];
     for (let i = 0; i < TOKENS; i++) {
-      const { token } = await t.host.apiAccess.service.create(t.superAdmin, { name: `two hosts ${i}`, roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+      const { token } = await t.host.apiAccess.service.create(t.superAdmin, {
+        name: `two hosts ${i}`,
+        roleIds: [t.roles.vaultSummary],
+        expiry: { type: 'days', days: 30 },
+      });
       ids.push(token.id);
     }
     const auditBefore = await t.host.prisma.apiAuditEvent.count();
@@ -48,7 +52,7 @@ describe('admin changes from two hosts at the same moment', () => {
 
     const [mine, theirs] = await Promise.all([runChanges(t.host.apiAccess.service, t.superAdmin, here), other.ask<AdminChangeResult[]>(JSON.stringify(there))]);
     const failed = [...mine, ...theirs].flatMap((r) => (r.ok ? [] : [r.error]));
-    assert.deepEqual(failed, [], 'no change may fail for meeting the other host\'s');
+    assert.deepEqual(failed, [], "no change may fail for meeting the other host's");
 
     const rows = await t.host.prisma.apiToken.findMany({ where: { id: { in: ids } } });
     assert.equal(rows.length, TOKENS);

@@ -134,7 +134,10 @@ describe('requireApiToken on the sample API', () => {
   after(async () => t.close());
 
   async function lastUsedWrites(tokenId: string): Promise<number> {
-    const rows = await t.host.prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS n FROM "TestLastUsedWrite" WHERE "tokenId" = ${onPostgres() ? '$1' : '?'}`, tokenId);
+    const rows = await t.host.prisma.$queryRawUnsafe<{ n: number | bigint }[]>(
+      `SELECT COUNT(*) AS n FROM "TestLastUsedWrite" WHERE "tokenId" = ${onPostgres() ? '$1' : '?'}`,
+      tokenId,
+    );
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -157,7 +160,12 @@ describe('requireApiToken on the sample API', () => {
       const token = await issue(t);
       const app = express();
       app.get('/probe', t.host.apiAccess.requireApiToken({ scopes: ['vault-summary:read'] }), (req, res) => {
-        res.json({ own: Object.hasOwn(req, 'apiToken'), keys: Object.keys(req).filter((k) => k === 'apiToken'), locals: Object.keys(res.locals), id: req.apiToken?.id });
+        res.json({
+          own: Object.hasOwn(req, 'apiToken'),
+          keys: Object.keys(req).filter((k) => k === 'apiToken'),
+          locals: Object.keys(res.locals),
+          id: req.apiToken?.id,
+        });
       });
       app.get('/plain', (req, res) => res.json({ token: req.apiToken ?? null }));
       const probe = await supertest(app).get('/probe').set('Authorization', `Bearer ${token.secret}`).expect(200);
@@ -318,7 +326,9 @@ describe('requireApiToken on the sample API', () => {
     it('regeneration: the old secret is refused on the next request, the new one admitted, same token id', async () => {
       const token = await issue(t);
       await get(t, '/api/v1/vaults', token.secret).expect(200);
-      const regenerated = await t.host.apiAccess.service.regenerate(t.superAdmin, token.id, { expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
+      const regenerated = await t.host.apiAccess.service.regenerate(t.superAdmin, token.id, {
+        expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() },
+      });
       assertUnauthorized(await get(t, '/api/v1/vaults', token.secret), invalidToken(UNKNOWN), 'invalid_token', 'old secret after regeneration');
       const res = await get(t, '/api/v1/whoami', regenerated.secret).expect(200);
       assert.equal(res.body.token.id, token.id);
@@ -426,7 +436,10 @@ describe('requireApiToken on the sample API', () => {
       // before matching, so an admin who copied "last used IP" into the allow-list locked the token out.
       const server = await listen(t.host.app, '::');
       try {
-        for (const [range, stored] of [['::ffff:127.0.0.1', '127.0.0.1/32'], ['::ffff:127.0.0.0/104', '127.0.0.0/8']] as const) {
+        for (const [range, stored] of [
+          ['::ffff:127.0.0.1', '127.0.0.1/32'],
+          ['::ffff:127.0.0.0/104', '127.0.0.0/8'],
+        ] as const) {
           const token = await issue(t, { allowedIps: [range] });
           const row = await t.host.prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } });
           assert.deepEqual(row.allowedIps, [stored]);
@@ -441,7 +454,7 @@ describe('requireApiToken on the sample API', () => {
   });
 
   describe('the client address under "trust proxy"', () => {
-    it('follows the settings of the app the route is mounted in: a sub-app inherits its parent\'s trust, or sets its own', async () => {
+    it("follows the settings of the app the route is mounted in: a sub-app inherits its parent's trust, or sets its own", async () => {
       // The middleware reads the connection's address itself when there is no X-Forwarded-For,
       // and Express's req.ip otherwise: a sub-app mounted under a trusting parent must still
       // honour the header, and one that turns trust off must ignore it.
@@ -460,7 +473,8 @@ describe('requireApiToken on the sample API', () => {
       parent.use('/distrusting', subApp(false));
       const plain = express();
       plain.use('/inheriting', subApp());
-      const call = (app: express.Express, path: string) => supertest(app).get(path).set('Authorization', `Bearer ${limited.secret}`).set('X-Forwarded-For', '203.0.113.7');
+      const call = (app: express.Express, path: string) =>
+        supertest(app).get(path).set('Authorization', `Bearer ${limited.secret}`).set('X-Forwarded-For', '203.0.113.7');
       assert.equal((await call(parent, '/inheriting/vaults')).status, 200, 'trust inherited from the parent: the forwarded address is the client');
       assert.equal((await call(parent, '/distrusting/vaults')).status, 403, 'trust turned off in the sub-app: the header is ignored');
       assert.equal((await call(plain, '/inheriting/vaults')).status, 403, 'no trust anywhere: the header is ignored');
@@ -468,7 +482,10 @@ describe('requireApiToken on the sample API', () => {
       assert.equal(unforwarded.status, 403, 'trusted proxies but no forwarded address: the connection is the client');
       await t.host.apiAccess.flush();
       const logged = await t.host.prisma.apiRequestLog.findMany({ where: { tokenId: limited.id }, orderBy: { id: 'asc' } });
-      assert.deepEqual(logged.map((row) => row.status), [200, 403, 403, 403]);
+      assert.deepEqual(
+        logged.map((row) => row.status),
+        [200, 403, 403, 403],
+      );
       assert.equal(logged[0]!.ip, '203.0.113.7', 'the admitted request is logged with the forwarded address');
       for (const row of logged.slice(1)) assert.match(row.ip, /^(::ffff:)?127\.0\.0\.1$/, 'the refused ones with the address of the connection');
     });
@@ -564,10 +581,21 @@ describe('verification with cacheTtlMs 0', () => {
   after(async () => t?.close());
 
   it('asks the database on every call, even within the same millisecond', async () => {
-    const { token, secret } = await t.host.apiAccess.service.create(t.superAdmin, { name: 'no cache', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+    const { token, secret } = await t.host.apiAccess.service.create(t.superAdmin, {
+      name: 'no cache',
+      roleIds: [t.roles.vaultSummary],
+      expiry: { type: 'days', days: 30 },
+    });
     // A clock that stands still: every call happens "in the same millisecond" as the load before it.
     const instant = new Date();
-    const access = createApiAccess({ prisma: t.host.prisma, pepper: TEST_PEPPER, users: { findById: async () => null }, clock: () => instant, requestLog: { enabled: false }, verification: { cacheTtlMs: 0 } });
+    const access = createApiAccess({
+      prisma: t.host.prisma,
+      pepper: TEST_PEPPER,
+      users: { findById: async () => null },
+      clock: () => instant,
+      requestLog: { enabled: false },
+      verification: { cacheTtlMs: 0 },
+    });
     try {
       assert.equal((await access.verifier.verify(secret, '127.0.0.1')).ok, true);
       // Changed behind this instance's back (as another host without a change feed would).
@@ -648,9 +676,7 @@ describe('graceful shutdown', () => {
       expiry: { type: 'days', days: 30 },
     });
     for (let batch = 0; batch < 10; batch++) {
-      const responses = await Promise.all(
-        Array.from({ length: 20 }, () => t.request.get('/api/v1/vaults').set('Authorization', `Bearer ${secret}`)),
-      );
+      const responses = await Promise.all(Array.from({ length: 20 }, () => t.request.get('/api/v1/vaults').set('Authorization', `Bearer ${secret}`)));
       assert.ok(responses.every((r) => r.status === 200));
     }
     assert.equal(await t.host.prisma.apiRequestLog.count(), 0, 'nothing written yet: the flush interval is a minute');

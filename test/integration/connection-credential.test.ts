@@ -204,7 +204,11 @@ describe('requireApiToken on one keep-alive connection', () => {
     try {
       oneConnection();
       const first = await issue();
-      const issued = await other.service.create(t.superAdmin, { name: `second configuration ${++names}`, roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+      const issued = await other.service.create(t.superAdmin, {
+        name: `second configuration ${++names}`,
+        roleIds: [t.roles.vaultSummary],
+        expiry: { type: 'days', days: 30 },
+      });
       const second = { id: issued.token.id, secret: issued.secret };
       assert.ok(second.secret.startsWith('bbt_'));
       for (let round = 0; round < 2; round++) {

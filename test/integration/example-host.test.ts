@@ -61,8 +61,15 @@ describe('example host', () => {
 
       await agent.post(`/admin/api/resources/AdminUser/records/${t.superAdmin.id}/edit`).send({ email: 'sam@new.example.com' }).expect(200);
       const after = await owned();
-      assert.deepEqual(after.map((token) => token.ownerEmail), before.map(() => 'sam@new.example.com'));
-      assert.deepEqual(after.map((token) => token.updatedAt), before.map((token) => token.updatedAt), 'not an edit of the tokens');
+      assert.deepEqual(
+        after.map((token) => token.ownerEmail),
+        before.map(() => 'sam@new.example.com'),
+      );
+      assert.deepEqual(
+        after.map((token) => token.updatedAt),
+        before.map((token) => token.updatedAt),
+        'not an edit of the tokens',
+      );
       for (const token of after.filter((a) => a.createdById === t.superAdmin.id)) assert.equal(token.createdByEmail, 'sam@new.example.com');
       assert.equal((await t.host.prisma.apiTokenAdminGrant.findUnique({ where: { userId: t.superAdmin.id } }))?.userEmail, 'sam@new.example.com');
 
@@ -73,7 +80,10 @@ describe('example host', () => {
 
       // A refused edit (a taken address) changes no copy.
       await agent.post(`/admin/api/resources/AdminUser/records/${t.superAdmin.id}/edit`).send({ email: 'admin@example.com' }).expect(200);
-      assert.deepEqual((await owned()).map((token) => token.ownerEmail), before.map(() => 'sam@new.example.com'));
+      assert.deepEqual(
+        (await owned()).map((token) => token.ownerEmail),
+        before.map(() => 'sam@new.example.com'),
+      );
     } finally {
       await t.host.prisma.adminUser.update({ where: { id: t.superAdmin.id }, data: { email: 'super@example.com' } });
       await t.host.apiAccess.service.syncUserEmail(t.superAdmin.id);

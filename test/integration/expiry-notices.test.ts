@@ -12,7 +12,16 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiTokenExpiryNotice } from '@prisma/client';
-import { ApiAccessError, createApiAccess, hashToken, type Actor, type ApiAccess, type ExpiryNoticeReport, type IssuedToken, type NotificationsOptions } from 'adminjs-api-access';
+import {
+  ApiAccessError,
+  createApiAccess,
+  hashToken,
+  type Actor,
+  type ApiAccess,
+  type ExpiryNoticeReport,
+  type IssuedToken,
+  type NotificationsOptions,
+} from 'adminjs-api-access';
 import { notificationsFromEnv } from '../../example-app/src/notifications.js';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { AdminUsers } from '../../example-app/src/users.js';
@@ -160,7 +169,12 @@ describe('expiry e-mails', () => {
       await run();
       assert.deepEqual(kinds(), [], 'nothing 31 days before');
 
-      const steps: Array<[number, string]> = [[30 * DAY, '30d'], [7 * DAY, '7d'], [DAY, '1d'], [0, 'expired']];
+      const steps: Array<[number, string]> = [
+        [30 * DAY, '30d'],
+        [7 * DAY, '7d'],
+        [DAY, '1d'],
+        [0, 'expired'],
+      ];
       const expected: string[] = [];
       for (const [before, kind] of steps) {
         moveTo(t, expiresAt, before);
@@ -188,7 +202,10 @@ describe('expiry e-mails', () => {
       assert.deepEqual(kinds(), ['30d', '7d', '1d', 'expired']);
 
       const rows = await notices(t, token.id);
-      assert.deepEqual(rows.map((r) => r.kind), ['30d', '7d', '1d', 'expired']);
+      assert.deepEqual(
+        rows.map((r) => r.kind),
+        ['30d', '7d', '1d', 'expired'],
+      );
       for (const row of rows) {
         assert.ok(row.sentAt instanceof Date, `${row.kind} marked sent`);
         assert.equal(row.attempts, 1);
@@ -345,7 +362,9 @@ describe('expiry e-mails', () => {
       const failed = await apiAccess.runJobs();
       assert.equal(failed.expiryNotices?.failed, 1);
       assert.equal(smtp.for(token.id).length, 0);
-      assert.ok(t.logger.lines.some((l) => l.startsWith('warn') && l.includes('could not resolve recipients; will retry') && l.includes('directory unreachable')));
+      assert.ok(
+        t.logger.lines.some((l) => l.startsWith('warn') && l.includes('could not resolve recipients; will retry') && l.includes('directory unreachable')),
+      );
       const [row] = await notices(t, token.id);
       assert.equal(row!.sentAt, null, 'released for the next run');
       reachable = true;
@@ -386,15 +405,21 @@ describe('expiry e-mails', () => {
       const mails = smtp.for(issued.token.id);
       assert.deepEqual(mails.map(kindOf), ['30d', '30d', '7d', '1d', 'expired']);
       const secondExpiryText = secondExpiry.toISOString().slice(0, 16).replace('T', ' ');
-      assert.ok(mails.slice(1).every((m) => m.text.includes(secondExpiryText)), 'the new series names the new expiry');
+      assert.ok(
+        mails.slice(1).every((m) => m.text.includes(secondExpiryText)),
+        'the new series names the new expiry',
+      );
       const rows = await notices(t, issued.token.id);
-      assert.deepEqual(rows.map((r) => [r.kind, r.expiresAt.getTime()]), [
-        ['30d', firstExpiry.getTime()],
-        ['30d', secondExpiry.getTime()],
-        ['7d', secondExpiry.getTime()],
-        ['1d', secondExpiry.getTime()],
-        ['expired', secondExpiry.getTime()],
-      ]);
+      assert.deepEqual(
+        rows.map((r) => [r.kind, r.expiresAt.getTime()]),
+        [
+          ['30d', firstExpiry.getTime()],
+          ['30d', secondExpiry.getTime()],
+          ['7d', secondExpiry.getTime()],
+          ['1d', secondExpiry.getTime()],
+          ['expired', secondExpiry.getTime()],
+        ],
+      );
     } finally {
       await t.close();
     }
@@ -444,7 +469,11 @@ describe('expiry e-mails', () => {
       const expiresAt = tokens[tokens.length - 1]!.token.expiresAt!;
       const before = smtp.messages.length;
 
-      for (const [lead, kind] of [[30 * DAY, '30d'], [7 * DAY, '7d'], [0, 'expired']] as const) {
+      for (const [lead, kind] of [
+        [30 * DAY, '30d'],
+        [7 * DAY, '7d'],
+        [0, 'expired'],
+      ] as const) {
         moveTo(t, expiresAt, lead);
         // Three runs in the other process and three here, all at once.
         const reports = (
@@ -455,8 +484,15 @@ describe('expiry e-mails', () => {
         ).flat();
         const sent = reports.reduce((sum, r) => sum + r.sent[kind], 0);
         assert.equal(sent, tokens.length, `the runs sent ${sent} ${kind} notices between them, for ${tokens.length} tokens`);
-        assert.equal(reports.reduce((sum, r) => sum + r.failed, 0), 0, t.logger.lines.filter((l) => !l.startsWith('info')).join('\n') + other.stderr());
-        assert.ok(reports.slice(0, 3).some((r) => r.checked > 0), 'the other process took part');
+        assert.equal(
+          reports.reduce((sum, r) => sum + r.failed, 0),
+          0,
+          t.logger.lines.filter((l) => !l.startsWith('info')).join('\n') + other.stderr(),
+        );
+        assert.ok(
+          reports.slice(0, 3).some((r) => r.checked > 0),
+          'the other process took part',
+        );
         for (const { token } of tokens) {
           assert.equal(smtp.for(token.id).filter((m) => kindOf(m) === kind).length, 1, `${token.name}: one ${kind}`);
         }
@@ -464,7 +500,10 @@ describe('expiry e-mails', () => {
       assert.equal(smtp.messages.length - before, tokens.length * 3);
       assert.equal(await t.host.prisma.apiTokenExpiryNotice.count({ where: { sentAt: null } }), 0);
       const attempts = await t.host.prisma.apiTokenExpiryNotice.findMany({ select: { attempts: true } });
-      assert.ok(attempts.every((a) => a.attempts === 1), 'no notice was claimed twice');
+      assert.ok(
+        attempts.every((a) => a.attempts === 1),
+        'no notice was claimed twice',
+      );
     } finally {
       await other.close();
       await t.close();
@@ -562,7 +601,10 @@ describe('expiry e-mails', () => {
     try {
       const { token } = await create(t, t.superAdmin);
       moveTo(t, token.expiresAt!, 30 * DAY);
-      assert.throws(() => t.host.apiAccess.startJobs({ intervalMs: 5 }), (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_OPTIONS' && e.message.includes('startJobs.intervalMs'));
+      assert.throws(
+        () => t.host.apiAccess.startJobs({ intervalMs: 5 }),
+        (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_OPTIONS' && e.message.includes('startJobs.intervalMs'),
+      );
       t.host.apiAccess.startJobs({ intervalMs: 20 });
       for (let i = 0; i < 200 && smtp.for(token.id).length === 0; i++) await sleep(10);
       assert.deepEqual(smtp.for(token.id).map(kindOf), ['30d'], 'the first run goes at once');
@@ -577,7 +619,10 @@ describe('expiry e-mails', () => {
       await sleep(150);
       assert.deepEqual(smtp.for(token.id).map(kindOf), ['30d', '7d'], 'no run after close');
       await assert.rejects(t.host.apiAccess.runJobs(), (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_STATE');
-      assert.ok(t.logger.lines.some((l) => l.includes('expiry notices: 1 sent')), 'a run that sent something is logged');
+      assert.ok(
+        t.logger.lines.some((l) => l.includes('expiry notices: 1 sent')),
+        'a run that sent something is logged',
+      );
     } finally {
       if (!closed) await t.close();
     }
@@ -663,7 +708,7 @@ describe('expiry e-mails', () => {
       assert.deepEqual(due()[0]!.envelopeTo, ['owner@example.net']);
       assert.ok(output.includes('Expiry e-mails go out through smtp://mailer:***@127.0.0.1:'), output);
       assert.ok(!output.includes('hunter2'), 'the SMTP password is never logged');
-      assert.equal(due()[0]!.authUser, 'mailer', 'signed in with the URL\'s credentials');
+      assert.equal(due()[0]!.authUser, 'mailer', "signed in with the URL's credentials");
       child.kill('SIGTERM');
       assert.equal(await exited, 0, output);
       assert.match(output, /stopping the jobs[\s\S]*Stopped\./);

@@ -71,7 +71,12 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
       assert.deepEqual(actor, { id: '1', email: 'owner@shop.test', isSuperAdmin: true });
       // The grant query that a numeric id used to break (Expected String, provided Int).
       await apiAccess.service.grantTokenAdmin(actor, '1');
-      const created = await apiAccess.service.create(actor, { name: 'For the clerk', roleIds: [await someRole(apiAccess)], expiry: { type: 'days', days: 30 }, ownerId: '3' });
+      const created = await apiAccess.service.create(actor, {
+        name: 'For the clerk',
+        roleIds: [await someRole(apiAccess)],
+        expiry: { type: 'days', days: 30 },
+        ownerId: '3',
+      });
       assert.equal(created.token.ownerId, '3');
       assert.equal(created.token.ownerEmail, 'clerk@shop.test');
       assert.equal((await prisma.apiTokenAdminGrant.findUnique({ where: { userId: '1' } }))?.userEmail, 'owner@shop.test');
@@ -81,7 +86,12 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
       const actor = { id: 1, email: 'owner@shop.test', isSuperAdmin: true };
       await apiAccess.service.grantTokenAdmin(actor, 2);
       assert.ok(await prisma.apiTokenAdminGrant.findUnique({ where: { userId: '2' } }));
-      const made = await apiAccess.service.create(actor, { name: 'Numbers only', roleIds: [await someRole(apiAccess)], expiry: { type: 'days', days: 7 }, ownerId: 2 });
+      const made = await apiAccess.service.create(actor, {
+        name: 'Numbers only',
+        roleIds: [await someRole(apiAccess)],
+        expiry: { type: 'days', days: 7 },
+        ownerId: 2,
+      });
       assert.deepEqual([made.token.ownerId, made.token.createdById], ['2', '1']);
       assert.deepEqual(await apiAccess.service.syncUserEmail(2), { owned: 0, created: 0, grant: 0 });
       await apiAccess.service.revokeTokenAdmin(actor, 2);
@@ -93,10 +103,16 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
 
     it('refuses an owner who never signed in, naming where lastSignInAt comes from', async () => {
       const error = await code(
-        apiAccess.service.create({ id: 1, email: 'owner@shop.test', isSuperAdmin: true }, { name: 'For the new one', roleIds: [await someRole(apiAccess)], expiry: { type: 'days', days: 7 }, ownerId: 4 }),
+        apiAccess.service.create(
+          { id: 1, email: 'owner@shop.test', isSuperAdmin: true },
+          { name: 'For the new one', roleIds: [await someRole(apiAccess)], expiry: { type: 'days', days: 7 }, ownerId: 4 },
+        ),
       );
       assert.equal(error.code, 'OWNER_NEVER_SIGNED_IN');
-      assert.match(error.message, /^new@shop\.test has never signed in \(users\.findById gives lastSignInAt: null\)\..*record each sign-in in your authenticate/);
+      assert.match(
+        error.message,
+        /^new@shop\.test has never signed in \(users\.findById gives lastSignInAt: null\)\..*record each sign-in in your authenticate/,
+      );
     });
 
     it('reads the id through adminId, as a number too', async () => {
@@ -129,9 +145,17 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
         },
         /^users\.findById\("1"\) failed: Argument `id`: Invalid value provided\. Expected Int, provided String\. users\.findById\(id\) is given the id as a string \(convert it, e\.g\. Number\(id\)/,
       ],
-      ['returns a user without lastSignInAt', async () => ({ id: 1, email: 'a@b.test', isSuperAdmin: true }) as never, /its lastSignInAt is undefined, not a Date or null/],
+      [
+        'returns a user without lastSignInAt',
+        async () => ({ id: 1, email: 'a@b.test', isSuperAdmin: true }) as never,
+        /its lastSignInAt is undefined, not a Date or null/,
+      ],
       ['returns another user', async () => ({ id: 9, email: 'a@b.test', isSuperAdmin: true, lastSignInAt: null }), /it is the user with id "9", not "1"/],
-      ['returns a boolean-less, e-mail-less row', async () => ({ id: '1', role: 'admin', lastSignInAt: null }) as never, /its email is undefined.*its isSuperAdmin is undefined/],
+      [
+        'returns a boolean-less, e-mail-less row',
+        async () => ({ id: '1', role: 'admin', lastSignInAt: null }) as never,
+        /its email is undefined.*its isSuperAdmin is undefined/,
+      ],
       ['returns a string', async () => 'yes' as never, /users\.findById\("1"\) returned "yes"/],
     ];
     for (const [what, findById, message] of cases) {
@@ -220,7 +244,10 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
 
     it('bring a changed role up to date', async () => {
       const changed = [{ ...ROLES[0]!, scopes: ['orders:read', 'customers:read'] }];
-      const result = await declareRoles({ store: prismaStore(prisma), clock: () => new Date(), events: new TokenEvents() }, changed.map((r) => ({ ...r, description: r.description ?? '' })));
+      const result = await declareRoles(
+        { store: prismaStore(prisma), clock: () => new Date(), events: new TokenEvents() },
+        changed.map((r) => ({ ...r, description: r.description ?? '' })),
+      );
       assert.deepEqual(result, { created: 0, updated: 1 });
       assert.deepEqual((await prisma.apiRole.findUnique({ where: { name: 'Orders read' } }))?.scopes, ['orders:read', 'customers:read']);
     });
@@ -230,8 +257,14 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
       // One client each, as separate processes have: separate connections racing on one database.
       const clients = Array.from({ length: 4 }, () => createPrismaClient(db.url));
       try {
-        const results = await Promise.all(clients.map((client) => declareRoles({ store: prismaStore(client), clock: () => new Date(), events: new TokenEvents() }, declared)));
-        assert.equal(results.reduce((sum, r) => sum + r.created, 0), declared.length, 'each role created by exactly one process');
+        const results = await Promise.all(
+          clients.map((client) => declareRoles({ store: prismaStore(client), clock: () => new Date(), events: new TokenEvents() }, declared)),
+        );
+        assert.equal(
+          results.reduce((sum, r) => sum + r.created, 0),
+          declared.length,
+          'each role created by exactly one process',
+        );
         assert.ok(results.every((r) => r.updated === 0));
       } finally {
         await Promise.all(clients.map((client) => client.$disconnect()));
@@ -248,13 +281,20 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
         (error: ApiAccessError) => error.code === 'INVALID_OPTIONS' && /roles/.test(error.message) && /Role name is required/.test(error.message),
       );
       assert.throws(
-        () => createApiAccess({ prisma, pepper: TEST_PEPPER, users: intDirectory, roles: [{ name: 'R', scopes: ['other:read'] }], policy: { allowedScopes: ['orders:read'] } }),
+        () =>
+          createApiAccess({
+            prisma,
+            pepper: TEST_PEPPER,
+            users: intDirectory,
+            roles: [{ name: 'R', scopes: ['other:read'] }],
+            policy: { allowedScopes: ['orders:read'] },
+          }),
         /options\.roles: scopes outside policy\.allowedScopes \(R: other:read\)/,
       );
     });
   });
 
-  describe('the plugin\'s models and tables', () => {
+  describe("the plugin's models and tables", () => {
     it('a client generated without them is refused at start-up, naming the fragment and the migration command', () => {
       const client = { $transaction: () => undefined, user: {}, order: {} } as unknown as PrismaClient;
       assert.throws(

@@ -26,7 +26,12 @@ interface Body {
   redirectUrl?: string;
 }
 
-async function call(agent: supertest.Agent, method: 'GET' | 'POST', url: string, body: Record<string, unknown> = {}): Promise<{ status: number; body: Body; text: string }> {
+async function call(
+  agent: supertest.Agent,
+  method: 'GET' | 'POST',
+  url: string,
+  body: Record<string, unknown> = {},
+): Promise<{ status: number; body: Body; text: string }> {
   const res = method === 'GET' ? await agent.get(url) : await agent.post(url).send(body);
   return { status: res.status, body: res.body as Body, text: res.text };
 }
@@ -112,7 +117,7 @@ describe('leaked-token reports in the admin panel', () => {
     assert.equal(await t.host.prisma.apiAuditEvent.count({ where: { tokenId: issued.token.id, action: 'token.reported_leaked' } }), 1);
   });
 
-  it('an ordinary admin is refused every leak action; a super admin without the grant cannot report or see others\' tokens', async () => {
+  it("an ordinary admin is refused every leak action; a super admin without the grant cannot report or see others' tokens", async () => {
     const issued = await create();
     const before = await state(t);
     for (const [method, url, body] of [
@@ -126,7 +131,7 @@ describe('leaked-token reports in the admin panel', () => {
       assert.ok(!res.text.includes(issued.secret.slice(-8)));
       const other = await call(super2Agent, method, url, body);
       if (url.endsWith('checkText')) {
-        assert.deepEqual(other.body.check, { wellFormed: 1, tokens: [] }, 'another super admin\'s token is not shown');
+        assert.deepEqual(other.body.check, { wellFormed: 1, tokens: [] }, "another super admin's token is not shown");
       } else {
         assert.equal(other.body.error?.code, 'FORBIDDEN', `super admin without the grant ${method} ${url}: ${other.text.slice(0, 200)}`);
       }
@@ -182,7 +187,11 @@ describe('leaked-token reports in the admin panel', () => {
 
     const after = await call(super2Agent, 'POST', `${BASE}/actions/checkText`, { text });
     assert.equal(after.body.check?.tokens.find((f) => f.id === mine.token.id)?.reported, true);
-    assert.equal(after.body.check?.tokens.find((f) => f.id === rotatedBefore.token.id), undefined, 'the rotated-out secret is no longer one of ours that works');
+    assert.equal(
+      after.body.check?.tokens.find((f) => f.id === rotatedBefore.token.id),
+      undefined,
+      'the rotated-out secret is no longer one of ours that works',
+    );
 
     const empty = await call(super2Agent, 'POST', `${BASE}/actions/checkText`, { text: '   ' });
     assert.equal(empty.body.error?.fields?.text?.code, 'INVALID_INPUT');
@@ -195,7 +204,11 @@ describe('leak report policies', () => {
       const t = await startTestHost({ apiAccess: { leakReports: { action } } });
       try {
         await t.host.prisma.apiToken.deleteMany();
-        const issued = await t.host.apiAccess.service.create(t.superAdmin, { name: 'Policy token', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+        const issued = await t.host.apiAccess.service.create(t.superAdmin, {
+          name: 'Policy token',
+          roleIds: [t.roles.vaultSummary],
+          expiry: { type: 'days', days: 30 },
+        });
         const agent = await t.signIn('super@example.com', 'super-admin-demo');
         const res = await call(agent, 'POST', `${BASE}/records/${issued.token.id}/reportLeak`, { url: FOUND_AT });
         assert.equal(res.body.leakOutcome?.kind, 'handled', res.text);
@@ -208,9 +221,15 @@ describe('leak report policies', () => {
           assert.equal(report.action, 'deleted');
           assert.equal(res.body.leakOutcome?.deleted, true);
           // Reported again after the token is gone: still recognised (the report keeps the secret's hash).
-          const again = await t.host.apiAccess.leakReports.reportToken(t.superAdmin, issued.token.id, { url: FOUND_AT, urlRequired: true }).catch((e: Error) => e);
+          const again = await t.host.apiAccess.leakReports
+            .reportToken(t.superAdmin, issued.token.id, { url: FOUND_AT, urlRequired: true })
+            .catch((e: Error) => e);
           assert.match(String((again as Error).message), /No token with id/);
-          const fromGithub = await t.host.apiAccess.leakReports.reportSecret(issued.secret, { url: FOUND_AT, source: 'content', reporter: { id: 'github-secret-scanning', email: 'GitHub secret scanning', isSuperAdmin: false } });
+          const fromGithub = await t.host.apiAccess.leakReports.reportSecret(issued.secret, {
+            url: FOUND_AT,
+            source: 'content',
+            reporter: { id: 'github-secret-scanning', email: 'GitHub secret scanning', isSuperAdmin: false },
+          });
           assert.equal(fromGithub.kind, 'already-reported');
         } else {
           assert.equal(row?.enabled, true);

@@ -139,7 +139,11 @@ describe('leaked-token reports from GitHub, through the example host', () => {
     assert.equal(more.length, 0);
     assert.equal(event!.actorEmail, 'GitHub secret scanning');
     assert.deepEqual(
-      { action: (event!.details as Record<string, unknown>).action, url: (event!.details as Record<string, unknown>).url, source: (event!.details as Record<string, unknown>).source },
+      {
+        action: (event!.details as Record<string, unknown>).action,
+        url: (event!.details as Record<string, unknown>).url,
+        source: (event!.details as Record<string, unknown>).source,
+      },
       { action: 'disabled', url: FOUND_AT, source: 'content' },
     );
     const reports = await t.host.prisma.apiTokenLeakReport.findMany({ where: { tokenId: issued.token.id } });
@@ -189,7 +193,10 @@ describe('leaked-token reports from GitHub, through the example host', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => send(body)));
     for (const answer of answers) {
       assert.equal(answer.status, 200, answer.text);
-      assert.deepEqual((answer.body as LeakFeedback[]).map((f) => f.label), ['true_positive', 'true_positive']);
+      assert.deepEqual(
+        (answer.body as LeakFeedback[]).map((f) => f.label),
+        ['true_positive', 'true_positive'],
+      );
     }
     assert.equal((await auditOf(issued.token.id)).length, 1);
     assert.equal((await mailsOf(issued.token.id)).length, 1);
@@ -203,7 +210,10 @@ describe('leaked-token reports from GitHub, through the example host', () => {
     const res = await send(report({ token: issued.secret }));
     assert.deepEqual(res.body, [{ token_raw: issued.secret, token_type: TYPE, label: 'true_positive' }]);
     const events = await auditOf(issued.token.id);
-    assert.deepEqual(events.map((e) => (e.details as { action: string }).action), ['already-refused']);
+    assert.deepEqual(
+      events.map((e) => (e.details as { action: string }).action),
+      ['already-refused'],
+    );
     const [mail] = await mailsOf(issued.token.id);
     assert.match(mail?.text ?? '', /It was already refused \(disabled or expired\), and it cannot be enabled again with this secret/);
     const enabling = await t.host.apiAccess.service.enable(t.superAdmin, issued.token.id).catch((error: Error & { code?: string }) => error);
@@ -262,7 +272,11 @@ describe('leaked-token report refusals: before any database query', () => {
   const apps: Array<{ apiAccess: ApiAccess; server: import('node:http').Server }> = [];
 
   /** A token system on a counted SQLite database with the handler mounted as the example host mounts it. */
-  async function mount(options: { publicKeysUrl: string; keyFetchTimeoutMs?: number; jsonParserFirst?: boolean }): Promise<{ base: string; logger: MemoryLogger }> {
+  async function mount(options: {
+    publicKeysUrl: string;
+    keyFetchTimeoutMs?: number;
+    jsonParserFirst?: boolean;
+  }): Promise<{ base: string; logger: MemoryLogger }> {
     const logger = new MemoryLogger();
     const apiAccess = createApiAccess({
       prisma,
@@ -270,7 +284,13 @@ describe('leaked-token report refusals: before any database query', () => {
       users: new AdminUsers(prisma),
       logger,
       requestLog: { enabled: false },
-      leakReports: { publicKeysUrl: options.publicKeysUrl, keyRefetchIntervalMs: 60_000, keyFetchAttempts: 2, keyFetchTimeoutMs: options.keyFetchTimeoutMs ?? 5_000, maxBodyBytes: 100_000 },
+      leakReports: {
+        publicKeysUrl: options.publicKeysUrl,
+        keyRefetchIntervalMs: 60_000,
+        keyFetchAttempts: 2,
+        keyFetchTimeoutMs: options.keyFetchTimeoutMs ?? 5_000,
+        maxBodyBytes: 100_000,
+      },
     });
     const app = express();
     if (options.jsonParserFirst) app.use(express.json());
@@ -307,9 +327,19 @@ describe('leaked-token report refusals: before any database query', () => {
       ['no signature', post(base, body, { 'content-type': 'application/json' }), 401, /not signed/],
       ['no key identifier', post(base, body, { 'content-type': 'application/json', 'github-public-key-signature': signReport(body, key) }), 401, /not signed/],
       ['a signature that is not base64', post(base, body, signedHeaders(body, key, { 'github-public-key-signature': 'not base64!' })), 401, /malformed/],
-      ['signed with another key under our key id', post(base, body, signedHeaders(body, key, { 'github-public-key-signature': signReport(body, stranger) })), 401, /does not match/],
+      [
+        'signed with another key under our key id',
+        post(base, body, signedHeaders(body, key, { 'github-public-key-signature': signReport(body, stranger) })),
+        401,
+        /does not match/,
+      ],
       ['a tampered body', post(base, body.replace('content', 'commit'), signedHeaders(body, key)), 401, /does not match/],
-      ['a signature of garbage bytes', post(base, body, signedHeaders(body, key, { 'github-public-key-signature': Buffer.alloc(70, 1).toString('base64') })), 401, /does not match/],
+      [
+        'a signature of garbage bytes',
+        post(base, body, signedHeaders(body, key, { 'github-public-key-signature': Buffer.alloc(70, 1).toString('base64') })),
+        401,
+        /does not match/,
+      ],
       ['not JSON by content type', post(base, body, signedHeaders(body, key, { 'content-type': 'text/plain' })), 415, /application\/json/],
       ['10 MB, declared', post(base, Buffer.alloc(10_000_000, 32), signedHeaders('x', key)), 413, /larger than 100000 bytes/],
       ['not JSON', post(base, '[{"token": ', signedHeaders('[{"token": ', key)), 400, /not valid JSON/],
@@ -317,7 +347,12 @@ describe('leaked-token report refusals: before any database query', () => {
       ['an object, not an array', post(base, '{"token":"x"}', signedHeaders('{"token":"x"}', key)), 400, /array of 1 to 1000/],
       ['an empty array', post(base, '[]', signedHeaders('[]', key)), 400, /array of 1 to 1000/],
       ['a match without a token', post(base, '[{"type":"t","url":"u"}]', signedHeaders('[{"type":"t","url":"u"}]', key)), 400, /at 0\.token/],
-      ['a token that is not a string', post(base, '[{"token":1,"type":"t","url":"u"}]', signedHeaders('[{"token":1,"type":"t","url":"u"}]', key)), 400, /at 0\.token/],
+      [
+        'a token that is not a string',
+        post(base, '[{"token":1,"type":"t","url":"u"}]', signedHeaders('[{"token":1,"type":"t","url":"u"}]', key)),
+        400,
+        /at 0\.token/,
+      ],
     ];
     for (const [name, pending, status, message] of cases) {
       const res = await pending;
@@ -332,10 +367,14 @@ describe('leaked-token report refusals: before any database query', () => {
     const { base } = await mount({ publicKeysUrl: keys.url });
     const start = counter.count;
     const res = await new Promise<Sent>((resolve, reject) => {
-      const req = httpRequest(new URL(LEAK_REPORT_PATH, base), { method: 'POST', headers: { ...signedHeaders('x', keys.current), 'transfer-encoding': 'chunked' } }, (r) => {
-        r.resume();
-        r.on('end', () => resolve({ status: r.statusCode ?? 0, body: null, text: '' }));
-      });
+      const req = httpRequest(
+        new URL(LEAK_REPORT_PATH, base),
+        { method: 'POST', headers: { ...signedHeaders('x', keys.current), 'transfer-encoding': 'chunked' } },
+        (r) => {
+          r.resume();
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body: null, text: '' }));
+        },
+      );
       req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
       const chunk = Buffer.alloc(64 * 1024, 32);
       let sent = 0;
@@ -404,7 +443,9 @@ describe('leaked-token report refusals: before any database query', () => {
       httpRequest(new URL(LEAK_REPORT_PATH, base), { method: 'GET' }, (r) => {
         r.resume();
         resolve(r.statusCode ?? 0);
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     assert.equal(get, 405);
     const misordered = await mount({ publicKeysUrl: keys.url, jsonParserFirst: true });

@@ -39,7 +39,10 @@ function found(haystack: string, n: Needle): boolean {
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return Buffer.from(value).toString('latin1');
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v)) ?? String(value);
+  return (
+    JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v)) ??
+    String(value)
+  );
 }
 
 /** Everything written to the console or to stdout/stderr while it is on; still passed through. */
@@ -156,7 +159,11 @@ describe('no secret leaks', () => {
     await call(`${label}: role list`, agent.get(`${api}/ApiRole/actions/list`), 200);
     await call(`${label}: grant list`, agent.get(`${api}/ApiTokenAdminGrant/actions/list`), 200);
     // A refused create: the error response must not echo anything secret either.
-    const refused = await call(`${label}: invalid create`, agent.post(`${api}/ApiToken/actions/new`).send({ name: '', roleIds: [], expiry: { type: 'days', days: 3 } }), 200);
+    const refused = await call(
+      `${label}: invalid create`,
+      agent.post(`${api}/ApiToken/actions/new`).send({ name: '', roleIds: [], expiry: { type: 'days', days: 3 } }),
+      200,
+    );
     assert.equal(refused.body.notice?.type, 'error');
   }
 
@@ -244,14 +251,19 @@ describe('no secret leaks', () => {
       // A secret verified moments ago is served from the cache; its last-used write then fails and is logged.
       await use(a, 't1 cached while the store is gone', '/api/v1/vaults', r2.secret, 200);
       // Let a last-used flush fail and log (every 100 ms; a loaded machine or PostgreSQL may take longer than one interval).
-      for (let waited = 0; waited < 250 || (a.logger.lines.length === 0 && waited < 5_000); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let waited = 0; waited < 250 || (a.logger.lines.length === 0 && waited < 5_000); waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
       await a.host.prisma.$executeRawUnsafe('ALTER TABLE "ApiToken_gone" RENAME TO "ApiToken"');
     }
     await use(a, 't5 after recovery', '/api/v1/vaults', t5.secret, 200);
 
     // Expired.
-    const t6 = await svc.create(a.superAdmin, { ...base, name: 'leak t6', expiry: { type: 'date', date: new Date(a.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
+    const t6 = await svc.create(a.superAdmin, {
+      ...base,
+      name: 'leak t6',
+      expiry: { type: 'date', date: new Date(a.clock.now().getTime() + 7 * 86_400_000).toISOString() },
+    });
     views.push(t6.token);
     expectStored.secretHash.push(remember('create t6', t6.secret));
     await use(a, 't6 vaults', '/api/v1/vaults', t6.secret, 200);
@@ -288,7 +300,11 @@ describe('no secret leaks', () => {
     // Issued through the admin's HTTP actions: the one response that reveals each secret is recorded as such.
     const api = '/admin/api/resources/ApiToken';
     const admin = await signIn(a, 'host a admin actions');
-    const created = await call('admin new', admin.post(`${api}/actions/new`).send({ name: 'leak admin', roleIds: [a.roles.vaultSummary], expiry: { type: 'days', days: 30 } }), 200);
+    const created = await call(
+      'admin new',
+      admin.post(`${api}/actions/new`).send({ name: 'leak admin', roleIds: [a.roles.vaultSummary], expiry: { type: 'days', days: 30 } }),
+      200,
+    );
     assert.equal(typeof created.body.secret, 'string', 'the create response reveals the secret once');
     const adminId = created.body.record.id as string;
     const m1 = remember('admin new', created.body.secret, 'admin new');
@@ -310,7 +326,11 @@ describe('no secret leaks', () => {
     expectStored.nowhere.push(remember('create u2 (host b)', u2.secret));
     await use(b, 'u2 vaults', '/api/v1/vaults', u2.secret, 200);
     const adminB = await signIn(b, 'host b admin actions');
-    const edited = await call('admin edit (invalidate-secret)', adminB.post(`${api}/records/${u2.token.id}/edit`).send({ description: 'edited in the admin' }), 200);
+    const edited = await call(
+      'admin edit (invalidate-secret)',
+      adminB.post(`${api}/records/${u2.token.id}/edit`).send({ description: 'edited in the admin' }),
+      200,
+    );
     assert.equal(typeof edited.body.secret, 'string', 'an edit under invalidate-secret reveals the new secret once');
     expectStored.secretHash.push(remember('admin edit u2 (invalidate-secret)', edited.body.secret, 'admin edit (invalidate-secret)'));
     await use(b, 'u2 secret before the admin edit', '/api/v1/vaults', u2.secret, 401);
@@ -346,7 +366,10 @@ describe('no secret leaks', () => {
         for (const s of secrets) if (found(hay, s)) leaks.push(`${s.label} in ${db} ${table}.${column}`);
       }
     }
-    for (const [name, t] of [['host a', a], ['host b', b]] as const) {
+    for (const [name, t] of [
+      ['host a', a],
+      ['host b', b],
+    ] as const) {
       for (const file of await rawDatabaseFiles(t.db, t.host.prisma)) {
         if (!existsSync(file)) continue;
         const bytes = readFileSync(file).toString('latin1');
@@ -357,7 +380,10 @@ describe('no secret leaks', () => {
   });
 
   it('(b) no secret or hash in any log line or anything written to the console', async () => {
-    assert.ok(capture.chunks.some((c) => c.includes('[no-secret-leak] output capture is on')), 'the console capture works');
+    assert.ok(
+      capture.chunks.some((c) => c.includes('[no-secret-leak] output capture is on')),
+      'the console capture works',
+    );
     const sources: [string, string[]][] = [
       ['host a logger', a.logger.lines],
       ['host b logger', b.logger.lines],
@@ -406,12 +432,18 @@ describe('no secret leaks', () => {
     const leaks: string[] = [];
     let logs = 0;
     let audits = 0;
-    for (const [name, t] of [['host a', a], ['host b', b]] as const) {
+    for (const [name, t] of [
+      ['host a', a],
+      ['host b', b],
+    ] as const) {
       const requestLogs = await t.host.prisma.apiRequestLog.findMany();
       const auditEvents = await t.host.prisma.apiAuditEvent.findMany();
       logs += requestLogs.length;
       audits += auditEvents.length;
-      for (const [kind, rows] of [['ApiRequestLog', requestLogs], ['ApiAuditEvent', auditEvents]] as const) {
+      for (const [kind, rows] of [
+        ['ApiRequestLog', requestLogs],
+        ['ApiAuditEvent', auditEvents],
+      ] as const) {
         for (const row of rows) {
           const hay = text(row);
           for (const n of [...secrets, ...hashes]) if (found(hay, n)) leaks.push(`${n.label} in ${name} ${kind} ${row.id}`);

@@ -93,7 +93,17 @@ async function withLockedDatabase(run: (prisma: PrismaClient, released: Promise<
 
 async function insertToken(prisma: PrismaClient, id: string): Promise<void> {
   await prisma.apiToken.create({
-    data: { id, name: id, secretHash: `hash-${id}`, lastFour: '0000', allowedIps: [], ownerId: 'owner', ownerEmail: 'owner@example.com', createdById: 'owner', createdByEmail: 'owner@example.com' },
+    data: {
+      id,
+      name: id,
+      secretHash: `hash-${id}`,
+      lastFour: '0000',
+      allowedIps: [],
+      ownerId: 'owner',
+      ownerEmail: 'owner@example.com',
+      createdById: 'owner',
+      createdByEmail: 'owner@example.com',
+    },
   });
 }
 
@@ -104,7 +114,17 @@ describe('background writes are not undone by another transaction rolling back',
       const writer = new RequestLogWriter(prisma, { batchSize: 100, flushIntervalMs: 60_000, maxBuffered: 1_000, onError: (error) => errors.push(error) });
       try {
         for (let i = 0; i < 3; i++) {
-          writer.write({ tokenId: 't1', tokenName: 'one', method: 'GET', path: '/v', status: 200, ip: '127.0.0.1', userAgent: '', durationMs: i, createdAt: new Date(NOW) });
+          writer.write({
+            tokenId: 't1',
+            tokenName: 'one',
+            method: 'GET',
+            path: '/v',
+            status: 200,
+            ip: '127.0.0.1',
+            userAgent: '',
+            durationMs: i,
+            createdAt: new Date(NOW),
+          });
         }
         await whileAnotherTransactionRollsBack(prisma, () => writer.flush());
         assert.deepEqual(writer.stats, { buffered: 0, written: 3, dropped: 0 });
@@ -130,7 +150,11 @@ describe('background writes are not undone by another transaction rolling back',
         const rows = await prisma.apiToken.findMany({ orderBy: { id: 'asc' }, select: { lastUsedAt: true, lastUsedIp: true } });
         assert.deepEqual(
           rows.map((r) => [r.lastUsedAt?.getTime(), r.lastUsedIp]),
-          [[NOW, '203.0.113.1'], [NOW + 1, '203.0.113.2'], [NOW + 2, '203.0.113.3']],
+          [
+            [NOW, '203.0.113.1'],
+            [NOW + 1, '203.0.113.2'],
+            [NOW + 2, '203.0.113.3'],
+          ],
         );
         assert.deepEqual(errors, []);
       } finally {
@@ -143,7 +167,17 @@ describe('background writes are not undone by another transaction rolling back',
     await withDatabase(async (prisma) => {
       const old = new Date(NOW - 100 * DAY_MS);
       await prisma.apiRequestLog.createMany({
-        data: Array.from({ length: 5 }, (_, i) => ({ tokenId: 't1', tokenName: 'one', method: 'GET', path: '/v', status: 200, ip: '', userAgent: '', durationMs: i, createdAt: old })),
+        data: Array.from({ length: 5 }, (_, i) => ({
+          tokenId: 't1',
+          tokenName: 'one',
+          method: 'GET',
+          path: '/v',
+          status: 200,
+          ip: '',
+          userAgent: '',
+          durationMs: i,
+          createdAt: old,
+        })),
       });
       const retention = new RequestLogRetention({
         prisma,
@@ -205,10 +239,14 @@ describe('background writes are not undone by another transaction rolling back',
     });
   });
 
-  it('a retired secret\'s audit event is written though the database stayed locked past the busy timeout', async () => {
+  it("a retired secret's audit event is written though the database stayed locked past the busy timeout", async () => {
     await withLockedDatabase(async (prisma, released) => {
       const errors: unknown[] = [];
-      const audit = new RetiredSecretAudit(prismaStore(prisma), () => new Date(NOW), (error) => errors.push(error));
+      const audit = new RetiredSecretAudit(
+        prismaStore(prisma),
+        () => new Date(NOW),
+        (error) => errors.push(error),
+      );
       assert.equal(audit.report({ tokenId: 'x1', tokenName: 'x1', ip: '203.0.113.7', graceEndedAt: null }), true);
       await audit.flush();
       await released;

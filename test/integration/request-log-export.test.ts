@@ -79,12 +79,15 @@ describe('request-log CSV export', { timeout: 120_000 }, () => {
 
   /** The export's rows, or (refused) its JSON answer as `error`. */
   async function exported(agent: supertest.Agent, query = ''): Promise<{ res: supertest.Response; rows: string[][]; error: { message: string } }> {
-    const res = await agent.get(`${URL_PATH}${query}`).buffer(true).parse((response, callback) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => callback(null, text));
-    });
+    const res = await agent
+      .get(`${URL_PATH}${query}`)
+      .buffer(true)
+      .parse((response, callback) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => callback(null, text));
+      });
     if (res.status !== 200) {
       assert.match(String(res.headers['content-type']), /^application\/json/);
       return { res, rows: [], error: JSON.parse(res.body as string) as { message: string } };
@@ -107,7 +110,8 @@ describe('request-log CSV export', { timeout: 120_000 }, () => {
     plainSuperAgent = await t.signIn('other-super@example.com', 'other-super-pass');
     const svc = t.host.apiAccess.service;
     adminTokenId = (await svc.create(t.admin, { name: 'Ada export token', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } })).token.id;
-    plainSuperTokenId = (await svc.create(plainSuper, { name: 'Olga export token', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } })).token.id;
+    plainSuperTokenId = (await svc.create(plainSuper, { name: 'Olga export token', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } })).token
+      .id;
     superTokenId = (await t.host.prisma.apiToken.findFirstOrThrow({ where: { name: 'GRC dashboard' } })).id;
     await logs(superTokenId, 'GRC dashboard', 30, 2 * HOUR);
     await logs(superTokenId, 'GRC dashboard', 5, 10 * 60_000);
@@ -136,7 +140,11 @@ describe('request-log CSV export', { timeout: 120_000 }, () => {
     assert.equal(res.headers['content-length'], undefined, 'streamed, not sized up front');
     assert.equal(rows.length, 30 + 5 + 7 + 2 + 4);
     const times = rows.map((r) => Date.parse(r[0]!));
-    assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+      'newest first',
+    );
     const dbCount = await t.host.prisma.apiRequestLog.count();
     assert.equal(rows.length, dbCount);
   });
@@ -194,7 +202,10 @@ describe('request-log CSV export', { timeout: 120_000 }, () => {
     const field = await exported(superAgent, '?filters.status=500');
     assert.equal(field.res.status, 422);
     assert.match(field.error.message, /filtered by tokenId and createdAt only/);
-    const order = await exported(superAgent, `?filters.createdAt~~from=${encodeURIComponent(new Date(now()).toISOString())}&filters.createdAt~~to=${encodeURIComponent(new Date(now() - HOUR).toISOString())}`);
+    const order = await exported(
+      superAgent,
+      `?filters.createdAt~~from=${encodeURIComponent(new Date(now()).toISOString())}&filters.createdAt~~to=${encodeURIComponent(new Date(now() - HOUR).toISOString())}`,
+    );
     assert.equal(order.res.status, 422);
     assert.match(order.error.message, /end of the period must be after its start/);
   });
@@ -210,7 +221,11 @@ describe('request-log CSV export', { timeout: 120_000 }, () => {
     ];
     const ids: string[] = [];
     for (const [i, row] of hostile.entries()) {
-      const token = await t.host.apiAccess.service.create(t.superAdmin, { name: `=cmd|' /C calc'!A${i}`, roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+      const token = await t.host.apiAccess.service.create(t.superAdmin, {
+        name: `=cmd|' /C calc'!A${i}`,
+        roleIds: [t.roles.vaultSummary],
+        expiry: { type: 'days', days: 30 },
+      });
       ids.push(token.token.id);
       await logs(token.token.id, token.token.name, 1, 5 * 60_000, row);
     }
@@ -230,7 +245,9 @@ describe('request-log CSV export', { timeout: 120_000 }, () => {
   });
 
   it('reads page by page (keyset), each row once, across equal timestamps', async () => {
-    const many = (await t.host.apiAccess.service.create(t.superAdmin, { name: 'Busy token', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } })).token;
+    const many = (
+      await t.host.apiAccess.service.create(t.superAdmin, { name: 'Busy token', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } })
+    ).token;
     // 3 instants of 350 rows each: every page boundary of 100 falls among equal timestamps.
     await logs(many.id, many.name, 350, 3 * 60_000);
     await logs(many.id, many.name, 350, 2 * 60_000);
@@ -264,13 +281,18 @@ describe('request-log CSV export', { timeout: 120_000 }, () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers['transfer-encoding'], 'chunked');
     const rows = parseCsv(res.body as string).slice(1);
-    assert.deepEqual(rows.map((r) => r[2]), expected.map(() => many.id));
+    assert.deepEqual(
+      rows.map((r) => r[2]),
+      expected.map(() => many.id),
+    );
     assert.equal(rows.length, 1050);
     await t.host.prisma.apiRequestLog.deleteMany({ where: { tokenId: many.id } });
   });
 
   it('stops reading when the browser goes away, and the host keeps serving', async () => {
-    const many = (await t.host.apiAccess.service.create(t.superAdmin, { name: 'Abandoned export', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } })).token;
+    const many = (
+      await t.host.apiAccess.service.create(t.superAdmin, { name: 'Abandoned export', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } })
+    ).token;
     await logs(many.id, many.name, 3000, 60_000, { userAgent: 'x'.repeat(400) });
     const sessionAdmin = { id: t.superAdmin.id, email: t.superAdmin.email, role: 'super_admin' };
     const errors: unknown[] = [];

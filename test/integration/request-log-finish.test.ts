@@ -89,12 +89,17 @@ function hangingApp(guard: express.RequestHandler, held: () => void): express.Ex
   const app = express();
   app.get('/hang', guard, () => held());
   // A connection already destroyed when the guard runs (an earlier middleware gave up on it).
-  app.get('/gone', (req, _res, next) => {
-    req.socket.destroy();
-    next();
-  }, guard, (_req, res) => {
-    res.json({ ok: true });
-  });
+  app.get(
+    '/gone',
+    (req, _res, next) => {
+      req.socket.destroy();
+      next();
+    },
+    guard,
+    (_req, res) => {
+      res.json({ ok: true });
+    },
+  );
   return app;
 }
 
@@ -121,7 +126,11 @@ async function rowsFor(path: string, count: number): Promise<{ status: number; p
   const deadline = Date.now() + 5_000;
   for (;;) {
     await t.host.apiAccess.flush();
-    const rows = await t.host.prisma.apiRequestLog.findMany({ where: { tokenId: token.id, path }, orderBy: { id: 'asc' }, select: { status: true, path: true } });
+    const rows = await t.host.prisma.apiRequestLog.findMany({
+      where: { tokenId: token.id, path },
+      orderBy: { id: 'asc' },
+      select: { status: true, path: true },
+    });
     if (rows.length >= count || Date.now() > deadline) return rows;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -130,12 +139,16 @@ async function rowsFor(path: string, count: number): Promise<{ status: number; p
 describe('request-log rows are written when the response finishes', () => {
   before(async () => {
     t = await startTestHost();
-    const created = await t.host.apiAccess.service.create(t.superAdmin, { name: 'finish test token', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+    const created = await t.host.apiAccess.service.create(t.superAdmin, {
+      name: 'finish test token',
+      roleIds: [t.roles.vaultSummary],
+      expiry: { type: 'days', days: 30 },
+    });
     token = { id: created.token.id, secret: created.secret };
   });
   after(async () => t.close());
 
-  it('on a response of Node\'s server, without a listener of its own: one row with the final status', async () => {
+  it("on a response of Node's server, without a listener of its own: one row with the final status", async () => {
     const listeners: number[] = [];
     const rows = await rowsWritten(() => supertest(probeApp(listeners)).get('/once').set('Authorization', `Bearer ${token.secret}`).expect(201));
     // Node's server listens for 'finish' itself; the middleware added none.
@@ -145,10 +158,13 @@ describe('request-log rows are written when the response finishes', () => {
 
   it('two checks on one route write two rows, as two listeners did', async () => {
     const rows = await rowsWritten(() => supertest(probeApp([])).get('/twice').set('Authorization', `Bearer ${token.secret}`).expect(201));
-    assert.deepEqual(rows, [{ status: 201, path: '/twice' }, { status: 201, path: '/twice' }]);
+    assert.deepEqual(rows, [
+      { status: 201, path: '/twice' },
+      { status: 201, path: '/twice' },
+    ]);
   });
 
-  it('on a server given its own ServerResponse class, which Node\'s server reports too: no listener of its own', async () => {
+  it("on a server given its own ServerResponse class, which Node's server reports too: no listener of its own", async () => {
     const listeners: number[] = [];
     class CustomResponse<Request extends http.IncomingMessage = http.IncomingMessage> extends http.ServerResponse<Request> {}
     const server = http.createServer({ ServerResponse: CustomResponse }, probeApp(listeners));
@@ -193,7 +209,14 @@ describe('request-log rows are written when the response finishes', () => {
     const ran: string[] = [];
     const app = express();
     app.get('/', (req, res) => {
-      const throwing: FinishTask = { next: null, finished: () => { ran.push('throwing'); throw new Error('task failed'); }, failed: (error) => failures.push(error) };
+      const throwing: FinishTask = {
+        next: null,
+        finished: () => {
+          ran.push('throwing');
+          throw new Error('task failed');
+        },
+        failed: (error) => failures.push(error),
+      };
       const fine: FinishTask = { next: null, finished: () => ran.push('fine'), failed: (error) => failures.push(error) };
       whenFinished(req.socket, res, requestStateOf(res), fine);
       whenFinished(req.socket, res, requestStateOf(res), throwing);
@@ -295,7 +318,11 @@ describe('a graceful shutdown logs the requests it cut short', () => {
 
   it('connections closed, then close(): the in-flight request has its row', async () => {
     s = await startTestHost();
-    const created = await s.host.apiAccess.service.create(s.superAdmin, { name: 'shutdown test token', roleIds: [s.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+    const created = await s.host.apiAccess.service.create(s.superAdmin, {
+      name: 'shutdown test token',
+      roleIds: [s.roles.vaultSummary],
+      expiry: { type: 'days', days: 30 },
+    });
     const { held, all } = holding(1);
     const server = http.createServer(hangingApp(s.host.apiAccess.requireApiToken(), held));
     const url = await listening(server);

@@ -18,71 +18,93 @@ function row(createdAt: Date, path: string) {
 }
 
 describe('request logs by day', () => {
-  it(onPostgres() ? 'PostgreSQL: partitions a week ahead, whole days past the period dropped, the rest of the old rows deleted' : 'SQLite: one table, old rows deleted in batches', async () => {
-    const t = await startTestHost({ apiAccess: { requestLog: { retentionDays: 30 } } });
-    try {
-      const prisma = t.host.prisma;
-      const now = t.clock.now().getTime();
-      assert.equal(await isPartitioned(prisma), onPostgres());
-      // The clock moves 40 days on: rows of today (old by then), of 35 and 20 days ago (by then 75 and 60), and of 2 days before "then".
-      await prisma.apiRequestLog.createMany({
-        data: [row(new Date(now), '/today'), row(new Date(now), '/today'), row(new Date(now - 15 * DAY), '/earlier'), row(new Date(now + 38 * DAY), '/recent')],
-      });
-      t.clock.advanceDays(40);
-      const report = (await t.host.apiAccess.runJobs()).requestLogRetention!;
-      assert.equal(report.deleted, 3);
-      assert.deepEqual((await prisma.apiRequestLog.findMany({ select: { path: true } })).map((r) => r.path), ['/recent']);
-      if (!onPostgres()) {
-        assert.deepEqual([report.partitionsCreated, report.partitionsDropped], [[], []]);
-        return;
-      }
-      // Today's partition (made by the migration) held two of the rows: dropped whole. The row of
-      // 15 days before was in the default partition (no partition for that day): deleted.
-      assert.deepEqual(report.partitionsDropped.includes(partitionName(dayStart(now))), true);
-      assert.equal(report.batches, 1);
-      const later = dayStart(now + 40 * DAY);
-      const names = (await listPartitions(prisma)).map((p) => p.name);
-      for (let d = 0; d <= PARTITION_DAYS_AHEAD; d++) assert.ok(names.includes(partitionName(later + d * DAY)), `partition ${d} days ahead`);
-      assert.ok(!names.some((n) => n < partitionName(dayStart(now + 10 * DAY))), 'no partition wholly past the period is left');
-    } finally {
-      await t.close();
-    }
-  });
-
-  it(onPostgres() ? 'PostgreSQL: a list filtered by time reads only the partitions of that time' : 'SQLite: a list filtered by time is answered from the createdAt index', async () => {
-    const t = await startTestHost();
-    try {
-      const now = t.clock.now().getTime();
-      if (onPostgres()) await createPartitionsAhead(t.host.prisma, new Date(now - 2 * DAY));
-      await t.host.prisma.apiRequestLog.createMany({ data: [row(new Date(now), '/a'), row(new Date(now - DAY), '/b')] });
-      // The statement the request-log list runs for a period, on a fresh connection of the database's own driver.
-      const from = new Date(now - 3_600_000);
-      if (!onPostgres()) {
-        const plan = await t.host.prisma.$queryRawUnsafe<Array<{ detail: string }>>(
-          'EXPLAIN QUERY PLAN SELECT "id" FROM "ApiRequestLog" WHERE "createdAt" >= ? ORDER BY "createdAt" DESC, "id" DESC LIMIT 20',
-          from.toISOString().replace('Z', '+00:00'),
-        );
-        assert.match(plan.map((p) => p.detail).join('\n'), /ApiRequestLog_createdAt_idx/);
-        return;
-      }
-      const client = new pg.Client({ connectionString: t.db.url });
-      await client.connect();
+  it(
+    onPostgres()
+      ? 'PostgreSQL: partitions a week ahead, whole days past the period dropped, the rest of the old rows deleted'
+      : 'SQLite: one table, old rows deleted in batches',
+    async () => {
+      const t = await startTestHost({ apiAccess: { requestLog: { retentionDays: 30 } } });
       try {
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-          'EXPLAIN SELECT "id" FROM "ApiRequestLog" WHERE "createdAt" >= $1 ORDER BY "createdAt" DESC, "id" DESC LIMIT 20',
-          [from.toISOString().replace('T', ' ').replace('Z', '')],
+        const prisma = t.host.prisma;
+        const now = t.clock.now().getTime();
+        assert.equal(await isPartitioned(prisma), onPostgres());
+        // The clock moves 40 days on: rows of today (old by then), of 35 and 20 days ago (by then 75 and 60), and of 2 days before "then".
+        await prisma.apiRequestLog.createMany({
+          data: [
+            row(new Date(now), '/today'),
+            row(new Date(now), '/today'),
+            row(new Date(now - 15 * DAY), '/earlier'),
+            row(new Date(now + 38 * DAY), '/recent'),
+          ],
+        });
+        t.clock.advanceDays(40);
+        const report = (await t.host.apiAccess.runJobs()).requestLogRetention!;
+        assert.equal(report.deleted, 3);
+        assert.deepEqual(
+          (await prisma.apiRequestLog.findMany({ select: { path: true } })).map((r) => r.path),
+          ['/recent'],
         );
-        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-        const scanned = [...plan.matchAll(/on "?(ApiRequestLog_\w+)"?/g)].map((m) => m[1]!);
-        assert.ok(scanned.length > 0, plan);
-        const today = partitionName(dayStart(now));
-        assert.ok(scanned.includes(today), plan);
-        assert.deepEqual(scanned.filter((name) => name !== 'ApiRequestLog_default' && name < today), [], `the days before are pruned: ${plan}`);
+        if (!onPostgres()) {
+          assert.deepEqual([report.partitionsCreated, report.partitionsDropped], [[], []]);
+          return;
+        }
+        // Today's partition (made by the migration) held two of the rows: dropped whole. The row of
+        // 15 days before was in the default partition (no partition for that day): deleted.
+        assert.deepEqual(report.partitionsDropped.includes(partitionName(dayStart(now))), true);
+        assert.equal(report.batches, 1);
+        const later = dayStart(now + 40 * DAY);
+        const names = (await listPartitions(prisma)).map((p) => p.name);
+        for (let d = 0; d <= PARTITION_DAYS_AHEAD; d++) assert.ok(names.includes(partitionName(later + d * DAY)), `partition ${d} days ahead`);
+        assert.ok(!names.some((n) => n < partitionName(dayStart(now + 10 * DAY))), 'no partition wholly past the period is left');
       } finally {
-        await client.end();
+        await t.close();
       }
-    } finally {
-      await t.close();
-    }
-  });
+    },
+  );
+
+  it(
+    onPostgres()
+      ? 'PostgreSQL: a list filtered by time reads only the partitions of that time'
+      : 'SQLite: a list filtered by time is answered from the createdAt index',
+    async () => {
+      const t = await startTestHost();
+      try {
+        const now = t.clock.now().getTime();
+        if (onPostgres()) await createPartitionsAhead(t.host.prisma, new Date(now - 2 * DAY));
+        await t.host.prisma.apiRequestLog.createMany({ data: [row(new Date(now), '/a'), row(new Date(now - DAY), '/b')] });
+        // The statement the request-log list runs for a period, on a fresh connection of the database's own driver.
+        const from = new Date(now - 3_600_000);
+        if (!onPostgres()) {
+          const plan = await t.host.prisma.$queryRawUnsafe<Array<{ detail: string }>>(
+            'EXPLAIN QUERY PLAN SELECT "id" FROM "ApiRequestLog" WHERE "createdAt" >= ? ORDER BY "createdAt" DESC, "id" DESC LIMIT 20',
+            from.toISOString().replace('Z', '+00:00'),
+          );
+          assert.match(plan.map((p) => p.detail).join('\n'), /ApiRequestLog_createdAt_idx/);
+          return;
+        }
+        const client = new pg.Client({ connectionString: t.db.url });
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+            'EXPLAIN SELECT "id" FROM "ApiRequestLog" WHERE "createdAt" >= $1 ORDER BY "createdAt" DESC, "id" DESC LIMIT 20',
+            [from.toISOString().replace('T', ' ').replace('Z', '')],
+          );
+          const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+          const scanned = [...plan.matchAll(/on "?(ApiRequestLog_\w+)"?/g)].map((m) => m[1]!);
+          assert.ok(scanned.length > 0, plan);
+          const today = partitionName(dayStart(now));
+          assert.ok(scanned.includes(today), plan);
+          assert.deepEqual(
+            scanned.filter((name) => name !== 'ApiRequestLog_default' && name < today),
+            [],
+            `the days before are pruned: ${plan}`,
+          );
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await t.close();
+      }
+    },
+  );
 });

@@ -75,7 +75,11 @@ describe('request-log retention', () => {
   it('purges the rows the API middleware wrote, once they are older than the period the host chose', async () => {
     const t = await startTestHost({ apiAccess: { requestLog: { retentionDays: 30 } } });
     try {
-      const { secret } = await t.host.apiAccess.service.create(t.superAdmin, { name: 'Logged token', roleIds: [t.roles.vaultSummary], expiry: { type: 'never' } });
+      const { secret } = await t.host.apiAccess.service.create(t.superAdmin, {
+        name: 'Logged token',
+        roleIds: [t.roles.vaultSummary],
+        expiry: { type: 'never' },
+      });
       for (let i = 0; i < 3; i++) await t.request.get('/api/v1/vaults').set('Authorization', `Bearer ${secret}`).expect(200);
       await t.host.apiAccess.flush();
       assert.equal(await t.host.prisma.apiRequestLog.count(), 3);
@@ -97,7 +101,11 @@ describe('request-log retention', () => {
     const t = await startTestHost({ apiAccess: { requestLog: { purgeBatchSize: 500 } } });
     try {
       const prisma = t.host.prisma;
-      const { secret } = await t.host.apiAccess.service.create(t.superAdmin, { name: 'Busy token', roleIds: [t.roles.vaultSummary], expiry: { type: 'never' } });
+      const { secret } = await t.host.apiAccess.service.create(t.superAdmin, {
+        name: 'Busy token',
+        roleIds: [t.roles.vaultSummary],
+        expiry: { type: 'never' },
+      });
       await insertLogs(prisma, 20_000, ago(t, 100 * DAY), { path: '/old' });
 
       let purging = true;
@@ -170,7 +178,10 @@ describe('request-log retention', () => {
       const prisma = t.host.prisma;
       await insertLogs(prisma, 10_000, ago(t, 100 * DAY));
       t.host.apiAccess.startJobs({ intervalMs: 60_000 });
-      assert.throws(() => t.host.apiAccess.startJobs({ intervalMs: 'often' as unknown as number }), (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_OPTIONS');
+      assert.throws(
+        () => t.host.apiAccess.startJobs({ intervalMs: 'often' as unknown as number }),
+        (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_OPTIONS',
+      );
       while ((await prisma.apiRequestLog.count()) === 10_000) await sleep(5);
       await t.host.apiAccess.close();
       const left = await prisma.apiRequestLog.count();
@@ -178,8 +189,14 @@ describe('request-log retention', () => {
       assert.equal(left % 50, 0, 'only whole batches were deleted');
       await sleep(200);
       assert.equal(await prisma.apiRequestLog.count(), left, 'no batch after close() returned');
-      assert.ok(t.logger.lines.some((l) => l.includes('stopped early, the rest goes next run')), t.logger.lines.join('\n'));
-      assert.throws(() => t.host.apiAccess.startJobs(), (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_STATE');
+      assert.ok(
+        t.logger.lines.some((l) => l.includes('stopped early, the rest goes next run')),
+        t.logger.lines.join('\n'),
+      );
+      assert.throws(
+        () => t.host.apiAccess.startJobs(),
+        (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_STATE',
+      );
     } finally {
       await t.close();
     }

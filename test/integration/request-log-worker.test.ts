@@ -20,9 +20,18 @@ function threadNiceness(): number[] {
   });
 }
 
-
 function entry(i: number): RequestLogEntry {
-  return { tokenId: `t${i}`, tokenName: `token ${i}`, method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', userAgent: 'test', durationMs: i, createdAt: new Date() };
+  return {
+    tokenId: `t${i}`,
+    tokenName: `token ${i}`,
+    method: 'GET',
+    path: '/api/v1/vaults',
+    status: 200,
+    ip: '127.0.0.1',
+    userAgent: 'test',
+    durationMs: i,
+    createdAt: new Date(),
+  };
 }
 
 /**
@@ -37,7 +46,12 @@ async function withDatabaseLater(
   const later = path.join(db.dir, 'later.db');
   const prisma = createPrismaClient(db.url);
   const errors: unknown[] = [];
-  const writer = new RequestLogWriter(prisma, { ...options, flushIntervalMs: 60_000, onError: (error) => errors.push(error), sqliteWorker: { file: later, timestampFormat: 'iso8601' } });
+  const writer = new RequestLogWriter(prisma, {
+    ...options,
+    flushIntervalMs: 60_000,
+    onError: (error) => errors.push(error),
+    sqliteWorker: { file: later, timestampFormat: 'iso8601' },
+  });
   try {
     await run(writer, errors, () => copyFileSync(db.file, later), later);
   } finally {
@@ -55,8 +69,13 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
   after(async () => t?.close());
 
   it('stores rows exactly as Prisma does, and Prisma reads them back', async () => {
-    const { secret, token } = await t.host.apiAccess.service.create(t.superAdmin, { name: 'worker rows', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
-    for (let i = 0; i < 5; i++) await t.request.get('/api/v1/vaults?page=2').set('Authorization', `Bearer ${secret}`).set('User-Agent', 'worker-test').expect(200);
+    const { secret, token } = await t.host.apiAccess.service.create(t.superAdmin, {
+      name: 'worker rows',
+      roleIds: [t.roles.vaultSummary],
+      expiry: { type: 'days', days: 30 },
+    });
+    for (let i = 0; i < 5; i++)
+      await t.request.get('/api/v1/vaults?page=2').set('Authorization', `Bearer ${secret}`).set('User-Agent', 'worker-test').expect(200);
     await t.host.apiAccess.flush();
     const raw = new Database(t.db.file, { readonly: true });
     try {
@@ -117,7 +136,11 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
       const raw = new Database(later, { readonly: true });
       const kept = (raw.prepare('SELECT "durationMs" FROM "ApiRequestLog" ORDER BY "id"').all() as { durationMs: number }[]).map((r) => r.durationMs);
       raw.close();
-      assert.deepEqual(kept, Array.from({ length: buffered }, (_, i) => 250 - buffered + i), 'the newest rows, in the order they came');
+      assert.deepEqual(
+        kept,
+        Array.from({ length: buffered }, (_, i) => 250 - buffered + i),
+        'the newest rows, in the order they came',
+      );
     });
   });
 
@@ -152,7 +175,7 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
     }
   });
 
-  it('the example host puts its SQLite file in WAL mode, so the worker\'s writes and the host\'s reads do not block each other', async () => {
+  it("the example host puts its SQLite file in WAL mode, so the worker's writes and the host's reads do not block each other", async () => {
     // A file as `npm run db:migrate` leaves it: the migrations, in SQLite's default rollback-journal mode.
     const dir = mkdtempSync(path.join(tmpdir(), 'api-access-wal-'));
     const file = path.join(dir, 'host.db');
@@ -182,7 +205,13 @@ describe('request logs written from a worker thread (requestLog.sqliteWorker)', 
     const db = createTestDatabase();
     const prisma = createPrismaClient(db.url);
     const errors: unknown[] = [];
-    const writer = new RequestLogWriter(prisma, { batchSize: 10, maxBuffered: 100, flushIntervalMs: 60_000, onError: (error) => errors.push(error), sqliteWorker: { file: db.file, timestampFormat: 'iso8601' } });
+    const writer = new RequestLogWriter(prisma, {
+      batchSize: 10,
+      maxBuffered: 100,
+      flushIntervalMs: 60_000,
+      onError: (error) => errors.push(error),
+      sqliteWorker: { file: db.file, timestampFormat: 'iso8601' },
+    });
     try {
       writer.write(entry(1));
       await writer.flush();

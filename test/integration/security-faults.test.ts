@@ -50,8 +50,16 @@ describe('a host killed during a rotation', { timeout: 120_000 }, () => {
   before(async () => {
     db = await createHostDatabase();
     prisma = createPrismaClient(db.url);
-    apiAccess = createApiAccess({ prisma, pepper: TEST_PEPPER, users: new AdminUsers(prisma), requestLog: { enabled: false }, verification: { cacheTtlMs: 0 } });
-    const user = await prisma.adminUser.create({ data: { email: 'rotator@example.com', name: 'Rotator', role: 'super_admin', passwordHash: await hashPassword('not-used-here'), lastSignInAt: new Date() } });
+    apiAccess = createApiAccess({
+      prisma,
+      pepper: TEST_PEPPER,
+      users: new AdminUsers(prisma),
+      requestLog: { enabled: false },
+      verification: { cacheTtlMs: 0 },
+    });
+    const user = await prisma.adminUser.create({
+      data: { email: 'rotator@example.com', name: 'Rotator', role: 'super_admin', passwordHash: await hashPassword('not-used-here'), lastSignInAt: new Date() },
+    });
     actor = { id: user.id, email: user.email, isSuperAdmin: true };
     const role = await apiAccess.service.createRole(actor, { name: 'Rotated', scopes: ['rotated:read'] });
     const { token, secret } = await apiAccess.service.create(actor, { name: 'killed mid-rotation', roleIds: [role.id], expiry: { type: 'days', days: 30 } });
@@ -167,6 +175,8 @@ describe('a host killed during a rotation', { timeout: 120_000 }, () => {
     verifier.clear();
     assert.ok((await verifier.verify(secret, '127.0.0.1')).ok);
     for (const old of secrets) assert.equal((await verifier.verify(old, '127.0.0.1')).ok, false);
-    t.diagnostic(`${committed} committed rotations (${unreported} committed but killed before reporting them); database: ${onPostgres() ? 'PostgreSQL' : 'SQLite'}`);
+    t.diagnostic(
+      `${committed} committed rotations (${unreported} committed but killed before reporting them); database: ${onPostgres() ? 'PostgreSQL' : 'SQLite'}`,
+    );
   });
 });

@@ -52,7 +52,8 @@ function checksum(body: string): string {
 const withChecksum = (body: string) => body + checksum(body);
 const randomBody = (rng: Rng, prefix = PREFIX) => `${prefix}_${Array.from({ length: 22 }, () => rng.pick([...ALPHABET])).join('')}`;
 /** Bytes a Node HTTP client accepts in a header value (tab, printable ASCII, 0x80-0xFF), as a latin1 string. */
-const headerByte = (rng: Rng) => (rng.chance(0.05) ? '\t' : rng.chance(0.7) ? String.fromCharCode(0x20 + rng.int(0x5f)) : String.fromCharCode(0x80 + rng.int(0x80)));
+const headerByte = (rng: Rng) =>
+  rng.chance(0.05) ? '\t' : rng.chance(0.7) ? String.fromCharCode(0x20 + rng.int(0x5f)) : String.fromCharCode(0x80 + rng.int(0x80));
 const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
 
 /** One generated request: the Authorization header lines it sends. */
@@ -67,7 +68,12 @@ function generators(secret: string): Record<string, (rng: Rng) => string[]> {
   const bearer = (token: string) => [`Bearer ${token}`];
   return {
     'random bytes': (rng) => [Array.from({ length: rng.int(200) }, () => headerByte(rng)).join('')],
-    'random bytes after Bearer': (rng) => bearer(Array.from({ length: 1 + rng.int(120) }, () => headerByte(rng)).join('').trim() || 'x'),
+    'random bytes after Bearer': (rng) =>
+      bearer(
+        Array.from({ length: 1 + rng.int(120) }, () => headerByte(rng))
+          .join('')
+          .trim() || 'x',
+      ),
     'near-miss: one character replaced': (rng) => {
       const i = at(rng);
       const c = rng.pick([...ALPHABET].filter((ch) => ch !== secret[i]));
@@ -106,26 +112,27 @@ function generators(secret: string): Record<string, (rng: Rng) => string[]> {
     unicode: (rng) => {
       const glyphs = ['é', 'ß', 'а', 'о', 'е', 'Ａ', '０', '\u200b', '\u200f', '\u202e', '\u0301', '😀', '𝐚', '\ufeff', '\u00a0', '\u2028'];
       const i = at(rng);
-      const text = rng.chance(0.5) ? secret.slice(0, i) + rng.pick(glyphs) + secret.slice(i + 1) : Array.from({ length: 1 + rng.int(40) }, () => rng.pick(glyphs)).join('');
+      const text = rng.chance(0.5)
+        ? secret.slice(0, i) + rng.pick(glyphs) + secret.slice(i + 1)
+        : Array.from({ length: 1 + rng.int(40) }, () => rng.pick(glyphs)).join('');
       return [utf8(`${rng.pick(['Bearer ', 'Bеarer ', 'BEARER ', ''])}${text}`)];
     },
-    'other scheme or spacing': (rng) =>
-      [
-        rng.pick([
-          `Basic ${Buffer.from(`${secret}:`).toString('base64')}`,
-          `Token ${secret.slice(0, -1)}x`,
-          'Bearer',
-          'Bearer ',
-          `Bearer ${secret.slice(0, -1)}x extra`,
-          `Bearer\t${secret.slice(0, -1)}x`,
-          `${secret.slice(0, -2)}xx`,
-          `Bearer ${withChecksum(randomBody(rng))},${withChecksum(randomBody(rng))}`,
-          `Bearer "${secret}"`,
-          `Bearer ${secret}=`,
-          `Bearer=${secret}`,
-          `Bearer ${Buffer.from(secret).toString('base64')}`,
-        ]),
-      ],
+    'other scheme or spacing': (rng) => [
+      rng.pick([
+        `Basic ${Buffer.from(`${secret}:`).toString('base64')}`,
+        `Token ${secret.slice(0, -1)}x`,
+        'Bearer',
+        'Bearer ',
+        `Bearer ${secret.slice(0, -1)}x extra`,
+        `Bearer\t${secret.slice(0, -1)}x`,
+        `${secret.slice(0, -2)}xx`,
+        `Bearer ${withChecksum(randomBody(rng))},${withChecksum(randomBody(rng))}`,
+        `Bearer "${secret}"`,
+        `Bearer ${secret}=`,
+        `Bearer=${secret}`,
+        `Bearer ${Buffer.from(secret).toString('base64')}`,
+      ]),
+    ],
     'repeated header lines': (rng) => {
       const fake = () => `Bearer ${withChecksum(randomBody(rng))}`;
       // Node keeps only the first Authorization line: the real secret in a later line must not count.
@@ -140,7 +147,12 @@ function rawRequest(rng: Rng, port: number, secret: string): Buffer {
   const head = `GET /api/v1/vaults HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n`;
   const control = () => String.fromCharCode(rng.pick([0, 1, 8, 11, 12, 27, 127]));
   const variants = [
-    () => Buffer.concat([Buffer.from(`${head}Authorization: Bearer `), Buffer.from(Array.from({ length: 1 + rng.int(80) }, () => rng.int(256)).filter((b) => b !== 10 && b !== 13)), Buffer.from('\r\n\r\n')]),
+    () =>
+      Buffer.concat([
+        Buffer.from(`${head}Authorization: Bearer `),
+        Buffer.from(Array.from({ length: 1 + rng.int(80) }, () => rng.int(256)).filter((b) => b !== 10 && b !== 13)),
+        Buffer.from('\r\n\r\n'),
+      ]),
     () => Buffer.from(`${head}Authorization: Bearer ${secret.slice(0, 10)}${control()}${secret.slice(11)}\r\n\r\n`, 'latin1'),
     () => Buffer.from(`${head}Authorization: Bearer\r\n ${withChecksum(randomBody(rng))}\r\n\r\n`), // obsolete line folding
     () => Buffer.from(`${head}Authorization: Bearer ${withChecksum(randomBody(rng))}\nX-Injected: 1\r\n\r\n`), // bare LF
@@ -265,9 +277,11 @@ describe('fuzzing the Authorization header of the sample API', { timeout: 180_00
         return { category, lines: make(rng) };
       });
       let next = 0;
-      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-        while (next < probes.length) await one(probes[next++]!);
-      }));
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < probes.length) await one(probes[next++]!);
+        }),
+      );
       sent += batch;
       memory.push({ ...(await ask<ChildMemory>({ type: 'memory' }, 'memory')), after: sent });
     }
@@ -275,26 +289,47 @@ describe('fuzzing the Authorization header of the sample API', { timeout: 180_00
     const rawStatuses = new Map<number, number>();
     const rawProbes = Array.from({ length: RAW_REQUESTS }, () => rawRequest(rng, ready.port, ready.secret));
     let nextRaw = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (nextRaw < rawProbes.length) count(rawStatuses, await raw(rawProbes[nextRaw++]!));
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (nextRaw < rawProbes.length) count(rawStatuses, await raw(rawProbes[nextRaw++]!));
+      }),
+    );
     memory.push({ ...(await ask<ChildMemory>({ type: 'memory' }, 'memory')), after: sent + RAW_REQUESTS });
     const seconds = (performance.now() - started) / 1000;
 
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-    t.diagnostic(`${sent + RAW_REQUESTS} requests in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries(tally.byStatus))}; raw ${JSON.stringify(Object.fromEntries(rawStatuses))}`);
-    t.diagnostic(`heap after GC (MB) per 10k: ${memory.map((m) => mb(m.heapUsed)).join(' ')}; rss ${memory.map((m) => mb(m.rss)).join(' ')}; cache ${memory.at(-1)!.cacheSize}/${ready.maxCacheEntries}`);
+    t.diagnostic(
+      `${sent + RAW_REQUESTS} requests in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries(tally.byStatus))}; raw ${JSON.stringify(Object.fromEntries(rawStatuses))}`,
+    );
+    t.diagnostic(
+      `heap after GC (MB) per 10k: ${memory.map((m) => mb(m.heapUsed)).join(' ')}; rss ${memory.map((m) => mb(m.rss)).join(' ')}; cache ${memory.at(-1)!.cacheSize}/${ready.maxCacheEntries}`,
+    );
     for (const [category, statuses] of tally.byCategory) t.diagnostic(`  ${category}: ${JSON.stringify(Object.fromEntries(statuses))}`);
 
     assert.deepEqual(tally.accepted, [], 'no generated header is accepted');
     assert.deepEqual(tally.serverErrors, [], 'no 5xx');
     assert.deepEqual(Object.fromEntries(tally.clientErrors), {}, 'every request got an answer');
-    assert.deepEqual([...tally.byStatus.keys()].filter((s) => ![401, 431].includes(s)), [], 'only 401 (and 431 for headers over 16 KB)');
+    assert.deepEqual(
+      [...tally.byStatus.keys()].filter((s) => ![401, 431].includes(s)),
+      [],
+      'only 401 (and 431 for headers over 16 KB)',
+    );
     assert.ok((tally.byStatus.get(401) ?? 0) > HEADER_REQUESTS * 0.9);
-    assert.ok(gens.every(([category]) => (tally.byCategory.get(category)?.size ?? 0) > 0), 'every category was sent');
-    assert.deepEqual([...rawStatuses.keys()].filter((s) => ![0, 400, 401, 431].includes(s)), [], `raw requests: ${JSON.stringify(Object.fromEntries(rawStatuses))}`);
+    assert.ok(
+      gens.every(([category]) => (tally.byCategory.get(category)?.size ?? 0) > 0),
+      'every category was sent',
+    );
+    assert.deepEqual(
+      [...rawStatuses.keys()].filter((s) => ![0, 400, 401, 431].includes(s)),
+      [],
+      `raw requests: ${JSON.stringify(Object.fromEntries(rawStatuses))}`,
+    );
     assert.equal(rawStatuses.get(200) ?? 0, 0);
-    assert.deepEqual(memory.flatMap((m) => m.problems), [], 'the host logged no warning or error');
+    assert.deepEqual(
+      memory.flatMap((m) => m.problems),
+      [],
+      'the host logged no warning or error',
+    );
 
     // Still up, and still right.
     assert.equal(child.exitCode, null, 'the host process is still running');

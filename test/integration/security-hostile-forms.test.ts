@@ -14,7 +14,7 @@ const API = '/admin/api/resources';
 const HUGE = 'x'.repeat(100_000);
 const SCRIPT = '<script>window.__xss=1</script>';
 const IMG = '<img src=x onerror=window.__xss=1>';
-const SQL = "' OR 1=1; DROP TABLE \"ApiToken\"; --";
+const SQL = '\' OR 1=1; DROP TABLE "ApiToken"; --';
 /** Markup without a dot, so that it stays one key in a flattened query string. */
 const MARKUP_KEY = '<b onmouseover=alert(1)>x</b>';
 
@@ -69,7 +69,13 @@ function create(field: string, value: unknown, fields = [field]): Case {
 }
 
 function edit(field: string, value: unknown, fields = [field]): Case {
-  return { title: `edit token: ${field} = ${show(value)}`, method: 'POST', url: (c) => `${API}/ApiToken/records/${c.tokenId}/edit`, body: () => ({ [field]: value }), fields };
+  return {
+    title: `edit token: ${field} = ${show(value)}`,
+    method: 'POST',
+    url: (c) => `${API}/ApiToken/records/${c.tokenId}/edit`,
+    body: () => ({ [field]: value }),
+    fields,
+  };
 }
 
 const TOKEN_CASES: Case[] = [
@@ -85,7 +91,10 @@ const TOKEN_CASES: Case[] = [
   create('tags', [SCRIPT]),
   create('tags', [IMG]),
   create('tags', ['x'.repeat(51)]),
-  create('tags', Array.from({ length: 21 }, (_, i) => `t${i}`)),
+  create(
+    'tags',
+    Array.from({ length: 21 }, (_, i) => `t${i}`),
+  ),
   create('tags', [{ a: 1 }]),
   create('roleIds', []),
   create('roleIds', ['no-such-role']),
@@ -107,10 +116,19 @@ const TOKEN_CASES: Case[] = [
   create('allowedIps', [SCRIPT]),
   create('allowedIps', [SQL]),
   create('allowedIps', ['x'.repeat(65)]),
-  create('allowedIps', Array.from({ length: 101 }, (_, i) => `10.0.${i}.0/24`)),
+  create(
+    'allowedIps',
+    Array.from({ length: 101 }, (_, i) => `10.0.${i}.0/24`),
+  ),
   create('ownerId', 'no-such-user'),
   create('ownerId', SQL),
-  { title: 'create token: an unknown field', method: 'POST', url: () => `${API}/ApiToken/actions/new`, body: (c) => ({ ...createBase(c), secretHash: 'chosen' }), fields: ['input'] },
+  {
+    title: 'create token: an unknown field',
+    method: 'POST',
+    url: () => `${API}/ApiToken/actions/new`,
+    body: (c) => ({ ...createBase(c), secretHash: 'chosen' }),
+    fields: ['input'],
+  },
   { title: 'create token: nothing at all', method: 'POST', url: () => `${API}/ApiToken/actions/new`, body: () => ({}), fields: ['name', 'roleIds', 'expiry'] },
   {
     title: 'create token, form-encoded as AdminJS forms send it: days = "abc", a markup tag',
@@ -180,9 +198,21 @@ const ROLE_AND_GRANT_CASES: Case[] = [
   role('edit', { name: '', scopes: [IMG] }, ['name', 'scopes']),
   role('edit', { name: 'Vault Summary', scopes: ['vault-summary:read'] }, ['name']),
   ...['', 'no-such-user', SQL, HUGE, SCRIPT].map(
-    (userId): Case => ({ title: `new token-admin grant: userId = ${show(userId)}`, method: 'POST', url: () => `${API}/ApiTokenAdminGrant/actions/new`, body: () => ({ userId }), fields: ['userId'] }),
+    (userId): Case => ({
+      title: `new token-admin grant: userId = ${show(userId)}`,
+      method: 'POST',
+      url: () => `${API}/ApiTokenAdminGrant/actions/new`,
+      body: () => ({ userId }),
+      fields: ['userId'],
+    }),
   ),
-  { title: 'new token-admin grant for an ordinary admin (NOT_SUPER_ADMIN)', method: 'POST', url: () => `${API}/ApiTokenAdminGrant/actions/new`, body: (c) => ({ userId: c.adminId }), fields: ['userId'] },
+  {
+    title: 'new token-admin grant for an ordinary admin (NOT_SUPER_ADMIN)',
+    method: 'POST',
+    url: () => `${API}/ApiTokenAdminGrant/actions/new`,
+    body: (c) => ({ userId: c.adminId }),
+    fields: ['userId'],
+  },
 ];
 
 function adminUser(action: 'new' | 'edit', body: Record<string, unknown>, fields: string[]): Case {
@@ -228,7 +258,12 @@ const DATE_FILTER: Record<string, string> = {
   ApiTokenRole: 'assignedAt',
 };
 const LIST_CASES: Case[] = LISTS.flatMap((resource) => {
-  const list = (query: string, fields: string[]): Case => ({ title: `${resource} list ?${show(query)}`, method: 'GET', url: () => `${API}/${resource}/actions/list?${query}`, fields });
+  const list = (query: string, fields: string[]): Case => ({
+    title: `${resource} list ?${show(query)}`,
+    method: 'GET',
+    url: () => `${API}/${resource}/actions/list?${query}`,
+    fields,
+  });
   return [
     list('page=-1', ['page']),
     list('page=abc', ['page']),
@@ -245,7 +280,11 @@ const LIST_CASES: Case[] = LISTS.flatMap((resource) => {
     list(`filters.${encodeURIComponent(MARKUP_KEY)}=1`, [`filters.${MARKUP_KEY}`]),
     list('filters.constructor=1', ['filters.constructor']),
     ...(resource === 'ApiToken'
-      ? [list(`filters.status=${encodeURIComponent(SCRIPT)}`, ['status']), list(`filters.tags=${'x'.repeat(51)}`, ['tag']), list(`filters.ownerEmail=${'x'.repeat(255)}`, ['ownerEmail'])]
+      ? [
+          list(`filters.status=${encodeURIComponent(SCRIPT)}`, ['status']),
+          list(`filters.tags=${'x'.repeat(51)}`, ['tag']),
+          list(`filters.ownerEmail=${'x'.repeat(255)}`, ['ownerEmail']),
+        ]
       : []),
     ...(DATE_FILTER[resource]
       ? [
@@ -262,7 +301,11 @@ describe('hostile input through the admin HTTP API', () => {
   before(async () => {
     c.t = await startTestHost({ apiAccess: { policy: { maxActiveTokensPerOwner: 100 } } });
     c.agent = await c.t.signIn('super@example.com', 'super-admin-demo');
-    const token = await c.t.host.apiAccess.service.create(c.t.superAdmin, { name: 'Target', roleIds: [c.t.roles.onboarding], expiry: { type: 'days', days: 30 } });
+    const token = await c.t.host.apiAccess.service.create(c.t.superAdmin, {
+      name: 'Target',
+      roleIds: [c.t.roles.onboarding],
+      expiry: { type: 'days', days: 30 },
+    });
     c.tokenId = token.token.id;
     c.roleId = c.t.roles.onboarding;
     c.adminId = c.t.admin.id;
@@ -286,7 +329,12 @@ describe('hostile input through the admin HTTP API', () => {
     const res = await send(kase);
     assert.equal(res.status, 200, `HTTP ${res.status}: ${res.text.slice(0, 300)}`);
     assert.match(String(res.headers['content-type']), /^application\/json/, 'answered as JSON, never as a page');
-    const body = res.body as { notice?: { type: string; message: string }; record?: { errors?: Record<string, { message: string }> }; records?: unknown[]; secret?: string };
+    const body = res.body as {
+      notice?: { type: string; message: string };
+      record?: { errors?: Record<string, { message: string }> };
+      records?: unknown[];
+      secret?: string;
+    };
     assert.equal(body.notice?.type, 'error', `an error notice: ${res.text.slice(0, 300)}`);
     assert.ok((body.notice?.message.length ?? 0) > 0 && body.notice!.message.length < 2_000, 'a short, clear message');
     const errors = body.record?.errors ?? {};
@@ -312,7 +360,15 @@ describe('hostile input through the admin HTTP API', () => {
   describe('the same lists and forms with good input work (so the refusals above are about the input)', () => {
     for (const resource of LISTS) {
       it(`${resource} list with page, perPage, a sort field it offers and a direction`, async () => {
-        const sortBy = { ApiToken: 'name', ApiRole: 'name', ApiTokenRole: 'assignedAt', ApiRequestLog: 'createdAt', ApiAuditEvent: 'createdAt', ApiTokenAdminGrant: 'grantedAt', AdminUser: 'email' }[resource];
+        const sortBy = {
+          ApiToken: 'name',
+          ApiRole: 'name',
+          ApiTokenRole: 'assignedAt',
+          ApiRequestLog: 'createdAt',
+          ApiAuditEvent: 'createdAt',
+          ApiTokenAdminGrant: 'grantedAt',
+          AdminUser: 'email',
+        }[resource];
         const date = DATE_FILTER[resource];
         const range = date ? `&filters.${date}~~from=2000-01-01&filters.${date}~~to=2999-01-01` : '';
         const res = await c.agent.get(`${API}/${resource}/actions/list?page=1&perPage=50&sortBy=${sortBy}&direction=asc${range}`).expect(200);
@@ -344,7 +400,10 @@ describe('hostile input through the admin HTTP API', () => {
     });
 
     it('a token with markup in its name, description and tags is stored and returned literally, as JSON data', async () => {
-      const res = await c.agent.post(`${API}/ApiToken/actions/new`).send({ name: IMG, description: SCRIPT, tags: ['plain tag'], roleIds: [c.t.roles.onboarding], expiry: { type: 'never' } }).expect(200);
+      const res = await c.agent
+        .post(`${API}/ApiToken/actions/new`)
+        .send({ name: IMG, description: SCRIPT, tags: ['plain tag'], roleIds: [c.t.roles.onboarding], expiry: { type: 'never' } })
+        .expect(200);
       assert.equal(res.body.notice.type, 'success', res.text.slice(0, 300));
       assert.equal(res.body.record.params.name, IMG);
       assert.equal(res.body.record.params.description, SCRIPT);
@@ -354,7 +413,10 @@ describe('hostile input through the admin HTTP API', () => {
     });
 
     it('an admin user with good input is created, and passwordHash or lastSignInAt sent by the browser are ignored', async () => {
-      const res = await c.agent.post(`${API}/AdminUser/actions/new`).send({ ...okUser, email: ' New-Admin@Example.com ', passwordHash: 'chosen-by-browser', lastSignInAt: '2020-01-01' }).expect(200);
+      const res = await c.agent
+        .post(`${API}/AdminUser/actions/new`)
+        .send({ ...okUser, email: ' New-Admin@Example.com ', passwordHash: 'chosen-by-browser', lastSignInAt: '2020-01-01' })
+        .expect(200);
       assert.equal(res.body.notice.type, 'success', res.text.slice(0, 300));
       const row = await c.t.host.prisma.adminUser.findUniqueOrThrow({ where: { email: 'new-admin@example.com' } });
       assert.match(row.passwordHash, /^\$2[aby]\$12\$/, 'the password was hashed; the browser cannot set the hash');

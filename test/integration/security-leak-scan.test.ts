@@ -42,7 +42,10 @@ const found = (hay: string, n: Needle) => n.pieces.some((piece) => hay.includes(
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return Buffer.from(value).toString('latin1');
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v)) ?? String(value);
+  return (
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v)) ??
+    String(value)
+  );
 }
 
 /** Everything written to the console, stdout or stderr while on (still passed through). */
@@ -166,10 +169,26 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     const adminUser = a.admin;
     // Create: one for the super admin, one for the ordinary admin (who has signed in).
     await act('new token form', admin.get(`${API}/ApiToken/actions/new`));
-    const c1 = await act('create t1', admin.post(`${API}/ApiToken/actions/new`).send({ name: 'scan t1', description: 'scanned', tags: ['scan', 'prod'], roleIds: [roles.vaultSummary], expiry: { type: 'days', days: 30 }, allowedIps: [] }));
+    const c1 = await act(
+      'create t1',
+      admin.post(`${API}/ApiToken/actions/new`).send({
+        name: 'scan t1',
+        description: 'scanned',
+        tags: ['scan', 'prod'],
+        roleIds: [roles.vaultSummary],
+        expiry: { type: 'days', days: 30 },
+        allowedIps: [],
+      }),
+    );
     const t1 = (c1.record as { id: string }).id;
     const s1 = revealed('create t1', c1);
-    const c2 = await act('create t2 for the ordinary admin', admin.post(`${API}/ApiToken/actions/new`).type('form').send({ name: 'scan t2', 'roleIds.0': roles.onboarding, 'expiry.type': 'never', ownerId: adminUser.id }));
+    const c2 = await act(
+      'create t2 for the ordinary admin',
+      admin
+        .post(`${API}/ApiToken/actions/new`)
+        .type('form')
+        .send({ name: 'scan t2', 'roleIds.0': roles.onboarding, 'expiry.type': 'never', ownerId: adminUser.id }),
+    );
     const s2 = revealed('create t2 for the ordinary admin', c2);
 
     // Use them, well and badly; a secret in the query string must not reach the request log.
@@ -185,7 +204,16 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     await act('show t1', admin.get(`${API}/ApiToken/records/${t1}/show`));
     await call('show page t1', admin.get(`/admin/resources/ApiToken/records/${t1}/show`), 200);
     const role = await a.host.prisma.apiRole.findUniqueOrThrow({ where: { id: roles.vaultSummary } });
-    for (const query of ['', 'perPage=500', 'filters.status=active', `filters.roles=${encodeURIComponent(role.name)}`, 'filters.tags=scan', `filters.ownerId=${adminUser.id}`, 'filters.name=scan', 'sortBy=name&direction=asc&page=1']) {
+    for (const query of [
+      '',
+      'perPage=500',
+      'filters.status=active',
+      `filters.roles=${encodeURIComponent(role.name)}`,
+      'filters.tags=scan',
+      `filters.ownerId=${adminUser.id}`,
+      'filters.name=scan',
+      'sortBy=name&direction=asc&page=1',
+    ]) {
       await act(`token list ?${query}`, admin.get(`${API}/ApiToken/actions/list?${query}`));
     }
     await act('token search', admin.get(`${API}/ApiToken/actions/search/scan`));
@@ -208,7 +236,15 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     await use(a, 't1 secret before regeneration', s1b, 401);
     await use(a, 't1 regenerated secret', s1c, 200);
     await act('edit form t1', admin.get(`${API}/ApiToken/records/${t1}/edit`));
-    const e1 = await act('edit t1', admin.post(`${API}/ApiToken/records/${t1}/edit`).send({ description: 'edited', tags: ['scan', 'edited'], roleIds: [roles.vaultSummary, roles.securityAudit], allowedIps: ['127.0.0.0/8', '::1/128', '::ffff:127.0.0.0/104'] }));
+    const e1 = await act(
+      'edit t1',
+      admin.post(`${API}/ApiToken/records/${t1}/edit`).send({
+        description: 'edited',
+        tags: ['scan', 'edited'],
+        roleIds: [roles.vaultSummary, roles.securityAudit],
+        allowedIps: ['127.0.0.0/8', '::1/128', '::ffff:127.0.0.0/104'],
+      }),
+    );
     assert.equal(e1.secret, undefined, 'keep-secret: an edit reveals nothing');
     await use(a, 't1 after the edit', s1c, 200, '/api/v1/security-audit');
     await act('disable page t1', admin.get(`${API}/ApiToken/records/${t1}/disable`));
@@ -220,7 +256,10 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
 
     // Delete one, bulk delete two.
     const make = async (name: string) => {
-      const body = await act(`create ${name}`, admin.post(`${API}/ApiToken/actions/new`).send({ name, roleIds: [roles.vaultSummary], expiry: { type: 'days', days: 30 } }));
+      const body = await act(
+        `create ${name}`,
+        admin.post(`${API}/ApiToken/actions/new`).send({ name, roleIds: [roles.vaultSummary], expiry: { type: 'days', days: 30 } }),
+      );
       return { id: (body.record as { id: string }).id, secret: revealed(`create ${name}`, body) };
     };
     const t3 = await make('scan t3');
@@ -234,7 +273,11 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     await act('bulk delete', admin.post(`${API}/ApiToken/bulk/bulkDelete?recordIds=${t4.id},${t5.id}`));
     await use(a, 't4 bulk deleted', t4.secret, 401);
     await use(a, 't5 bulk deleted', t5.secret, 401);
-    const failed = await call('create refused', admin.post(`${API}/ApiToken/actions/new`).send({ name: 'scan t1', roleIds: ['nope'], expiry: { type: 'days', days: 3 } }), 200);
+    const failed = await call(
+      'create refused',
+      admin.post(`${API}/ApiToken/actions/new`).send({ name: 'scan t1', roleIds: ['nope'], expiry: { type: 'days', days: 3 } }),
+      200,
+    );
     assert.equal((failed.json?.notice as { type?: string } | undefined)?.type, 'error');
     await a.host.apiAccess.flush();
 
@@ -245,10 +288,16 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     }
     const audits = await act('audit list', admin.get(`${API}/ApiAuditEvent/actions/list?perPage=500`));
     assert.ok((audits.records as unknown[]).length >= 15);
-    for (const query of ['filters.action=token.rotated_secret_used', `filters.tokenId=${t1}`, 'filters.actorEmail=super', 'filters.createdAt~~from=2000-01-01']) {
+    for (const query of [
+      'filters.action=token.rotated_secret_used',
+      `filters.tokenId=${t1}`,
+      'filters.actorEmail=super',
+      'filters.createdAt~~from=2000-01-01',
+    ]) {
       await act(`audit list ?${query}`, admin.get(`${API}/ApiAuditEvent/actions/list?${query}`));
     }
-    for (const record of audits.records as Array<{ id: string }>) await act(`audit show ${record.id}`, admin.get(`${API}/ApiAuditEvent/records/${record.id}/show`));
+    for (const record of audits.records as Array<{ id: string }>)
+      await act(`audit show ${record.id}`, admin.get(`${API}/ApiAuditEvent/records/${record.id}/show`));
     await act('audit search', admin.get(`${API}/ApiAuditEvent/actions/search/token`));
 
     // Roles: list, show, search, new, edit, delete.
@@ -259,7 +308,10 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     const newRole = await act('role new', admin.post(`${API}/ApiRole/actions/new`).send({ name: 'Scan role', description: 'scanned', scopes: ['scan:read'] }));
     const roleId = (newRole.record as { id: string }).id;
     await act('role edit form', admin.get(`${API}/ApiRole/records/${roleId}/edit`));
-    await act('role edit', admin.post(`${API}/ApiRole/records/${roleId}/edit`).send({ name: 'Scan role', description: 'edited', scopes: ['scan:read', 'scan:write'] }));
+    await act(
+      'role edit',
+      admin.post(`${API}/ApiRole/records/${roleId}/edit`).send({ name: 'Scan role', description: 'edited', scopes: ['scan:read', 'scan:write'] }),
+    );
     await act('role delete', admin.post(`${API}/ApiRole/records/${roleId}/delete`));
 
     // Role assignments.
@@ -272,7 +324,10 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     await act('admin users', admin.get(`${API}/AdminUser/actions/list`));
     await act('admin user show', admin.get(`${API}/AdminUser/records/${adminUser.id}/show`));
     await act('admin user search', admin.get(`${API}/AdminUser/actions/search/admin`));
-    const created = await act('admin user new', admin.post(`${API}/AdminUser/actions/new`).send({ email: 'second-super@example.com', name: 'Second', role: 'super_admin', password: 'second-super-pw' }));
+    const created = await act(
+      'admin user new',
+      admin.post(`${API}/AdminUser/actions/new`).send({ email: 'second-super@example.com', name: 'Second', role: 'super_admin', password: 'second-super-pw' }),
+    );
     const second = (created.record as { id: string }).id;
     await act('admin user edit', admin.post(`${API}/AdminUser/records/${second}/edit`).send({ name: 'Second Super' }));
     await act('grant list', admin.get(`${API}/ApiTokenAdminGrant/actions/list`));
@@ -283,10 +338,16 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
 
     // Host b: an edit issues a new secret, shown once.
     const adminB = await signIn(b, SUPER, 'host b super admin');
-    const u1 = await act('host b create u1', adminB.post(`${API}/ApiToken/actions/new`).send({ name: 'scan u1', roleIds: [b.roles.vaultSummary], expiry: { type: 'days', days: 30 } }));
+    const u1 = await act(
+      'host b create u1',
+      adminB.post(`${API}/ApiToken/actions/new`).send({ name: 'scan u1', roleIds: [b.roles.vaultSummary], expiry: { type: 'days', days: 30 } }),
+    );
     const u1Secret = revealed('host b create u1', u1);
     await use(b, 'u1 vaults', u1Secret, 200);
-    const u1Edit = await act('host b edit u1 (invalidate-secret)', adminB.post(`${API}/ApiToken/records/${(u1.record as { id: string }).id}/edit`).send({ description: 'new secret on edit' }));
+    const u1Edit = await act(
+      'host b edit u1 (invalidate-secret)',
+      adminB.post(`${API}/ApiToken/records/${(u1.record as { id: string }).id}/edit`).send({ description: 'new secret on edit' }),
+    );
     const u1Edited = revealed('host b edit u1 (invalidate-secret)', u1Edit);
     await use(b, 'u1 secret before the edit', u1Secret, 401);
     await use(b, 'u1 secret after the edit', u1Edited, 200);
@@ -308,7 +369,10 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
       ...['list', 'show', 'search', 'new', 'delete'].map((x) => `ApiTokenAdminGrant/${x}`),
       ...['list', 'show', 'search', 'new', 'edit'].map((x) => `AdminUser/${x}`),
     ];
-    assert.deepEqual(expected.filter((x) => !visited.has(x)), []);
+    assert.deepEqual(
+      expected.filter((x) => !visited.has(x)),
+      [],
+    );
     assert.equal(secrets.length, 9, 'secrets revealed by create (5), rotate, regenerate, and two on host b');
     assert.ok(exchanges.length > 90, `${exchanges.length} responses collected`);
   });
@@ -329,14 +393,25 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
       }
       for (const h of hashes) if (found(hay, h)) leaks.push(`${h.label} in the response to "${ex.label}"`);
     }
-    for (const s of secrets) assert.ok(exchanges.some((ex) => ex.label === s.revealedIn && ex.body.includes(s.value)), `${s.label} was revealed`);
+    for (const s of secrets)
+      assert.ok(
+        exchanges.some((ex) => ex.label === s.revealedIn && ex.body.includes(s.value)),
+        `${s.label} was revealed`,
+      );
     assert.deepEqual(leaks, []);
   });
 
   it('no secret or hash in anything written to the console, stdout or stderr, nor in any line the hosts logged', () => {
-    assert.ok(capture.chunks.some((c) => c.includes('[leak-scan] output capture is on')), 'the capture works');
+    assert.ok(
+      capture.chunks.some((c) => c.includes('[leak-scan] output capture is on')),
+      'the capture works',
+    );
     const leaks: string[] = [];
-    for (const [where, lines] of [['console', capture.chunks], ['host a log', a.logger.lines], ['host b log', b.logger.lines]] as const) {
+    for (const [where, lines] of [
+      ['console', capture.chunks],
+      ['host a log', a.logger.lines],
+      ['host b log', b.logger.lines],
+    ] as const) {
       lines.forEach((line, i) => {
         for (const n of [...secrets, ...hashes]) if (found(line, n)) leaks.push(`${n.label} in ${where} #${i}`);
       });
@@ -348,7 +423,10 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     const leaks: string[] = [];
     let rows = 0;
     const tables = new Set<string>();
-    for (const [name, t] of [['host a', a], ['host b', b]] as const) {
+    for (const [name, t] of [
+      ['host a', a],
+      ['host b', b],
+    ] as const) {
       for (const table of await listTables(t.host.prisma)) {
         tables.add(table);
         for (const row of await t.host.prisma.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "${table}"`)) {
@@ -373,7 +451,8 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
         for (const s of secrets) if (found(bytes, s)) leaks.push(`${s.label} in ${name} file ${file}`);
       }
     }
-    for (const table of ['ApiToken', 'ApiAuditEvent', 'ApiRequestLog', 'AdminSession', 'ApiRole', 'ApiTokenRole', 'ApiTokenAdminGrant', 'AdminUser']) assert.ok(tables.has(table), table);
+    for (const table of ['ApiToken', 'ApiAuditEvent', 'ApiRequestLog', 'AdminSession', 'ApiRole', 'ApiTokenRole', 'ApiTokenAdminGrant', 'AdminUser'])
+      assert.ok(tables.has(table), table);
     assert.ok(rows > 60, `${rows} rows scanned`);
     assert.deepEqual(leaks, []);
     // The query string never reaches the request log; the rotated-out secret's use is audited without it.

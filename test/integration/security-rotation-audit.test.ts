@@ -35,11 +35,17 @@ describe('rotation grace periods and the audit of rotated-out secrets', () => {
   /** Creates a token and rotates it through the admin's HTTP actions, as the browser does. */
   async function createAndRotate(graceSeconds: number): Promise<{ id: string; name: string; old: string; current: string; rotatedAt: number }> {
     const name = `grace probe ${++seq}`;
-    const created = await admin.post(`${TOKENS}/actions/new`).send({ name, roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } }).expect(200);
+    const created = await admin
+      .post(`${TOKENS}/actions/new`)
+      .send({ name, roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } })
+      .expect(200);
     assert.equal(typeof created.body.secret, 'string', JSON.stringify(created.body.notice));
     const id = created.body.record.id as string;
     const rotatedAt = t.clock.now().getTime();
-    const rotated = await admin.post(`${TOKENS}/records/${id}/rotate`).send({ graceSeconds: String(graceSeconds) }).expect(200);
+    const rotated = await admin
+      .post(`${TOKENS}/records/${id}/rotate`)
+      .send({ graceSeconds: String(graceSeconds) })
+      .expect(200);
     assert.equal(typeof rotated.body.secret, 'string', JSON.stringify(rotated.body.notice));
     assert.equal(rotated.body.record.id, id, 'same token id');
     return { id, name, old: created.body.secret, current: rotated.body.secret, rotatedAt };
@@ -50,7 +56,11 @@ describe('rotation grace periods and the audit of rotated-out secrets', () => {
     return t.host.prisma.apiAuditEvent.findMany({ where: { action: USED, ...(tokenId ? { tokenId } : {}) }, orderBy: { createdAt: 'asc' } });
   }
 
-  for (const [graceSeconds, label] of [[0, 'none'], [3_600, '1 hour'], [86_400, '24 hours']] as const) {
+  for (const [graceSeconds, label] of [
+    [0, 'none'],
+    [3_600, '1 hour'],
+    [86_400, '24 hours'],
+  ] as const) {
     it(`grace "${label}" chosen in the admin: the old secret works until exactly ${graceSeconds} s after the rotation, the new one throughout`, async () => {
       const form = await admin.get(`${TOKENS}/records/${(await createAndRotate(0)).id}/rotate`).expect(200);
       assert.deepEqual(form.body.form.rotationGraceSeconds, [0, 3_600, 86_400], 'the rotate form offers none, 1 hour and 24 hours');
@@ -101,7 +111,10 @@ describe('rotation grace periods and the audit of rotated-out secrets', () => {
     }
     // The super admin sees it in the audit log screen, filtered by action.
     const list = await admin.get(`/admin/api/resources/ApiAuditEvent/actions/list?filters.action=${USED}&filters.tokenId=${token.id}`).expect(200);
-    assert.deepEqual(list.body.records.map((r: { params: { action: string; tokenName: string } }) => [r.params.action, r.params.tokenName]), [[USED, token.name]]);
+    assert.deepEqual(
+      list.body.records.map((r: { params: { action: string; tokenName: string } }) => [r.params.action, r.params.tokenName]),
+      [[USED, token.name]],
+    );
   });
 
   it('a client replaying it cannot flood the audit table: one event per token per minute', async () => {
@@ -133,12 +146,20 @@ describe('rotation grace periods and the audit of rotated-out secrets', () => {
     const token = await createAndRotate(0);
     assert.equal(await status(token.old), 401);
     assert.deepEqual(await events(token.id), []);
-    assert.equal(await t.host.prisma.apiToken.count({ where: { OR: [{ secretHash: hashToken(TEST_PEPPER, token.old) }, { previousSecretHash: hashToken(TEST_PEPPER, token.old) }] } }), 0);
+    assert.equal(
+      await t.host.prisma.apiToken.count({
+        where: { OR: [{ secretHash: hashToken(TEST_PEPPER, token.old) }, { previousSecretHash: hashToken(TEST_PEPPER, token.old) }] },
+      }),
+      0,
+    );
   });
 
   it('a regeneration ends the grace for good: the old secret is then unknown, not audited', async () => {
     const token = await createAndRotate(3_600);
-    await admin.post(`${TOKENS}/records/${token.id}/regenerate`).send({ expiry: { type: 'days', days: 30 } }).expect(200);
+    await admin
+      .post(`${TOKENS}/records/${token.id}/regenerate`)
+      .send({ expiry: { type: 'days', days: 30 } })
+      .expect(200);
     t.clock.advance(3_600_000);
     assert.equal(await status(token.old), 401);
     assert.deepEqual(await events(token.id), []);
@@ -156,7 +177,10 @@ describe('rotation grace periods and the audit of rotated-out secrets', () => {
       await t.host.prisma.$executeRawUnsafe('ALTER TABLE "ApiAuditEvent_gone" RENAME TO "ApiAuditEvent"');
     }
     const logged = t.logger.lines.slice(warnings);
-    assert.ok(logged.some((line) => line.startsWith('warn [api-access] could not audit the use of a rotated-out secret')), logged.join('\n'));
+    assert.ok(
+      logged.some((line) => line.startsWith('warn [api-access] could not audit the use of a rotated-out secret')),
+      logged.join('\n'),
+    );
     assert.ok(!logged.join('\n').includes(token.old.slice(4, 20)), 'the log line holds no secret');
     assert.equal(await status(token.old), 401);
     assert.equal((await events(token.id)).length, 1, 'written on the next presentation, within the same minute');
@@ -164,7 +188,9 @@ describe('rotation grace periods and the audit of rotated-out secrets', () => {
 
   it('remembers a bounded number of tokens', async () => {
     const audit = new RetiredSecretAudit(prismaStore(t.host.prisma), t.clock.now, (error) => assert.fail(String(error)), { maxTracked: 3, intervalMs: 60_000 });
-    const tokens = await Promise.all([1, 2, 3, 4, 5].map(async (n) => ({ tokenId: `bounded-${n}`, tokenName: `bounded ${n}`, ip: '203.0.113.9', graceEndedAt: null })));
+    const tokens = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (n) => ({ tokenId: `bounded-${n}`, tokenName: `bounded ${n}`, ip: '203.0.113.9', graceEndedAt: null })),
+    );
     for (const use of tokens) assert.equal(audit.report(use), true);
     assert.equal(audit.tracked, 3);
     assert.equal(audit.report(tokens[4]!), false, 'the latest is still remembered');

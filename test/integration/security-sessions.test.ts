@@ -38,7 +38,10 @@ function sessionId(cookie: string): string {
 }
 
 function attributes(cookie: string): string[] {
-  return cookie.split(';').slice(1).map((a) => a.trim().toLowerCase());
+  return cookie
+    .split(';')
+    .slice(1)
+    .map((a) => a.trim().toLowerCase());
 }
 
 let nextAddress = 10;
@@ -70,7 +73,25 @@ describe('admin sessions', () => {
       delete process.env.TRUST_PROXY;
     }
     tlsDir = mkdtempSync(path.join(tmpdir(), 'api-access-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(tlsDir, 'key.pem'), '-out', path.join(tlsDir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        path.join(tlsDir, 'key.pem'),
+        '-out',
+        path.join(tlsDir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    );
   });
   after(async () => {
     await plain?.close();
@@ -141,13 +162,21 @@ describe('admin sessions', () => {
 
   describe('"trust proxy"', () => {
     it('is off by default: X-Forwarded-For changes neither the address in request logs nor what an IP allow-list admits', async () => {
-      for (const [t, trusted] of [[plain, false], [proxied, true]] as const) {
+      for (const [t, trusted] of [
+        [plain, false],
+        [proxied, true],
+      ] as const) {
         const issue = (name: string, allowedIps: string[]) =>
           t.host.apiAccess.service.create(t.superAdmin, { name, roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 }, allowedIps });
         const limited = await issue(`allow-list ${trusted}`, ['203.0.113.0/24']);
         const open = await issue(`open ${trusted}`, []);
-        const call = (secret: string) => supertest(t.host.app).get('/api/v1/vaults').set('Authorization', `Bearer ${secret}`).set('X-Forwarded-For', '203.0.113.7');
-        assert.equal((await call(limited.secret)).status, trusted ? 200 : 403, trusted ? 'a trusted proxy says who the client is' : 'a forged header is ignored');
+        const call = (secret: string) =>
+          supertest(t.host.app).get('/api/v1/vaults').set('Authorization', `Bearer ${secret}`).set('X-Forwarded-For', '203.0.113.7');
+        assert.equal(
+          (await call(limited.secret)).status,
+          trusted ? 200 : 403,
+          trusted ? 'a trusted proxy says who the client is' : 'a forged header is ignored',
+        );
         assert.equal((await call(open.secret)).status, 200);
         await t.host.apiAccess.flush();
         const log = await t.host.prisma.apiRequestLog.findFirstOrThrow({ where: { tokenId: open.token.id } });
@@ -217,7 +246,9 @@ describe('admin sessions', () => {
 
   describe('a demoted or disabled admin loses access on the next request', () => {
     async function laterSuperAdmin(t: TestHost, email: string) {
-      const user = await t.host.prisma.adminUser.create({ data: { email, name: 'Later', role: 'super_admin', passwordHash: await hashPassword('later-password') } });
+      const user = await t.host.prisma.adminUser.create({
+        data: { email, name: 'Later', role: 'super_admin', passwordHash: await hashPassword('later-password') },
+      });
       const agent = supertest.agent(t.host.app);
       assert.equal((await signIn(agent, { email, password: 'later-password' }, address())).status, 302);
       await agent.get(`${API}/AdminUser/actions/list`).expect(200);
@@ -246,7 +277,9 @@ describe('admin sessions', () => {
       refused(await agent.get(`${API}/ApiToken/actions/list`), 'ApiToken list');
       const back = await agent.post(`${API}/AdminUser/records/${user.id}/edit`).send({ role: 'super_admin' });
       refused(back, 'promoting themselves back');
-      const created = await agent.post(`${API}/AdminUser/actions/new`).send({ email: 'sock-puppet@example.com', name: 'Sock', role: 'super_admin', password: 'sock-puppet-pw' });
+      const created = await agent
+        .post(`${API}/AdminUser/actions/new`)
+        .send({ email: 'sock-puppet@example.com', name: 'Sock', role: 'super_admin', password: 'sock-puppet-pw' });
       refused(created, 'creating a super admin');
       const row = await t.host.prisma.adminUser.findUniqueOrThrow({ where: { id: user.id } });
       assert.equal(row.role, 'admin', 'still demoted');
@@ -306,7 +339,11 @@ describe('admin sessions', () => {
       assert.match(blocked.text, /"errorMessage":"tooManyRequests"/);
       assert.equal(sessionCookie(blocked), undefined);
       assert.equal((await agent.get(`${API}/AdminUser/actions/list`)).status, 302, 'still signed out');
-      assert.deepEqual((await t.host.prisma.adminUser.findUniqueOrThrow({ where: { email: SUPER.email } })).lastSignInAt, before, 'the password was not even checked');
+      assert.deepEqual(
+        (await t.host.prisma.adminUser.findUniqueOrThrow({ where: { email: SUPER.email } })).lastSignInAt,
+        before,
+        'the password was not even checked',
+      );
       // Another address is not affected.
       assert.equal((await signIn(supertest.agent(t.host.app), SUPER, address())).status, 302);
     });
@@ -315,7 +352,9 @@ describe('admin sessions', () => {
       const t = plain;
       const results: string[] = [];
       for (let i = 0; i < 11; i++) {
-        const res = await signIn(supertest.agent(t.host.app), { email: SUPER.email, password: `guess ${i}` }).set('X-Forwarded-For', `203.0.113.${i + 1}`).set('X-Forwarded-Proto', 'https');
+        const res = await signIn(supertest.agent(t.host.app), { email: SUPER.email, password: `guess ${i}` })
+          .set('X-Forwarded-For', `203.0.113.${i + 1}`)
+          .set('X-Forwarded-Proto', 'https');
         assert.equal(res.status, 200);
         results.push(/"errorMessage":"(\w+)"/.exec(res.text)?.[1] ?? '?');
       }

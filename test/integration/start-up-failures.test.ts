@@ -38,7 +38,10 @@ function assertOneLineFailure(run: Finished, prefix: string, reason: RegExp): vo
 describe('a start-up that cannot succeed says why in one line and exits with 1', { concurrency: true }, () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const [entry, prefix] of [[MIGRATE, '[migrate] Cannot migrate: '], [MAIN, '[example-app] Cannot start: ']] as const) {
+  for (const [entry, prefix] of [
+    [MIGRATE, '[migrate] Cannot migrate: '],
+    [MAIN, '[example-app] Cannot start: '],
+  ] as const) {
     const who = entry === MIGRATE ? 'the migration' : 'the host';
 
     it(`${who}: a DATABASE_URL of another database`, async () => {
@@ -62,7 +65,11 @@ describe('a start-up that cannot succeed says why in one line and exits with 1',
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     try {
       const run = await runEntry(MAIN, { DATABASE_URL: db.url, DATA_DIR: dataDir, API_ACCESS_PEPPER: '', SESSION_SECRET: '' }, asNobody);
-      assertOneLineFailure(run, '[example-app] Cannot start: ', new RegExp(`cannot open ${dataDir}/api_access_pepper.* \\(EACCES\\): the data folder must be writable`));
+      assertOneLineFailure(
+        run,
+        '[example-app] Cannot start: ',
+        new RegExp(`cannot open ${dataDir}/api_access_pepper.* \\(EACCES\\): the data folder must be writable`),
+      );
     } finally {
       db.remove();
     }

@@ -53,7 +53,12 @@ describe('two hosts started together on a fresh SQLite file', () => {
   });
 
   it('one pepper and one session secret were generated, and both hosts use them', async () => {
-    assert.deepEqual(readdirSync(env.DATA_DIR).filter((name) => !name.startsWith('outbox')).sort(), ['api_access_pepper', 'session_secret']);
+    assert.deepEqual(
+      readdirSync(env.DATA_DIR)
+        .filter((name) => !name.startsWith('outbox'))
+        .sort(),
+      ['api_access_pepper', 'session_secret'],
+    );
     assert.equal(hosts.filter((host) => host.output().includes('No SESSION_SECRET set: generated one')).length, 1);
     // A session cookie signed by one host is accepted by the other: the same session secret.
     const login = await fetch(`${hosts[0]!.base}/admin/login`, {

@@ -44,7 +44,9 @@ function show(value: unknown): string {
   if (typeof value === 'string') return value.length > 40 ? `"${value.slice(0, 8)}…" (${value.length} chars)` : JSON.stringify(value);
   if (Array.isArray(value)) return value.length > 5 ? `[${value.length} items]` : `[${value.map(show).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value).map(([k, v]) => `${k}: ${show(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}: ${show(v)}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(value) ?? String(value);
 }
@@ -80,7 +82,10 @@ async function expectRejected(c: Ctx, kase: Case): Promise<void> {
     error = caught;
   }
   assert.ok(error !== undefined, `expected ${kase.code}, but the call was accepted: ${JSON.stringify(value)?.slice(0, 300)}`);
-  assert.ok(error instanceof ApiAccessError, `expected an ApiAccessError, got ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 500)}` : String(error)}`);
+  assert.ok(
+    error instanceof ApiAccessError,
+    `expected an ApiAccessError, got ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 500)}` : String(error)}`,
+  );
   assert.ok((ErrorCodes as readonly string[]).includes(error.code), `unknown code ${error.code}`);
   assert.equal(error.code, kase.code, `expected ${kase.code}, got ${error.code}: ${error.message.slice(0, 300)} ${JSON.stringify(error.fields).slice(0, 300)}`);
   if (kase.field !== undefined) {
@@ -331,7 +336,14 @@ function editCases(): Case[] {
   for (const v of [null, 'a token', 42, [], true]) cases.push(editCase(v, 'INVALID_INPUT', 'input'));
   cases.push(editCase({}, 'INVALID_INPUT', undefined));
   // Fields edit does not offer, including the owner and the secret.
-  for (const extra of [{ secretHash: 'abc' }, { ownerId: 'someone-else' }, { enabled: false }, { expiry: { type: 'never' } }, { id: 'other' }, { lastFour: 'abcd' }]) {
+  for (const extra of [
+    { secretHash: 'abc' },
+    { ownerId: 'someone-else' },
+    { enabled: false },
+    { expiry: { type: 'never' } },
+    { id: 'other' },
+    { lastFour: 'abcd' },
+  ]) {
     cases.push(editCase(extra, 'INVALID_INPUT', 'input'));
   }
   for (const v of NAME_VALUES) cases.push(editCase({ name: v }, 'INVALID_INPUT', 'name'));
@@ -394,12 +406,36 @@ function regenerateCases(): Case[] {
 
 function bulkDeleteCases(): Case[] {
   const cases: Case[] = [];
-  const invalid: unknown[] = [[], 'an-id', null, undefined, 42, {}, [42], [null], [''], ['   '], ['x'.repeat(65)], [HUGE], Array.from({ length: 501 }, (_, i) => `id${i}`)];
+  const invalid: unknown[] = [
+    [],
+    'an-id',
+    null,
+    undefined,
+    42,
+    {},
+    [42],
+    [null],
+    [''],
+    ['   '],
+    ['x'.repeat(65)],
+    [HUGE],
+    Array.from({ length: 501 }, (_, i) => `id${i}`),
+  ];
   for (const ids of invalid) {
-    cases.push({ title: `bulkDelete: ids = ${show(ids)}`, run: (c) => c.t.host.apiAccess.service.bulkDelete(c.t.superAdmin, ids), code: 'INVALID_INPUT', field: 'ids' });
+    cases.push({
+      title: `bulkDelete: ids = ${show(ids)}`,
+      run: (c) => c.t.host.apiAccess.service.bulkDelete(c.t.superAdmin, ids),
+      code: 'INVALID_INPUT',
+      field: 'ids',
+    });
   }
   for (const ids of [['no-such-token'], [SQL]]) {
-    cases.push({ title: `bulkDelete: ids = ${show(ids)}`, run: (c) => c.t.host.apiAccess.service.bulkDelete(c.t.superAdmin, ids), code: 'NOT_FOUND', field: 'ids' });
+    cases.push({
+      title: `bulkDelete: ids = ${show(ids)}`,
+      run: (c) => c.t.host.apiAccess.service.bulkDelete(c.t.superAdmin, ids),
+      code: 'NOT_FOUND',
+      field: 'ids',
+    });
   }
   cases.push({
     title: 'bulkDelete: ids = [the target, every seeded token, "no-such-token"] deletes nothing',
@@ -428,11 +464,21 @@ function listCases(): Case[] {
   ];
   for (const [field, values] of bad) {
     for (const v of values) {
-      cases.push({ title: `list: ${field} = ${show(v)}`, run: (c) => c.t.host.apiAccess.service.list(c.t.superAdmin, { [field]: v }), code: 'INVALID_INPUT', field });
+      cases.push({
+        title: `list: ${field} = ${show(v)}`,
+        run: (c) => c.t.host.apiAccess.service.list(c.t.superAdmin, { [field]: v }),
+        code: 'INVALID_INPUT',
+        field,
+      });
     }
   }
   for (const query of [{ secretHash: 'abc' }, { where: { id: 'x' } }, { OR: [] }, 'everything', 42, [], true]) {
-    cases.push({ title: `list: query = ${show(query)}`, run: (c) => c.t.host.apiAccess.service.list(c.t.superAdmin, query), code: 'INVALID_INPUT', field: 'input' });
+    cases.push({
+      title: `list: query = ${show(query)}`,
+      run: (c) => c.t.host.apiAccess.service.list(c.t.superAdmin, query),
+      code: 'INVALID_INPUT',
+      field: 'input',
+    });
   }
   return cases;
 }
@@ -443,7 +489,28 @@ function roleCases(): Case[] {
   const bad: [string, unknown[]][] = [
     ['name', ['', '   ', 'x'.repeat(101), HUGE, 42, null, {}, MISSING]],
     ['description', ['x'.repeat(1001), HUGE, 42, null, {}]],
-    ['scopes', [MISSING, [], 'reports:read', null, 42, {}, ['UPPER:read'], ['has space'], ['x'.repeat(65)], [HUGE], [42], [null], [''], Array.from({ length: 101 }, (_, i) => `s${i}`), [SCRIPT], [SQL], ['-leading']]],
+    [
+      'scopes',
+      [
+        MISSING,
+        [],
+        'reports:read',
+        null,
+        42,
+        {},
+        ['UPPER:read'],
+        ['has space'],
+        ['x'.repeat(65)],
+        [HUGE],
+        [42],
+        [null],
+        [''],
+        Array.from({ length: 101 }, (_, i) => `s${i}`),
+        [SCRIPT],
+        [SQL],
+        ['-leading'],
+      ],
+    ],
   ];
   for (const [field, values] of bad) {
     for (const v of values) {
@@ -456,12 +523,27 @@ function roleCases(): Case[] {
     }
   }
   for (const name of ['Security Audit', '  Security Audit  ']) {
-    cases.push({ title: `createRole: name = ${show(name)}`, run: (c) => c.t.host.apiAccess.service.createRole(c.t.superAdmin, { ...base(), name }), code: 'NAME_TAKEN', field: 'name' });
+    cases.push({
+      title: `createRole: name = ${show(name)}`,
+      run: (c) => c.t.host.apiAccess.service.createRole(c.t.superAdmin, { ...base(), name }),
+      code: 'NAME_TAKEN',
+      field: 'name',
+    });
   }
   for (const v of [null, 'a role', 42, []]) {
-    cases.push({ title: `createRole: the whole input = ${show(v)}`, run: (c) => c.t.host.apiAccess.service.createRole(c.t.superAdmin, v), code: 'INVALID_INPUT', field: 'input' });
+    cases.push({
+      title: `createRole: the whole input = ${show(v)}`,
+      run: (c) => c.t.host.apiAccess.service.createRole(c.t.superAdmin, v),
+      code: 'INVALID_INPUT',
+      field: 'input',
+    });
   }
-  cases.push({ title: 'createRole: by an ordinary admin', run: (c) => c.t.host.apiAccess.service.createRole(c.t.admin, base()), code: 'FORBIDDEN', field: undefined });
+  cases.push({
+    title: 'createRole: by an ordinary admin',
+    run: (c) => c.t.host.apiAccess.service.createRole(c.t.admin, base()),
+    code: 'FORBIDDEN',
+    field: undefined,
+  });
 
   for (const [id, code] of ID_VALUES) {
     if (id === 'no-such-token') continue;
@@ -469,7 +551,7 @@ function roleCases(): Case[] {
     cases.push({ title: `deleteRole: id = ${show(id)}`, run: (c) => c.t.host.apiAccess.service.deleteRole(c.t.superAdmin, id), code, field: 'id' });
   }
   cases.push({
-    title: 'editRole: rename to another role\'s name',
+    title: "editRole: rename to another role's name",
     run: (c) => c.t.host.apiAccess.service.editRole(c.t.superAdmin, c.t.roles.securityAudit, { name: 'Vault Summary', scopes: ['security-audit:read'] }),
     code: 'NAME_TAKEN',
     field: 'name',
@@ -482,7 +564,12 @@ function roleCases(): Case[] {
       field: 'scopes',
     });
   }
-  cases.push({ title: 'deleteRole: a role in use', run: (c) => c.t.host.apiAccess.service.deleteRole(c.t.superAdmin, c.t.roles.onboarding), code: 'ROLE_IN_USE', field: undefined });
+  cases.push({
+    title: 'deleteRole: a role in use',
+    run: (c) => c.t.host.apiAccess.service.deleteRole(c.t.superAdmin, c.t.roles.onboarding),
+    code: 'ROLE_IN_USE',
+    field: undefined,
+  });
   return cases;
 }
 
@@ -491,13 +578,43 @@ function grantCases(): Case[] {
   // A user id may be an integer (a host's Int ids): 42 is a well-formed user id, unlike a token id.
   for (const [id, code] of [...ID_VALUES.filter(([id]) => id !== 42), [1.5, 'INVALID_INPUT'] as const]) {
     if (code === 'NOT_FOUND') continue;
-    cases.push({ title: `grantTokenAdmin: userId = ${show(id)}`, run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, id), code, field: 'userId' });
-    cases.push({ title: `revokeTokenAdmin: userId = ${show(id)}`, run: (c) => c.t.host.apiAccess.service.revokeTokenAdmin(c.t.superAdmin, id), code, field: 'userId' });
+    cases.push({
+      title: `grantTokenAdmin: userId = ${show(id)}`,
+      run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, id),
+      code,
+      field: 'userId',
+    });
+    cases.push({
+      title: `revokeTokenAdmin: userId = ${show(id)}`,
+      run: (c) => c.t.host.apiAccess.service.revokeTokenAdmin(c.t.superAdmin, id),
+      code,
+      field: 'userId',
+    });
   }
-  cases.push({ title: 'grantTokenAdmin: userId = 42 (an integer id, looked up as "42")', run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, 42), code: 'USER_NOT_FOUND', field: 'userId' });
-  cases.push({ title: 'grantTokenAdmin: userId = "no-such-user"', run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, 'no-such-user'), code: 'USER_NOT_FOUND', field: 'userId' });
-  cases.push({ title: 'grantTokenAdmin: an ordinary admin', run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, c.t.admin.id), code: 'NOT_SUPER_ADMIN', field: 'userId' });
-  cases.push({ title: 'grantTokenAdmin: by an ordinary admin', run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.admin, c.t.admin.id), code: 'FORBIDDEN', field: undefined });
+  cases.push({
+    title: 'grantTokenAdmin: userId = 42 (an integer id, looked up as "42")',
+    run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, 42),
+    code: 'USER_NOT_FOUND',
+    field: 'userId',
+  });
+  cases.push({
+    title: 'grantTokenAdmin: userId = "no-such-user"',
+    run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, 'no-such-user'),
+    code: 'USER_NOT_FOUND',
+    field: 'userId',
+  });
+  cases.push({
+    title: 'grantTokenAdmin: an ordinary admin',
+    run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.superAdmin, c.t.admin.id),
+    code: 'NOT_SUPER_ADMIN',
+    field: 'userId',
+  });
+  cases.push({
+    title: 'grantTokenAdmin: by an ordinary admin',
+    run: (c) => c.t.host.apiAccess.service.grantTokenAdmin(c.t.admin, c.t.admin.id),
+    code: 'FORBIDDEN',
+    field: undefined,
+  });
   return cases;
 }
 
@@ -562,8 +679,11 @@ describe('hostile input (default policy)', () => {
       const tables = await listTables(c.t.host.prisma);
       for (const table of ['ApiToken', 'ApiTokenRole', 'ApiTokenTag', 'ApiAuditEvent', 'ApiRole']) assert.ok(tables.includes(table), `${table} is gone`);
       assert.ok((await c.t.host.prisma.apiToken.count()) >= 5);
-      const found = await c.t.host.apiAccess.service.list(c.t.superAdmin, { search: "DROP TABLE ApiToken; --" });
-      assert.deepEqual(found.items.map((i) => i.id), [issued.token.id]);
+      const found = await c.t.host.apiAccess.service.list(c.t.superAdmin, { search: 'DROP TABLE ApiToken; --' });
+      assert.deepEqual(
+        found.items.map((i) => i.id),
+        [issued.token.id],
+      );
       assert.equal((await c.t.host.apiAccess.service.list(c.t.superAdmin, { search: SQL })).total, 1);
       const ok = await c.t.host.apiAccess.verifier.verify(issued.secret, '203.0.113.1');
       assert.ok(ok.ok && ok.token.name === SQL);
@@ -616,7 +736,11 @@ describe('hostile input (namePattern and allowedScopes policy)', () => {
       data: { email: 'spare@example.com', name: 'Spare', passwordHash: 'not-used', role: 'admin', lastSignInAt: new Date() },
     });
     c.spare = { id: spare.id, email: spare.email, isSuperAdmin: false };
-    const target = await c.t.host.apiAccess.service.create(c.t.superAdmin, { name: 'Target token', roleIds: [c.t.roles.onboarding], expiry: { type: 'days', days: 30 } });
+    const target = await c.t.host.apiAccess.service.create(c.t.superAdmin, {
+      name: 'Target token',
+      roleIds: [c.t.roles.onboarding],
+      expiry: { type: 'days', days: 30 },
+    });
     c.target = { id: target.token.id, name: target.token.name };
   });
   after(async () => c.t.close());
@@ -644,14 +768,16 @@ describe('hostile input (namePattern and allowedScopes policy)', () => {
   it('create: a name off the pattern and an expiry in the past are reported together', async () => {
     await expectRejected(c, {
       title: '',
-      run: (ctx) => ctx.t.host.apiAccess.service.create(ctx.t.superAdmin, { ...createBase(ctx), name: 'bad name', expiry: { type: 'date', date: '2020-01-01' } }),
+      run: (ctx) =>
+        ctx.t.host.apiAccess.service.create(ctx.t.superAdmin, { ...createBase(ctx), name: 'bad name', expiry: { type: 'date', date: '2020-01-01' } }),
       code: 'INVALID_INPUT',
       field: 'name',
       fieldCode: 'NAME_PATTERN',
     });
     await expectRejected(c, {
       title: '',
-      run: (ctx) => ctx.t.host.apiAccess.service.create(ctx.t.superAdmin, { ...createBase(ctx), name: 'bad name', expiry: { type: 'date', date: '2020-01-01' } }),
+      run: (ctx) =>
+        ctx.t.host.apiAccess.service.create(ctx.t.superAdmin, { ...createBase(ctx), name: 'bad name', expiry: { type: 'date', date: '2020-01-01' } }),
       code: 'INVALID_INPUT',
       field: 'expiry',
       fieldCode: 'EXPIRY_IN_PAST',

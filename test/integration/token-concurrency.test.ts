@@ -189,7 +189,10 @@ describe('concurrent token operations', () => {
 
   it('concurrent enables, creates and a regenerate of an expired token together never exceed the limit', async () => {
     const owner = await user();
-    const expiring = await service().create(t.superAdmin, input({ ownerId: owner.id, expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } }));
+    const expiring = await service().create(
+      t.superAdmin,
+      input({ ownerId: owner.id, expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } }),
+    );
     for (let i = 0; i < 3; i++) await service().create(t.superAdmin, input({ ownerId: owner.id }));
     const disabled: IssuedToken[] = [];
     for (let i = 0; i < 3; i++) {

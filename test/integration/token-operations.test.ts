@@ -143,10 +143,7 @@ class Harness {
   }
 }
 
-function assertAudit(
-  events: ApiAuditEvent[],
-  expected: { action: string; actor: Actor; tokenId?: string | null; tokenName?: string | null },
-): ApiAuditEvent {
+function assertAudit(events: ApiAuditEvent[], expected: { action: string; actor: Actor; tokenId?: string | null; tokenName?: string | null }): ApiAuditEvent {
   assert.equal(events.length, 1, `expected exactly one audit event, got ${events.map((e) => e.action).join(', ') || 'none'}`);
   const event = events[0]!;
   assert.equal(event.action, expected.action);
@@ -325,7 +322,10 @@ describe('token operations (default policy)', () => {
   describe('regenerate', () => {
     it('requires a new expiry (EXPIRY_REQUIRED), then issues a new secret with that expiry; the old one is refused', async () => {
       const owner = await h.user();
-      const { token, secret: oldSecret } = await h.create(t.superAdmin, { ownerId: owner.id, expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
+      const { token, secret: oldSecret } = await h.create(t.superAdmin, {
+        ownerId: owner.id,
+        expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() },
+      });
       assertOk(await h.verify(oldSecret));
       await h.refused(() => h.service.regenerate(t.superAdmin, token.id, {}), 'EXPIRY_REQUIRED', 'expiry');
       await h.refused(() => h.service.regenerate(t.superAdmin, token.id, undefined), 'EXPIRY_REQUIRED', 'expiry');
@@ -350,7 +350,10 @@ describe('token operations (default policy)', () => {
 
     it('brings an expired token back, and ends a rotation grace period at once', async () => {
       const owner = await h.user();
-      const { token, secret: first } = await h.create(t.superAdmin, { ownerId: owner.id, expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
+      const { token, secret: first } = await h.create(t.superAdmin, {
+        ownerId: owner.id,
+        expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() },
+      });
       const rotated = h.keep(await h.service.rotate(t.superAdmin, token.id, { graceSeconds: 86_400 }));
       assertOk(await h.verify(first), 'in grace');
       t.clock.advanceDays(8);
@@ -394,7 +397,10 @@ describe('token operations (default policy)', () => {
 
     it('a disabled and expired token shows as disabled', async () => {
       const owner = await h.user();
-      const { token, secret } = await h.create(t.superAdmin, { ownerId: owner.id, expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
+      const { token, secret } = await h.create(t.superAdmin, {
+        ownerId: owner.id,
+        expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() },
+      });
       await h.service.disable(t.superAdmin, token.id);
       t.clock.advanceDays(8);
       assert.equal((await h.service.get(t.superAdmin, token.id)).status, 'disabled');
@@ -440,7 +446,10 @@ describe('token operations (default policy)', () => {
 
       const row = await t.host.prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } });
       assert.equal(row.secretHash, hashToken(TEST_PEPPER, secret));
-      assert.deepEqual((await t.host.prisma.apiTokenTag.findMany({ where: { tokenId: token.id }, orderBy: { tag: 'asc' } })).map((r) => r.tag), ['three', 'two']);
+      assert.deepEqual(
+        (await t.host.prisma.apiTokenTag.findMany({ where: { tokenId: token.id }, orderBy: { tag: 'asc' } })).map((r) => r.tag),
+        ['three', 'two'],
+      );
       assert.deepEqual(
         (await t.host.prisma.apiTokenRole.findMany({ where: { tokenId: token.id } })).map((r) => r.roleId).sort(),
         [t.roles.securityAudit, t.roles.vaultSummary].sort(),
@@ -483,7 +492,14 @@ describe('token operations (default policy)', () => {
       await h.refused(() => h.service.edit(t.superAdmin, token.id, {}), 'INVALID_INPUT');
       await h.refused(() => h.service.edit(t.superAdmin, token.id, { name: token.name }), 'INVALID_INPUT');
       await h.refused(
-        () => h.service.edit(t.superAdmin, token.id, { name: ` ${token.name} `, description: 'same', tags: ['b', 'a'], roleIds: [t.roles.onboarding], allowedIps: [] }),
+        () =>
+          h.service.edit(t.superAdmin, token.id, {
+            name: ` ${token.name} `,
+            description: 'same',
+            tags: ['b', 'a'],
+            roleIds: [t.roles.onboarding],
+            allowedIps: [],
+          }),
         'INVALID_INPUT',
       );
     });
@@ -520,7 +536,10 @@ describe('token operations (default policy)', () => {
       await h.refused(() => h.service.delete(t.superAdmin, token.id), 'NOT_FOUND', 'id');
 
       const history = await t.host.prisma.apiAuditEvent.findMany({ where: { tokenId: token.id }, orderBy: { createdAt: 'asc' } });
-      assert.deepEqual(history.map((e) => e.action), ['token.created', 'token.deleted']);
+      assert.deepEqual(
+        history.map((e) => e.action),
+        ['token.created', 'token.deleted'],
+      );
       assert.ok(history.every((e) => e.tokenName === 'Doomed'));
       const logs = await t.host.prisma.apiRequestLog.findMany({ where: { tokenId: token.id } });
       assert.equal(logs.length, 1);
@@ -542,7 +561,10 @@ describe('token operations (default policy)', () => {
       assert.deepEqual(result, { deleted: 3 });
       assert.equal(await t.host.prisma.apiToken.count({ where: { id: { in: ids } } }), 0);
       assert.equal(events.length, 3, 'one audit event per deleted token');
-      assert.deepEqual(events.map((e) => e.action), ['token.deleted', 'token.deleted', 'token.deleted']);
+      assert.deepEqual(
+        events.map((e) => e.action),
+        ['token.deleted', 'token.deleted', 'token.deleted'],
+      );
       assert.deepEqual(events.map((e) => e.tokenId).sort(), [...ids].sort());
       assert.deepEqual(events.map((e) => e.tokenName).sort(), issued.map((i) => i.token.name).sort());
       assert.ok(events.every((e) => e.actorId === t.superAdmin.id));
@@ -558,7 +580,11 @@ describe('token operations (default policy)', () => {
         t.clock.advance(1_000); // distinct createdAt
         return issued;
       };
-      const a = await make('Alpha list', { tags: ['alpha', 'shared'], roleIds: [t.roles.onboarding], expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() } });
+      const a = await make('Alpha list', {
+        tags: ['alpha', 'shared'],
+        roleIds: [t.roles.onboarding],
+        expiry: { type: 'date', date: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString() },
+      });
       const b = await make('Bravo list', { tags: ['beta', 'shared'], roleIds: [t.roles.securityAudit], expiry: { type: 'days', days: 30 } });
       const c = await make('Charlie list', { tags: ['gamma'], roleIds: [t.roles.vaultSummary, t.roles.onboarding], expiry: { type: 'days', days: 60 } });
       const d = await make('Delta list', { roleIds: [t.roles.securityAudit], expiry: { type: 'never' } });
@@ -572,12 +598,15 @@ describe('token operations (default policy)', () => {
       // Alpha's expiry has passed; nothing ran in between but the clock.
       const all = await h.service.list(owner, { sortBy: 'name', direction: 'asc' });
       assert.equal(all.total, 4, 'a super admin without the grant lists only their own tokens');
-      assert.deepEqual(all.items.map((i) => [i.name, i.status]), [
-        ['Alpha list', 'expired'],
-        ['Bravo list', 'active'],
-        ['Charlie list', 'disabled'],
-        ['Delta list', 'active'],
-      ]);
+      assert.deepEqual(
+        all.items.map((i) => [i.name, i.status]),
+        [
+          ['Alpha list', 'expired'],
+          ['Bravo list', 'active'],
+          ['Charlie list', 'disabled'],
+          ['Delta list', 'active'],
+        ],
+      );
       assert.equal((await h.service.get(owner, a.token.id)).status, 'expired');
       assertRefused(await h.verify(a.secret), 'expired');
       assert.deepEqual(await names({ status: 'expired' }), ['Alpha list']);
@@ -594,12 +623,18 @@ describe('token operations (default policy)', () => {
       assert.deepEqual(await names({ status: 'active', tag: 'shared' }), ['Bravo list']);
 
       const page1 = await h.service.list(owner, { sortBy: 'name', direction: 'asc', perPage: 3, page: 1 });
-      assert.deepEqual(page1.items.map((i) => i.name), ['Alpha list', 'Bravo list', 'Charlie list']);
+      assert.deepEqual(
+        page1.items.map((i) => i.name),
+        ['Alpha list', 'Bravo list', 'Charlie list'],
+      );
       assert.equal(page1.total, 4);
       assert.equal(page1.page, 1);
       assert.equal(page1.perPage, 3);
       const page2 = await h.service.list(owner, { sortBy: 'name', direction: 'asc', perPage: 3, page: 2 });
-      assert.deepEqual(page2.items.map((i) => i.name), ['Delta list']);
+      assert.deepEqual(
+        page2.items.map((i) => i.name),
+        ['Delta list'],
+      );
       assert.equal(page2.total, 4);
       const page3 = await h.service.list(owner, { sortBy: 'name', direction: 'asc', perPage: 3, page: 3 });
       assert.deepEqual(page3.items, []);
@@ -654,17 +689,26 @@ describe('token operations (default policy)', () => {
         // No wildcard character: the database compares, however many match.
         const broad = await h.service.list(t.superAdmin, { search: 'SEARCH 0', perPage: 3, sortBy: 'name', direction: 'desc' });
         assert.equal(broad.total, 1_200);
-        assert.deepEqual(broad.items.map((i) => i.name), ['Bulk_Search 01199', 'Bulk_Search 01198', 'Bulk_Search 01197']);
+        assert.deepEqual(
+          broad.items.map((i) => i.name),
+          ['Bulk_Search 01199', 'Bulk_Search 01198', 'Bulk_Search 01197'],
+        );
 
         // With one, the matches are listed first: past 900, narrow it.
         const error = await h.refused(() => h.service.list(t.superAdmin, { search: 'bulk_search' }), 'SEARCH_TOO_BROAD', 'search');
         assert.match(error.message, /More than 900 tokens have "bulk_search" in their name/);
         const ofB = await h.service.list(t.superAdmin, { search: 'bulk_search', ownerId: 'bulk-b', sortBy: 'name', direction: 'asc' });
-        assert.deepEqual(ofB.items.map((i) => i.id), ['bulk-b-0', 'bulk-b-1', 'bulk-b-2']);
+        assert.deepEqual(
+          ofB.items.map((i) => i.id),
+          ['bulk-b-0', 'bulk-b-1', 'bulk-b-2'],
+        );
         assert.equal((await h.service.list(t.superAdmin, { search: 'bulk_search 0119' })).total, 10, '01190 to 01199');
         // The owner's e-mail, matched the same way: a part in any case; _ matches only itself.
         const byEmail = await h.service.list(t.superAdmin, { ownerEmail: 'BULK-B@', sortBy: 'name', direction: 'asc' });
-        assert.deepEqual(byEmail.items.map((i) => i.id), ['bulk-b-0', 'bulk-b-1', 'bulk-b-2']);
+        assert.deepEqual(
+          byEmail.items.map((i) => i.id),
+          ['bulk-b-0', 'bulk-b-1', 'bulk-b-2'],
+        );
         assert.equal((await h.service.list(t.superAdmin, { ownerEmail: 'bulk_a' })).total, 0, "'_' is not a wildcard");
         assert.equal((await h.service.list(t.superAdmin, { ownerEmail: 'bulk-a@example.com', search: 'search 0119' })).total, 10, 'with a name search');
         assert.equal((await h.service.list(t.superAdmin, { ownerEmail: '%' })).total, 0, "'%' is not a wildcard");
@@ -692,7 +736,16 @@ describe('token operations (default policy)', () => {
         createdByEmail: owner.email,
       }));
       const at = (minutes: number) => new Date(h.now().getTime() - minutes * 60_000);
-      const log = (tokenId: string, minutes: number) => ({ tokenId, tokenName: tokenId, method: 'GET', path: '/api/vaults', status: 200, ip: IP, durationMs: 1, createdAt: at(minutes) });
+      const log = (tokenId: string, minutes: number) => ({
+        tokenId,
+        tokenName: tokenId,
+        method: 'GET',
+        path: '/api/vaults',
+        status: 200,
+        ip: IP,
+        durationMs: 1,
+        createdAt: at(minutes),
+      });
       try {
         for (let from = 0; from < tokens.length; from += 300) await h.prisma.apiToken.createMany({ data: tokens.slice(from, from + 300) });
         await h.prisma.apiRequestLog.createMany({
@@ -700,11 +753,21 @@ describe('token operations (default policy)', () => {
         });
         const mine = await h.service.listRequestLogs(owner, { perPage: 2 });
         assert.equal(mine.total, 3);
-        assert.deepEqual(mine.items.map((i) => i.tokenId), ['many-logs-600', 'many-logs-1199'], 'newest first');
+        assert.deepEqual(
+          mine.items.map((i) => i.tokenId),
+          ['many-logs-600', 'many-logs-1199'],
+          'newest first',
+        );
         const page2 = await h.service.listRequestLogs(owner, { perPage: 2, page: 2 });
-        assert.deepEqual(page2.items.map((i) => i.tokenId), ['many-logs-0']);
+        assert.deepEqual(
+          page2.items.map((i) => i.tokenId),
+          ['many-logs-0'],
+        );
         const period = await h.service.listRequestLogs(owner, { from: at(25), to: at(15) });
-        assert.deepEqual(period.items.map((i) => i.tokenId), ['many-logs-1199']);
+        assert.deepEqual(
+          period.items.map((i) => i.tokenId),
+          ['many-logs-1199'],
+        );
         assert.equal(period.total, 1);
         const one = await h.service.listRequestLogs(owner, { tokenId: 'many-logs-1199' });
         assert.deepEqual([one.total, one.items.map((i) => i.tokenId)], [1, ['many-logs-1199']]);
@@ -734,8 +797,14 @@ describe('token operations (default policy)', () => {
       assert.equal(byId.get(mine.token.id)!.createdByEmail, 'moved@example.com');
       assert.equal(byId.get(given.token.id)!.ownerEmail, 'moved@example.com');
       assert.equal(byId.get(given.token.id)!.createdByEmail, t.superAdmin.email, "the author's own address");
-      assert.deepEqual(byId.get(bystander.token.id), before.find((row) => row.id === bystander.token.id));
-      assert.deepEqual(after.map((row) => row.updatedAt), before.map((row) => row.updatedAt));
+      assert.deepEqual(
+        byId.get(bystander.token.id),
+        before.find((row) => row.id === bystander.token.id),
+      );
+      assert.deepEqual(
+        after.map((row) => row.updatedAt),
+        before.map((row) => row.updatedAt),
+      );
       assert.equal((await h.service.list(t.superAdmin, { ownerEmail: 'MOVED@' })).total, 2);
 
       // Again: nothing left to change. A user the directory does not find: nothing changes.
@@ -750,10 +819,22 @@ describe('token operations (default policy)', () => {
     it('search ignores case, as ListTokensQuery.search documents, the same on every database', async () => {
       const owner = await h.user({ superAdmin: true });
       await h.create(owner, { name: 'Upper Case Name' });
-      assert.deepEqual((await h.service.list(owner, { search: 'Upper' })).items.map((i) => i.name), ['Upper Case Name']);
-      assert.deepEqual((await h.service.list(owner, { search: 'upper case' })).items.map((i) => i.name), ['Upper Case Name']);
-      assert.deepEqual((await h.service.list(owner, { search: 'lower' })).items.map((i) => i.name), []);
-      assert.deepEqual((await h.service.list(owner, { search: 'Name\\' })).items.map((i) => i.name), []);
+      assert.deepEqual(
+        (await h.service.list(owner, { search: 'Upper' })).items.map((i) => i.name),
+        ['Upper Case Name'],
+      );
+      assert.deepEqual(
+        (await h.service.list(owner, { search: 'upper case' })).items.map((i) => i.name),
+        ['Upper Case Name'],
+      );
+      assert.deepEqual(
+        (await h.service.list(owner, { search: 'lower' })).items.map((i) => i.name),
+        [],
+      );
+      assert.deepEqual(
+        (await h.service.list(owner, { search: 'Name\\' })).items.map((i) => i.name),
+        [],
+      );
     });
   });
 
@@ -817,7 +898,7 @@ describe('token operations (default policy)', () => {
       assert.equal(await t.host.prisma.apiTokenAdminGrant.count({ where: { userId: other.id } }), 0);
     });
 
-    it('lets the grantee manage everyone\'s tokens until it is revoked', async () => {
+    it("lets the grantee manage everyone's tokens until it is revoked", async () => {
       const grantee = await h.user({ superAdmin: true });
       const seeded = await t.host.prisma.apiToken.findUniqueOrThrow({ where: { name: 'GRC dashboard' } });
       await h.refused(() => h.service.get(grantee, seeded.id), 'FORBIDDEN');
@@ -859,7 +940,10 @@ describe('token operations (default policy)', () => {
       const other = await h.user();
 
       const listed = await h.service.list(plain, { perPage: 500 });
-      assert.deepEqual(listed.items.map((i) => i.id), [own.token.id]);
+      assert.deepEqual(
+        listed.items.map((i) => i.id),
+        [own.token.id],
+      );
       assert.equal(listed.total, 1);
       await h.refused(() => h.service.list(plain, { ownerId: t.superAdmin.id }), 'FORBIDDEN');
       await h.refused(() => h.service.get(plain, seeded.id), 'FORBIDDEN');
@@ -961,7 +1045,10 @@ describe('expiry at the exact instant (frozen clock)', () => {
     assert.equal((await h.service.get(t.superAdmin, token.id)).status, 'expired');
     assertRefused(await h.verify(secret), 'expired');
     const expired = await h.service.list(t.superAdmin, { ownerId: owner.id, status: 'expired' });
-    assert.deepEqual(expired.items.map((i) => i.id), [token.id]);
+    assert.deepEqual(
+      expired.items.map((i) => i.id),
+      [token.id],
+    );
     const active = await h.service.list(t.superAdmin, { ownerId: owner.id, status: 'active' });
     assert.equal(active.total, 4);
     assert.ok(!active.items.some((i) => i.id === token.id));
@@ -1052,7 +1139,10 @@ describe('allowPersonalTokens', () => {
     assertOk(await h.verify(own.secret));
 
     const listed = await h.service.list(t.admin, { perPage: 500 });
-    assert.deepEqual(listed.items.map((i) => i.id), [own.token.id]);
+    assert.deepEqual(
+      listed.items.map((i) => i.id),
+      [own.token.id],
+    );
     const rotated = h.keep(await h.service.rotate(t.admin, own.token.id));
     assertRefused(await h.verify(own.secret), 'unknown');
     await h.service.disable(t.admin, own.token.id);

@@ -29,7 +29,9 @@ function bucket(ms: number): string {
 }
 
 /** The rollups as the raw rows say they should be: per token and day, and per day. */
-async function expectedFromRows(prisma: PrismaClient): Promise<{ tokenDays: Record<string, Record<string, number>>; days: Record<string, Record<string, number>> }> {
+async function expectedFromRows(
+  prisma: PrismaClient,
+): Promise<{ tokenDays: Record<string, Record<string, number>>; days: Record<string, Record<string, number>> }> {
   const rows = await prisma.apiRequestLog.findMany({ select: { tokenId: true, status: true, durationMs: true, createdAt: true } });
   const tokenDays: Record<string, Record<string, number>> = {};
   const days: Record<string, Record<string, number>> = {};
@@ -43,10 +45,11 @@ async function expectedFromRows(prisma: PrismaClient): Promise<{ tokenDays: Reco
   return { tokenDays, days };
 }
 
-const nonZero = (row: Record<string, unknown>, skip: string[]) =>
-  Object.fromEntries(Object.entries(row).filter(([k, v]) => !skip.includes(k) && v !== 0));
+const nonZero = (row: Record<string, unknown>, skip: string[]) => Object.fromEntries(Object.entries(row).filter(([k, v]) => !skip.includes(k) && v !== 0));
 
-async function storedRollups(prisma: PrismaClient): Promise<{ tokenDays: Record<string, Record<string, number>>; days: Record<string, Record<string, number>> }> {
+async function storedRollups(
+  prisma: PrismaClient,
+): Promise<{ tokenDays: Record<string, Record<string, number>>; days: Record<string, Record<string, number>> }> {
   const tokenDays = Object.fromEntries(
     (await prisma.apiTokenUsageDay.findMany()).map((r) => [`${r.tokenId} ${r.day}`, nonZero(r, ['tokenId', 'day'])]),
   ) as Record<string, Record<string, number>>;
@@ -74,12 +77,22 @@ function burst(count: number, now: number): RequestLogEntry[] {
 type Transport = 'prisma' | 'sqlite worker';
 const transports: Transport[] = onPostgres() ? ['prisma'] : ['prisma', 'sqlite worker'];
 
-async function withWriter(transport: Transport, batchSize: number, run: (writer: RequestLogWriter, prisma: PrismaClient, errors: unknown[]) => Promise<void>): Promise<void> {
+async function withWriter(
+  transport: Transport,
+  batchSize: number,
+  run: (writer: RequestLogWriter, prisma: PrismaClient, errors: unknown[]) => Promise<void>,
+): Promise<void> {
   const db = await createHostDatabase();
   const prisma = createPrismaClient(db.url);
   const errors: unknown[] = [];
   const sqliteWorker = transport === 'sqlite worker' ? { file: db.file, timestampFormat: 'iso8601' as const } : undefined;
-  const writer = new RequestLogWriter(prisma, { batchSize, flushIntervalMs: 60_000, maxBuffered: 1_000_000, sqliteWorker, onError: (error) => errors.push(error) });
+  const writer = new RequestLogWriter(prisma, {
+    batchSize,
+    flushIntervalMs: 60_000,
+    maxBuffered: 1_000_000,
+    sqliteWorker,
+    onError: (error) => errors.push(error),
+  });
   try {
     await run(writer, prisma, errors);
   } finally {
@@ -127,7 +140,9 @@ for (const transport of transports) {
 describe('usage queries', () => {
   /** A second super admin, without the token-admin grant. */
   async function superWithoutGrant(t: TestHost): Promise<Actor> {
-    const user = await t.host.prisma.adminUser.create({ data: { email: 'super2@example.com', name: 'S2', role: 'super_admin', passwordHash: 'x', lastSignInAt: new Date() } });
+    const user = await t.host.prisma.adminUser.create({
+      data: { email: 'super2@example.com', name: 'S2', role: 'super_admin', passwordHash: 'x', lastSignInAt: new Date() },
+    });
     return { id: user.id, email: user.email, isSuperAdmin: true };
   }
 
@@ -137,7 +152,17 @@ describe('usage queries', () => {
   }
 
   function entry(tokenId: string, at: number, status: number, durationMs: number): RequestLogEntry {
-    return { tokenId, tokenName: tokenId, method: 'GET', path: '/api/v1/vaults', status, ip: '203.0.113.1', userAgent: 'test', durationMs, createdAt: new Date(at) };
+    return {
+      tokenId,
+      tokenName: tokenId,
+      method: 'GET',
+      path: '/api/v1/vaults',
+      status,
+      ip: '203.0.113.1',
+      userAgent: 'test',
+      durationMs,
+      createdAt: new Date(at),
+    };
   }
 
   it("a token's days: every day of 30 or 90 present and zero-filled, totals, error rate, and p50/p95 from the histogram", async () => {
@@ -160,8 +185,19 @@ describe('usage queries', () => {
       assert.equal(month.days[29]!.day, today, 'the last day is today (UTC)');
       assert.equal(month.days[0]!.day, new Date(now - 29 * DAY).toISOString().slice(0, 10));
       assert.deepEqual(month.days[29], { day: today, ok: 90, clientError: 0, serverError: 10, refused: 0, aborted: 0 });
-      assert.deepEqual(month.days[24], { day: new Date(now - 5 * DAY).toISOString().slice(0, 10), ok: 0, clientError: 0, serverError: 0, refused: 4, aborted: 1 });
-      assert.equal(month.days.filter((d) => d.ok + d.clientError + d.serverError + d.refused + d.aborted === 0).length, 28, 'the other days are there, with zeros');
+      assert.deepEqual(month.days[24], {
+        day: new Date(now - 5 * DAY).toISOString().slice(0, 10),
+        ok: 0,
+        clientError: 0,
+        serverError: 0,
+        refused: 4,
+        aborted: 1,
+      });
+      assert.equal(
+        month.days.filter((d) => d.ok + d.clientError + d.serverError + d.refused + d.aborted === 0).length,
+        28,
+        'the other days are there, with zeros',
+      );
       assert.deepEqual(
         { ...month.totals },
         // 105 requests; errors: 10 server errors and 4 refusals. By bucket: 4 in <=1 ms, 90 in 2-5 ms,
@@ -206,14 +242,34 @@ describe('usage queries', () => {
 
       const own = await t.host.apiAccess.service.usageOverview(other, {});
       assert.deepEqual(own.counts, { active: 1, expiringWithin30Days: 0, expired: 0, disabled: 0 });
-      assert.deepEqual(own.topByTraffic.map((r) => [r.name, r.requests]), [['Own token of S2', 30]]);
-      assert.deepEqual(own.topByErrorRate.map((r) => [r.name, r.requests, r.errorRate]), [['Own token of S2', 30, 0.1]]);
+      assert.deepEqual(
+        own.topByTraffic.map((r) => [r.name, r.requests]),
+        [['Own token of S2', 30]],
+      );
+      assert.deepEqual(
+        own.topByErrorRate.map((r) => [r.name, r.requests, r.errorRate]),
+        [['Own token of S2', 30, 0.1]],
+      );
       assert.equal(own.traffic.length, 30);
-      assert.equal(own.traffic.reduce((n, d) => n + d.ok + d.serverError, 0), 30, "the chart counts only S2's token");
+      assert.equal(
+        own.traffic.reduce((n, d) => n + d.ok + d.serverError, 0),
+        30,
+        "the chart counts only S2's token",
+      );
 
       const all = await t.host.apiAccess.service.usageOverview(t.superAdmin, {});
-      assert.deepEqual(all.topByTraffic.map((r) => [r.name, r.requests]), [['Token of the grant holder', 50], ['Own token of S2', 30]]);
-      assert.equal(all.traffic.reduce((n, d) => n + d.ok + d.serverError, 0), 80, 'every token, from the per-day totals');
+      assert.deepEqual(
+        all.topByTraffic.map((r) => [r.name, r.requests]),
+        [
+          ['Token of the grant holder', 50],
+          ['Own token of S2', 30],
+        ],
+      );
+      assert.equal(
+        all.traffic.reduce((n, d) => n + d.ok + d.serverError, 0),
+        80,
+        'every token, from the per-day totals',
+      );
       assert.ok(all.counts.active >= 2);
     } finally {
       await t.close();
@@ -223,7 +279,9 @@ describe('usage queries', () => {
   it('overview: counts by status, tokens unused for 30 days and never used, lists capped, each naming its token', async () => {
     const t = await startTestHost({ seed: false });
     try {
-      await t.host.prisma.adminUser.create({ data: { email: 'solo@example.com', name: 'Solo', role: 'super_admin', passwordHash: 'x', lastSignInAt: new Date() } });
+      await t.host.prisma.adminUser.create({
+        data: { email: 'solo@example.com', name: 'Solo', role: 'super_admin', passwordHash: 'x', lastSignInAt: new Date() },
+      });
       const solo = (await t.host.prisma.adminUser.findFirstOrThrow()) as { id: string; email: string };
       const actor: Actor = { id: solo.id, email: solo.email, isSuperAdmin: true };
       const now = t.clock.now();
@@ -232,12 +290,23 @@ describe('usage queries', () => {
       for (let i = 0; i < 14; i++) {
         const name = `Token ${String(i).padStart(2, '0')}`;
         const row = await t.host.prisma.apiToken.create({
-          data: { name, secretHash: `hash-${i}`, lastFour: 'abcd', allowedIps: [], ownerId: actor.id, ownerEmail: actor.email, createdById: actor.id, createdByEmail: actor.email, createdAt: new Date(now.getTime() - (100 - i) * DAY) },
+          data: {
+            name,
+            secretHash: `hash-${i}`,
+            lastFour: 'abcd',
+            allowedIps: [],
+            ownerId: actor.id,
+            ownerEmail: actor.email,
+            createdById: actor.id,
+            createdByEmail: actor.email,
+            createdAt: new Date(now.getTime() - (100 - i) * DAY),
+          },
         });
         ids.push(row.id);
       }
       // 12 last used 52 to 41 days ago (Token 00 longest), 1 yesterday, 1 never.
-      for (let i = 0; i < 12; i++) await t.host.prisma.apiToken.update({ where: { id: ids[i]! }, data: { lastUsedAt: new Date(now.getTime() - (52 - i) * DAY) } });
+      for (let i = 0; i < 12; i++)
+        await t.host.prisma.apiToken.update({ where: { id: ids[i]! }, data: { lastUsedAt: new Date(now.getTime() - (52 - i) * DAY) } });
       await t.host.prisma.apiToken.update({ where: { id: ids[12]! }, data: { lastUsedAt: new Date(now.getTime() - DAY) } });
       await t.host.prisma.apiToken.update({ where: { id: ids[0]! }, data: { enabled: false } });
       await t.host.prisma.apiToken.update({ where: { id: ids[1]! }, data: { expiresAt: new Date(now.getTime() - DAY) } });
@@ -246,7 +315,11 @@ describe('usage queries', () => {
       const overview = await t.host.apiAccess.service.usageOverview(actor, { now });
       assert.deepEqual(overview.counts, { active: 12, expiringWithin30Days: 1, expired: 1, disabled: 1 });
       assert.equal(overview.unused30Days.length, 10, 'capped at 10');
-      assert.deepEqual(overview.unused30Days.slice(0, 2).map((r) => r.name), ['Token 00', 'Token 01'], 'longest unused first');
+      assert.deepEqual(
+        overview.unused30Days.slice(0, 2).map((r) => r.name),
+        ['Token 00', 'Token 01'],
+        'longest unused first',
+      );
       assert.equal(overview.unused30Days[0]!.lastUsedAt, new Date(now.getTime() - 52 * DAY).toISOString());
       assert.deepEqual(overview.neverUsed, [{ id: ids[13], name: 'Token 13', lastUsedAt: null }]);
       assert.deepEqual([overview.topByTraffic, overview.topByErrorRate], [[], []]);
@@ -268,7 +341,11 @@ describe('usage queries', () => {
       assert.equal(report.deleted, 9, 'rows of 20, 31 and 40 days ago: past 10 days');
       assert.equal(report.rollupsDeleted, 6 + 2, 'token-days and days of 31 and 40 days ago: past 30 days');
       assert.equal(await t.host.prisma.apiRequestLog.count(), 6);
-      assert.equal((await t.host.apiAccess.service.tokenUsage(t.superAdmin, id, { days: 30 })).totals.requests, 3, 'the chart still shows the day of 20 days ago');
+      assert.equal(
+        (await t.host.apiAccess.service.tokenUsage(t.superAdmin, id, { days: 30 })).totals.requests,
+        3,
+        'the chart still shows the day of 20 days ago',
+      );
     } finally {
       await t.close();
     }

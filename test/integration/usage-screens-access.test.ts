@@ -42,7 +42,9 @@ describe('usage screens through the AdminJS API', { timeout: 120_000 }, () => {
     });
     plainSuper = { id: other.id, email: other.email, isSuperAdmin: true };
     plainSuperAgent = await t.signIn('plain-super@example.com', 'plain-super-pass');
-    adminToken = (await t.host.apiAccess.service.create(t.admin, { name: 'Ada usage token', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } })).token.id;
+    adminToken = (
+      await t.host.apiAccess.service.create(t.admin, { name: 'Ada usage token', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } })
+    ).token.id;
     superToken = (await t.host.prisma.apiToken.findFirstOrThrow({ where: { name: 'GRC dashboard' } })).id;
     await t.host.apiAccess.service.create(plainSuper, { name: 'Pat usage token', roleIds: [t.roles.vaultSummary], expiry: { type: 'never' } });
   });
@@ -114,9 +116,13 @@ describe('usage screens through the AdminJS API', { timeout: 120_000 }, () => {
 
   it('filters the token list by an expiry period, as the overview links to it', async () => {
     const soon = new Date(t.clock.now().getTime() + 31 * DAY_MS).toISOString();
-    const res = await superAgent.get(`/admin/api/resources/ApiToken/actions/list?filters.status=active&filters.expiresAt~~to=${encodeURIComponent(soon)}&perPage=50`);
+    const res = await superAgent.get(
+      `/admin/api/resources/ApiToken/actions/list?filters.status=active&filters.expiresAt~~to=${encodeURIComponent(soon)}&perPage=50`,
+    );
     const body = res.body as Body;
-    const expected = (await t.host.prisma.apiToken.findMany({ where: { enabled: true, expiresAt: { gt: t.clock.now(), lte: new Date(soon) } } })).map((r) => r.id);
+    const expected = (await t.host.prisma.apiToken.findMany({ where: { enabled: true, expiresAt: { gt: t.clock.now(), lte: new Date(soon) } } })).map(
+      (r) => r.id,
+    );
     assert.ok(expected.length > 0 && expected.length < (await t.host.prisma.apiToken.count()), 'the filter has something to leave out');
     assert.deepEqual(body.records?.map((r) => r.id).sort(), expected.sort());
     const bad = (await superAgent.get('/admin/api/resources/ApiToken/actions/list?filters.expiresAt~~to=soon')).body as Body;
@@ -126,9 +132,19 @@ describe('usage screens through the AdminJS API', { timeout: 120_000 }, () => {
 
   it('takes the request logs’ ready-made periods, and refuses others', async () => {
     const now = t.clock.now().getTime();
-    const row = (ageMs: number) => ({ tokenId: superToken, tokenName: 'GRC dashboard', method: 'GET', path: '/api/v1/x', status: 200, ip: '203.0.113.1', durationMs: 1, createdAt: new Date(now - ageMs) });
+    const row = (ageMs: number) => ({
+      tokenId: superToken,
+      tokenName: 'GRC dashboard',
+      method: 'GET',
+      path: '/api/v1/x',
+      status: 200,
+      ip: '203.0.113.1',
+      durationMs: 1,
+      createdAt: new Date(now - ageMs),
+    });
     await t.host.prisma.apiRequestLog.createMany({ data: [row(60_000), row(2 * 3_600_000), row(2 * DAY_MS), row(10 * DAY_MS), row(60 * DAY_MS)] });
-    const total = async (last: string) => ((await superAgent.get(`/admin/api/resources/ApiRequestLog/actions/list?filters.createdAt.last=${last}`)).body as Body).meta?.total;
+    const total = async (last: string) =>
+      ((await superAgent.get(`/admin/api/resources/ApiRequestLog/actions/list?filters.createdAt.last=${last}`)).body as Body).meta?.total;
     assert.deepEqual([await total('1h'), await total('24h'), await total('7d'), await total('30d'), await total('90d')], [1, 2, 3, 4, 5]);
     // AdminJS's own separator form too.
     assert.equal(((await superAgent.get('/admin/api/resources/ApiRequestLog/actions/list?filters.createdAt~~last=24h')).body as Body).meta?.total, 2);

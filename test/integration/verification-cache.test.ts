@@ -97,7 +97,7 @@ describe('verification cache refresh', () => {
       clock.advance(TTL * 0.5);
       counter.count = 0;
       await verifyAll();
-      if (counted) assert.equal(counter.count, 0, 'refreshed entries answer from memory past the first load\'s TTL');
+      if (counted) assert.equal(counter.count, 0, "refreshed entries answer from memory past the first load's TTL");
     });
   });
 

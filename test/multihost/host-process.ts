@@ -34,13 +34,19 @@ control.post('/op', async (req, res) => {
   const service = host.apiAccess.service;
   try {
     const result =
-      op === 'create' ? await service.create(actor, input)
-      : op === 'rotate' ? await service.rotate(actor, id, input ?? {})
-      : op === 'regenerate' ? await service.regenerate(actor, id, input)
-      : op === 'disable' ? await service.disable(actor, id)
-      : op === 'delete' ? await service.delete(actor, id)
-      : op === 'actor' ? actor
-      : undefined;
+      op === 'create'
+        ? await service.create(actor, input)
+        : op === 'rotate'
+          ? await service.rotate(actor, id, input ?? {})
+          : op === 'regenerate'
+            ? await service.regenerate(actor, id, input)
+            : op === 'disable'
+              ? await service.disable(actor, id)
+              : op === 'delete'
+                ? await service.delete(actor, id)
+                : op === 'actor'
+                  ? actor
+                  : undefined;
     res.json({ ok: true, result: result ?? null });
   } catch (error) {
     res.status(409).json({ ok: false, code: (error as { code?: string }).code ?? 'ERROR', message: error instanceof Error ? error.message : String(error) });

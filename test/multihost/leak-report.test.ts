@@ -101,7 +101,11 @@ describe('leak reports across two host processes on one PostgreSQL database', { 
     const body = JSON.stringify([{ token: secret, type: 'aat_api_token', url: 'https://github.com/octo/leak/blob/1/app.env', source: 'content' }]);
     return fetch(`${host.base}${LEAK_REPORT_PATH}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'github-public-key-identifier': keys.current.id, 'github-public-key-signature': signReport(body, keys.current) },
+      headers: {
+        'content-type': 'application/json',
+        'github-public-key-identifier': keys.current.id,
+        'github-public-key-signature': signReport(body, keys.current),
+      },
       body,
     });
   };
@@ -114,7 +118,10 @@ describe('leak reports across two host processes on one PostgreSQL database', { 
     const since = performance.now();
     const res = await report(a, issued.secret);
     assert.equal(res.status, 200, await res.clone().text());
-    assert.deepEqual(((await res.json()) as Array<{ label: string }>).map((f) => f.label), ['true_positive']);
+    assert.deepEqual(
+      ((await res.json()) as Array<{ label: string }>).map((f) => f.label),
+      ['true_positive'],
+    );
     let elapsed = 0;
     for (;;) {
       const code = await status(b, issued.secret);
@@ -134,7 +141,10 @@ describe('leak reports across two host processes on one PostgreSQL database', { 
     const answers = await Promise.all([report(a, issued.secret), report(b, issued.secret), report(a, issued.secret), report(b, issued.secret)]);
     for (const answer of answers) {
       assert.equal(answer.status, 200, await answer.clone().text());
-      assert.deepEqual(((await answer.json()) as Array<{ label: string }>).map((f) => f.label), ['true_positive']);
+      assert.deepEqual(
+        ((await answer.json()) as Array<{ label: string }>).map((f) => f.label),
+        ['true_positive'],
+      );
     }
     const count = async (sql: string) => (await admin.query<{ n: number }>(sql, [issued.token.id])).rows[0]!.n;
     assert.equal(await count('SELECT count(*)::int AS n FROM "ApiTokenLeakReport" WHERE "tokenId" = $1'), 1);

@@ -68,15 +68,25 @@ describe(`${HOSTS} hosts started at the same instant on an empty PostgreSQL data
   });
 
   it('each migration was applied once', async () => {
-    const migrations = readdirSync(path.resolve(import.meta.dirname, '..', '..', 'prisma', 'migrations-postgresql'), { withFileTypes: true }).filter((e) => e.isDirectory());
+    const migrations = readdirSync(path.resolve(import.meta.dirname, '..', '..', 'prisma', 'migrations-postgresql'), { withFileTypes: true }).filter((e) =>
+      e.isDirectory(),
+    );
     const rows = await query<{ migration_name: string; n: number }>(url, 'SELECT "migration_name", count(*)::int AS n FROM "_prisma_migrations" GROUP BY 1');
     assert.equal(rows.length, migrations.length);
-    assert.ok(rows.every((row) => row.n === 1), JSON.stringify(rows));
+    assert.ok(
+      rows.every((row) => row.n === 1),
+      JSON.stringify(rows),
+    );
     assert.equal(hosts.filter((host) => /applied \d+ migration/.test(host.output())).length, 1);
   });
 
   it('one pepper and one session secret were generated for all of them', () => {
-    assert.deepEqual(readdirSync(path.join(dir, 'data')).filter((entry) => entry !== 'outbox').sort(), ['api_access_pepper', 'session_secret']);
+    assert.deepEqual(
+      readdirSync(path.join(dir, 'data'))
+        .filter((entry) => entry !== 'outbox')
+        .sort(),
+      ['api_access_pepper', 'session_secret'],
+    );
     assert.equal(hosts.filter((host) => host.output().includes('No API_ACCESS_PEPPER set: generated one')).length, 1);
   });
 });

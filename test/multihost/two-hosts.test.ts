@@ -58,7 +58,10 @@ interface Issued {
   token: { id: string; name: string };
 }
 
-async function op<T = Issued>(host: HostProcess, body: Record<string, unknown>): Promise<{ ok: true; result: T } | { ok: false; code: string; message: string }> {
+async function op<T = Issued>(
+  host: HostProcess,
+  body: Record<string, unknown>,
+): Promise<{ ok: true; result: T } | { ok: false; code: string; message: string }> {
   const res = await fetch(`${host.base}/__test/op`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return (await res.json()) as { ok: true; result: T } | { ok: false; code: string; message: string };
 }
@@ -89,7 +92,12 @@ async function refusedWithin(host: HostProcess, secret: string, since: number, l
 
 let counter = 0;
 let roleIds: string[] = [];
-const tokenInput = (extra: Record<string, unknown> = {}) => ({ name: `multi-host ${process.pid} ${++counter}`, expiry: { type: 'days', days: 30 }, roleIds, ...extra });
+const tokenInput = (extra: Record<string, unknown> = {}) => ({
+  name: `multi-host ${process.pid} ${++counter}`,
+  expiry: { type: 'days', days: 30 },
+  roleIds,
+  ...extra,
+});
 
 describe('two host processes on one PostgreSQL database', () => {
   let db: PostgresDatabase;
@@ -187,7 +195,10 @@ describe('two host processes on one PostgreSQL database', () => {
       const created = attempts.filter((r) => r.ok).length;
       const refused = attempts.filter((r) => !r.ok);
       assert.equal(created, limit - before, `created ${created}; refusals: ${JSON.stringify(refused.slice(0, 2))}`);
-      assert.ok(refused.every((r) => !r.ok && r.code === 'TOKEN_LIMIT_REACHED'), JSON.stringify(refused.find((r) => !r.ok && r.code !== 'TOKEN_LIMIT_REACHED')));
+      assert.ok(
+        refused.every((r) => !r.ok && r.code === 'TOKEN_LIMIT_REACHED'),
+        JSON.stringify(refused.find((r) => !r.ok && r.code !== 'TOKEN_LIMIT_REACHED')),
+      );
       assert.equal(await activeCount(), limit);
     } finally {
       await admin.end();
@@ -201,10 +212,10 @@ describe('two host processes on one PostgreSQL database', () => {
     await admin.connect();
     let tokenId: string;
     try {
-      const { rows } = await admin.query<{ id: string }>('SELECT "id" FROM "ApiToken" WHERE "ownerId" = $1 AND "name" LIKE $2 AND "enabled" ORDER BY "createdAt" LIMIT 1', [
-        actor.id,
-        'multi-host%',
-      ]);
+      const { rows } = await admin.query<{ id: string }>(
+        'SELECT "id" FROM "ApiToken" WHERE "ownerId" = $1 AND "name" LIKE $2 AND "enabled" ORDER BY "createdAt" LIMIT 1',
+        [actor.id, 'multi-host%'],
+      );
       tokenId = rows[0]!.id;
     } finally {
       await admin.end();
@@ -243,7 +254,7 @@ describe('two host processes on one PostgreSQL database', () => {
     })();
     assert.ok(rowCount >= 1, 'the session is stored in PostgreSQL');
     for (const host of [a, b]) {
-      const res: Response = await fetch(`${host.base}/admin/api/resources/ApiToken/actions/list`, { headers: { cookie }, redirect: "manual" });
+      const res: Response = await fetch(`${host.base}/admin/api/resources/ApiToken/actions/list`, { headers: { cookie }, redirect: 'manual' });
       assert.equal(res.status, 200, `host ${host === a ? 'A' : 'B'} knows the session`);
       const body = (await res.json()) as { records?: unknown[] };
       assert.ok(Array.isArray(body.records));

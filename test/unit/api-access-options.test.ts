@@ -101,19 +101,13 @@ describe('createApiAccess option validation', () => {
     assertRejected(options({ pepper: 'short', tokenPrefix: 'X', users: {} }), 'options.pepper', 'options.tokenPrefix', 'options.users');
   });
 
-  it(
-    'names bad policy options together with other bad options',
-    () => {
-      assertRejected(options({ pepper: 'short', policy: { maxActiveTokensPerOwner: 0 } }), 'options.pepper', 'policy.maxActiveTokensPerOwner');
-    },
-  );
+  it('names bad policy options together with other bad options', () => {
+    assertRejected(options({ pepper: 'short', policy: { maxActiveTokensPerOwner: 0 } }), 'options.pepper', 'policy.maxActiveTokensPerOwner');
+  });
 
-  it(
-    'refuses a logger without warn/info, as its message says',
-    () => {
-      assertRejected(options({ logger: { error: () => {} } }), 'options.logger');
-    },
-  );
+  it('refuses a logger without warn/info, as its message says', () => {
+    assertRejected(options({ logger: { error: () => {} } }), 'options.logger');
+  });
 });
 
 describe('createApiAccess with valid options', () => {

@@ -18,11 +18,25 @@ describe('bearerCredential', () => {
 
   it('refuses anything else', () => {
     const refused = [
-      '', 'Bearer', 'Bearer ', 'Bearer    ', `Bearer${TOKEN}`, `Basic ${TOKEN}`, TOKEN, ` Bearer ${TOKEN}`, `Bearer\t${TOKEN}`,
-      `Bearer ${TOKEN} ${TOKEN}`, `Bearer ${TOKEN}, Bearer ${TOKEN}`, `Bearer ${TOKEN}\t`, `Bearer ${TOKEN}\u00a0`,
-      `Bearer ${TOKEN.slice(0, 5)}\u2003${TOKEN.slice(5)}`, `Bearez ${TOKEN}`, `Bearer\u00a0${TOKEN}`,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Bearer    ',
+      `Bearer${TOKEN}`,
+      `Basic ${TOKEN}`,
+      TOKEN,
+      ` Bearer ${TOKEN}`,
+      `Bearer\t${TOKEN}`,
+      `Bearer ${TOKEN} ${TOKEN}`,
+      `Bearer ${TOKEN}, Bearer ${TOKEN}`,
+      `Bearer ${TOKEN}\t`,
+      `Bearer ${TOKEN}\u00a0`,
+      `Bearer ${TOKEN.slice(0, 5)}\u2003${TOKEN.slice(5)}`,
+      `Bearez ${TOKEN}`,
+      `Bearer\u00a0${TOKEN}`,
       // Characters whose code OR 0x20 is a letter of "bearer" only when they are that letter.
-      `\u0002earer ${TOKEN}`, `"earer ${TOKEN}`,
+      `\u0002earer ${TOKEN}`,
+      `"earer ${TOKEN}`,
       `Bearer ${'A'.repeat(MAX_AUTHORIZATION_LENGTH)}`,
     ];
     for (const header of refused) assert.equal(bearerCredential(header), null, JSON.stringify(header));
@@ -36,7 +50,34 @@ describe('bearerCredential', () => {
   });
 
   it('agrees with /^Bearer +(\\S+) *$/i on 200,000 random headers built from the characters that matter', () => {
-    const pieces = ['Bearer', 'bearer', 'BEARER', 'Bear', 'b', 'B', 'e', 'r', ' ', ' ', '  ', '\t', '\n', '\u00a0', '\u2028', '\ufeff', '\u3000', 'a', 'Z', '0', '_', ',', '=', 'é', '"', TOKEN];
+    const pieces = [
+      'Bearer',
+      'bearer',
+      'BEARER',
+      'Bear',
+      'b',
+      'B',
+      'e',
+      'r',
+      ' ',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\u00a0',
+      '\u2028',
+      '\ufeff',
+      '\u3000',
+      'a',
+      'Z',
+      '0',
+      '_',
+      ',',
+      '=',
+      'é',
+      '"',
+      TOKEN,
+    ];
     let seed = 42;
     const random = (n: number) => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;

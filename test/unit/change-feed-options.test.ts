@@ -41,7 +41,10 @@ describe('the changeFeed option', () => {
     assert.ok(access.changeFeed);
     const deadline = Date.now() + 5_000;
     while (warnings.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(warnings.some((w) => w.includes('change feed is not listening')), JSON.stringify(warnings));
+    assert.ok(
+      warnings.some((w) => w.includes('change feed is not listening')),
+      JSON.stringify(warnings),
+    );
     await access.close();
   });
 });

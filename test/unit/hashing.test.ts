@@ -11,10 +11,7 @@ describe('hashToken', () => {
   });
 
   it('is HMAC-SHA256 keyed by the pepper (well-known HMAC test vector)', () => {
-    assert.equal(
-      hashToken('key', 'The quick brown fox jumps over the lazy dog'),
-      'f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
-    );
+    assert.equal(hashToken('key', 'The quick brown fox jumps over the lazy dog'), 'f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
   });
 
   it('returns 64 lowercase hex characters', () => {
@@ -55,7 +52,12 @@ describe('hashToken', () => {
     const token = generateToken('aat');
     const hash = hashToken(PEPPER, token);
     assert.notEqual(hash, createHash('sha256').update(token).digest('hex'));
-    assert.notEqual(hash, createHash('sha256').update(PEPPER + token).digest('hex'));
+    assert.notEqual(
+      hash,
+      createHash('sha256')
+        .update(PEPPER + token)
+        .digest('hex'),
+    );
     assert.ok(!hash.includes(token));
   });
 });
@@ -64,10 +66,24 @@ describe('hashToken against node:crypto createHmac', () => {
   it('gives the same HMAC-SHA256 for peppers shorter and longer than the 64-byte block, and any message', async () => {
     const { createHmac, randomBytes } = await import('node:crypto');
     const peppers = [PEPPER, 'k'.repeat(64), 'k'.repeat(65), `${'ü'.repeat(40)}-pepper`, randomBytes(90).toString('base64')];
-    const messages = ['', 'a', generateToken('aat'), 'ünïcødé 😀', `${'a'.repeat(30)}é`, 'x'.repeat(255), 'y'.repeat(256), 'z'.repeat(5000), generateToken('aat')];
+    const messages = [
+      '',
+      'a',
+      generateToken('aat'),
+      'ünïcødé 😀',
+      `${'a'.repeat(30)}é`,
+      'x'.repeat(255),
+      'y'.repeat(256),
+      'z'.repeat(5000),
+      generateToken('aat'),
+    ];
     for (const pepper of peppers) {
       for (const message of messages) {
-        assert.equal(hashToken(pepper, message), createHmac('sha256', pepper).update(message).digest('hex'), `${pepper.length}-char pepper, ${message.length}-char message`);
+        assert.equal(
+          hashToken(pepper, message),
+          createHmac('sha256', pepper).update(message).digest('hex'),
+          `${pepper.length}-char pepper, ${message.length}-char message`,
+        );
       }
     }
     // Interleaved peppers and a long message before a short one leave no state behind.
@@ -79,7 +95,7 @@ describe('hashToken against node:crypto createHmac', () => {
   });
 });
 
-describe('innerDigest and outerDigest (the verifier\'s cache key, and the way from it to the stored hash)', () => {
+describe("innerDigest and outerDigest (the verifier's cache key, and the way from it to the stored hash)", () => {
   it('innerDigest is SHA-256((K xor ipad) || token), and outerDigest of it is the whole HMAC', async () => {
     const { createHash } = await import('node:crypto');
     for (const pepper of [PEPPER, 'k'.repeat(65)]) {

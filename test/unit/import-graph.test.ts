@@ -71,15 +71,29 @@ const graph = importGraph(path.resolve('src'));
 describe('import graph of src/', () => {
   it('reads the imports it checks', () => {
     assert.ok(graph.get(path.normalize('core/token-service.ts'))!.includes(path.normalize('core/tokens/create.ts')));
-    assert.deepEqual(cycles(new Map([['a', ['b']], ['b', ['a']]])), [['a', 'b', 'a']]);
+    assert.deepEqual(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['a']],
+        ]),
+      ),
+      [['a', 'b', 'a']],
+    );
   });
 
   it('has no cycle between files', () => {
-    assert.deepEqual(cycles(graph).map((cycle) => cycle.join(' → ')), []);
+    assert.deepEqual(
+      cycles(graph).map((cycle) => cycle.join(' → ')),
+      [],
+    );
   });
 
   it('has no cycle between folders', () => {
-    assert.deepEqual(cycles(folderGraph(graph)).map((cycle) => cycle.join(' → ')), []);
+    assert.deepEqual(
+      cycles(folderGraph(graph)).map((cycle) => cycle.join(' → ')),
+      [],
+    );
   });
 
   it('keeps core free of frameworks and databases: it imports only core, zod, ipaddr.js and node:', () => {

@@ -1,14 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiAccessError, type ErrorCode } from '../../src/core/errors.js';
-import {
-  FieldErrors,
-  parseCreateInput,
-  parseEditInput,
-  parseId,
-  parseIdList,
-  resolveExpiry,
-} from '../../src/core/inputs.js';
+import { FieldErrors, parseCreateInput, parseEditInput, parseId, parseIdList, resolveExpiry } from '../../src/core/inputs.js';
 import { resolvePolicy, type Policy, type PolicyInput } from '../../src/core/policy.js';
 
 const DAY_MS = 86_400_000;
@@ -172,13 +165,10 @@ describe('parseCreateInput: name', () => {
     }
   });
 
-  it(
-    'rejects carriage returns and tabs inside a name',
-    () => {
-      createError(valid({ name: 'a\rb' }), 'INVALID_INPUT', 'name');
-      createError(valid({ name: 'a\tb' }), 'INVALID_INPUT', 'name');
-    },
-  );
+  it('rejects carriage returns and tabs inside a name', () => {
+    createError(valid({ name: 'a\rb' }), 'INVALID_INPUT', 'name');
+    createError(valid({ name: 'a\tb' }), 'INVALID_INPUT', 'name');
+  });
 
   it('must match the policy namePattern: NAME_PATTERN with the hint as message', () => {
     const p = policy({ namePattern: '^[a-z]+-(prod|staging)$', namePatternHint: 'Use <team>-<env>, e.g. billing-prod.' });
@@ -235,7 +225,25 @@ describe('parseCreateInput: tags', () => {
   });
 
   it('rejects tags with characters outside letters, digits, space and _ . : / -', () => {
-    for (const tag of ['-leading', '_leading', '.leading', '/leading', ' :x'.trim(), '#hash', 'a,b', 'a;b', '<script>', 'a\tb', 'a\nb', 'emoji😀', 'quote"', "it's", 'a\\b', 'a*b', 'a@b']) {
+    for (const tag of [
+      '-leading',
+      '_leading',
+      '.leading',
+      '/leading',
+      ' :x'.trim(),
+      '#hash',
+      'a,b',
+      'a;b',
+      '<script>',
+      'a\tb',
+      'a\nb',
+      'emoji😀',
+      'quote"',
+      "it's",
+      'a\\b',
+      'a*b',
+      'a@b',
+    ]) {
       createError(valid({ tags: [tag] }), 'INVALID_INPUT', 'tags');
     }
   });
@@ -376,13 +384,10 @@ describe('parseCreateInput: expiry', () => {
     for (const date of bad) createError(valid({ expiry: { type: 'date', date } }), 'INVALID_INPUT', 'expiry');
   });
 
-  it(
-    'rejects calendar dates that do not exist instead of rolling them over',
-    () => {
-      createError(valid({ expiry: { type: 'date', date: '2030-02-30' } }), 'INVALID_INPUT', 'expiry');
-      createError(valid({ expiry: { type: 'date', date: '2030-04-31' } }), 'INVALID_INPUT', 'expiry');
-    },
-  );
+  it('rejects calendar dates that do not exist instead of rolling them over', () => {
+    createError(valid({ expiry: { type: 'date', date: '2030-02-30' } }), 'INVALID_INPUT', 'expiry');
+    createError(valid({ expiry: { type: 'date', date: '2030-04-31' } }), 'INVALID_INPUT', 'expiry');
+  });
 });
 
 describe('parseCreateInput: several problems at once', () => {
@@ -397,33 +402,30 @@ describe('parseCreateInput: several problems at once', () => {
 
   it('reports domain errors together: name pattern, expiry and CIDR', () => {
     const p = policy({ namePattern: '^svc-', namePatternHint: 'Start with svc-.', allowNeverExpires: false });
-    expectError(
-      () => parseCreateInput(valid({ name: 'deploy', expiry: { type: 'never' }, allowedIps: ['10.0.0.1/8'] }), p, NOW),
-      'INVALID_INPUT',
-      { name: 'NAME_PATTERN', expiry: 'EXPIRY_REQUIRED', allowedIps: 'INVALID_CIDR' },
-    );
+    expectError(() => parseCreateInput(valid({ name: 'deploy', expiry: { type: 'never' }, allowedIps: ['10.0.0.1/8'] }), p, NOW), 'INVALID_INPUT', {
+      name: 'NAME_PATTERN',
+      expiry: 'EXPIRY_REQUIRED',
+      allowedIps: 'INVALID_CIDR',
+    });
   });
 
   it('reports a name pattern and an expiry problem alongside a schema error', () => {
     const p = policy({ namePattern: '^svc-' });
-    expectError(
-      () => parseCreateInput(valid({ name: 'deploy', roleIds: [], expiry: { type: 'date', date: '2000-01-01' } }), p, NOW),
-      'INVALID_INPUT',
-      { roleIds: 'INVALID_INPUT', name: 'NAME_PATTERN', expiry: 'EXPIRY_IN_PAST' },
-    );
+    expectError(() => parseCreateInput(valid({ name: 'deploy', roleIds: [], expiry: { type: 'date', date: '2000-01-01' } }), p, NOW), 'INVALID_INPUT', {
+      roleIds: 'INVALID_INPUT',
+      name: 'NAME_PATTERN',
+      expiry: 'EXPIRY_IN_PAST',
+    });
   });
 
-  it(
-    'reports a bad CIDR alongside a schema error',
-    () => {
-      expectError(() => parseCreateInput(valid({ name: '', allowedIps: ['nope'] }), DEFAULT_POLICY, NOW), 'INVALID_INPUT', {
-        name: 'INVALID_INPUT',
-        allowedIps: 'INVALID_CIDR',
-      });
-    },
-  );
+  it('reports a bad CIDR alongside a schema error', () => {
+    expectError(() => parseCreateInput(valid({ name: '', allowedIps: ['nope'] }), DEFAULT_POLICY, NOW), 'INVALID_INPUT', {
+      name: 'INVALID_INPUT',
+      allowedIps: 'INVALID_CIDR',
+    });
+  });
 
-  it('a single bad field gives that field\'s own code', () => {
+  it("a single bad field gives that field's own code", () => {
     createError(valid({ expiry: { type: 'date', date: '2000-01-01' } }), 'EXPIRY_IN_PAST', 'expiry');
     createError(valid({ allowedIps: ['x'] }), 'INVALID_CIDR', 'allowedIps');
   });

@@ -58,11 +58,14 @@ describe('JobScheduler', () => {
   it('a run that throws is logged and the schedule goes on', async () => {
     let calls = 0;
     const logger = new MemoryLogger();
-    const scheduler = new JobScheduler(async () => {
-      calls++;
-      if (calls === 1) throw new Error('database unreachable');
-      return calls;
-    }, { logger });
+    const scheduler = new JobScheduler(
+      async () => {
+        calls++;
+        if (calls === 1) throw new Error('database unreachable');
+        return calls;
+      },
+      { logger },
+    );
     scheduler.start(5);
     await sleep(60);
     await scheduler.stop();

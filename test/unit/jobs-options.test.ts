@@ -30,7 +30,13 @@ function rejected(input: ApiAccessOptions, ...mustMention: string[]): void {
 
 describe('options of the jobs', () => {
   it('accept an SMTP URL, transport options, a transport object or a transporter, and default the rest', async () => {
-    for (const transport of ['smtp://user:pass@mail.example.com:587', 'smtps://mail.example.com', { host: 'mail.example.com', port: 25 }, { streamTransport: true }, outboxTransport('/tmp/unused')]) {
+    for (const transport of [
+      'smtp://user:pass@mail.example.com:587',
+      'smtps://mail.example.com',
+      { host: 'mail.example.com', port: 25 },
+      { streamTransport: true },
+      outboxTransport('/tmp/unused'),
+    ]) {
       const access = createApiAccess(options({ notifications: { ...notifications, transport } }));
       assert.ok(access.notifier, 'expiry e-mails are on');
       await access.close();
@@ -59,17 +65,30 @@ describe('options of the jobs', () => {
     for (const purgeBatchSize of [0, 2.5, 1_000_000]) rejected(options({ requestLog: { purgeBatchSize } }), 'options.requestLog.purgeBatchSize');
   });
 
-  it('name every bad option at once, the jobs\' included', () => {
-    rejected(options({ pepper: 'short', requestLog: { retentionDays: 0 }, notifications: { ...notifications, adminUrl: 'nope' } }),
-      'options.pepper', 'options.requestLog.retentionDays', 'options.notifications.adminUrl');
+  it("name every bad option at once, the jobs' included", () => {
+    rejected(
+      options({ pepper: 'short', requestLog: { retentionDays: 0 }, notifications: { ...notifications, adminUrl: 'nope' } }),
+      'options.pepper',
+      'options.requestLog.retentionDays',
+      'options.notifications.adminUrl',
+    );
   });
 
   it('validate startJobs options and refuse to start after close', async () => {
     const access = createApiAccess(options());
-    assert.throws(() => access.startJobs({ intervalMs: 0 }), (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_OPTIONS' && e.message.includes('startJobs.intervalMs'));
-    assert.throws(() => access.startJobs({ every: 5 } as never), (e: unknown) => e instanceof ApiAccessError && e.message.includes('"every"'));
+    assert.throws(
+      () => access.startJobs({ intervalMs: 0 }),
+      (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_OPTIONS' && e.message.includes('startJobs.intervalMs'),
+    );
+    assert.throws(
+      () => access.startJobs({ every: 5 } as never),
+      (e: unknown) => e instanceof ApiAccessError && e.message.includes('"every"'),
+    );
     await access.close();
-    assert.throws(() => access.startJobs(), (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_STATE');
+    assert.throws(
+      () => access.startJobs(),
+      (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_STATE',
+    );
     await assert.rejects(access.runJobs(), (e: unknown) => e instanceof ApiAccessError && e.code === 'INVALID_STATE');
   });
 });

@@ -75,7 +75,11 @@ describe('loadOrCreateSecret', () => {
       const results = await Promise.all(Array.from({ length: 6 }, () => inProcess(dir, go, () => ++readyCount === 6 && writeFileSync(go, ''))));
       const stored = readFileSync(path.join(dir, 'api_access_pepper'), 'utf8').trim();
       assert.deepEqual(new Set(results.map((r) => r.secret)), new Set([stored]));
-      assert.equal(results.reduce((sum, r) => sum + r.logged, 0), 1, 'one of them generated it');
+      assert.equal(
+        results.reduce((sum, r) => sum + r.logged, 0),
+        1,
+        'one of them generated it',
+      );
       assert.deepEqual(readdirSync(dir), ['api_access_pepper'], 'no temporary file left');
     } finally {
       rmSync(path.dirname(dir), { recursive: true, force: true });

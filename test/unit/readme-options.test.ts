@@ -104,7 +104,8 @@ describe("README.md's option tables", () => {
         if (values) {
           const expected = values.length === row.names.length ? values[i] : values[0];
           if (!parsed.success) wrong.push(`line ${row.line}: ${name} is required, the README gives a default`);
-          else if (JSON.stringify(given) !== JSON.stringify(expected)) wrong.push(`line ${row.line}: ${name} defaults to ${JSON.stringify(given)}, the README says ${JSON.stringify(expected)}`);
+          else if (JSON.stringify(given) !== JSON.stringify(expected))
+            wrong.push(`line ${row.line}: ${name} defaults to ${JSON.stringify(given)}, the README says ${JSON.stringify(expected)}`);
         } else if (row.defaults === 'required') {
           if (parsed.success) wrong.push(`line ${row.line}: ${name} is optional, the README says required`);
         } else if (given !== undefined) {

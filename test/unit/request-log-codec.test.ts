@@ -22,7 +22,7 @@ function row(e: RequestLogEntry): LogRow {
   return [e.tokenId, e.tokenName, e.method, e.path, e.status, e.ip, e.userAgent, e.durationMs, e.createdAt.getTime()];
 }
 
-describe('request-log rows as bytes (the SQLite worker\'s transport)', () => {
+describe("request-log rows as bytes (the SQLite worker's transport)", () => {
   it('round-trips every field, in order', () => {
     const rows = new EncodedRows();
     const entries = Array.from({ length: 50 }, (_, i) => entry(i));
@@ -55,9 +55,19 @@ describe('request-log rows as bytes (the SQLite worker\'s transport)', () => {
 
   it('decodes runs of repeated text, and text that differs from the row before in one byte at the same length', () => {
     const entries = [
-      entry(1), entry(1), entry(1, { tokenId: 'cmtoken2' }), entry(1), entry(1, { path: '/api/v1/vaults/2' }),
-      entry(1, { userAgent: 'codec-test/1.1' }), entry(1, { userAgent: 'codec-test/1.1' }), entry(1, { method: 'PUT' }),
-      entry(1, { tokenName: 'token 1 ' }), entry(1, { tokenName: 'token é' }), entry(1, { tokenName: 'token è' }), entry(1, { ip: '' }), entry(1),
+      entry(1),
+      entry(1),
+      entry(1, { tokenId: 'cmtoken2' }),
+      entry(1),
+      entry(1, { path: '/api/v1/vaults/2' }),
+      entry(1, { userAgent: 'codec-test/1.1' }),
+      entry(1, { userAgent: 'codec-test/1.1' }),
+      entry(1, { method: 'PUT' }),
+      entry(1, { tokenName: 'token 1 ' }),
+      entry(1, { tokenName: 'token é' }),
+      entry(1, { tokenName: 'token è' }),
+      entry(1, { ip: '' }),
+      entry(1),
     ];
     const rows = new EncodedRows();
     for (const e of entries) rows.append(e);

@@ -23,7 +23,20 @@ describe('SqliteIsoTimestamps', () => {
 
   it('handles times before 1970, around year 0 and past year 9999 (six-digit years) in full', () => {
     const timestamps = new SqliteIsoTimestamps();
-    for (const ms of [-1, -999, -1000, -1001, 0, 999, Date.UTC(0, 0, 1) - 62_167_219_200_000 + 5, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000, 253_402_300_800_123, 8.64e15]) {
+    for (const ms of [
+      -1,
+      -999,
+      -1000,
+      -1001,
+      0,
+      999,
+      Date.UTC(0, 0, 1) - 62_167_219_200_000 + 5,
+      -62_167_219_200_001,
+      253_402_300_799_999,
+      253_402_300_800_000,
+      253_402_300_800_123,
+      8.64e15,
+    ]) {
       assert.equal(timestamps.format(ms), reference(ms), String(ms));
     }
   });

@@ -36,7 +36,17 @@ const Count: React.FC<{ label: string; hint: string; value: number; href: string
 );
 
 const Panel: React.FC<{ title: string; note: string; testId: string; children: React.ReactNode }> = ({ title, note, testId, children }) => (
-  <Box flexGrow={1} flexBasis={0} minWidth="320px" mr="lg" mb="lg" bg="white" p="xl" data-testid={testId} style={{ border: '1px solid #E4E6EA', borderRadius: 6 }}>
+  <Box
+    flexGrow={1}
+    flexBasis={0}
+    minWidth="320px"
+    mr="lg"
+    mb="lg"
+    bg="white"
+    p="xl"
+    data-testid={testId}
+    style={{ border: '1px solid #E4E6EA', borderRadius: 6 }}
+  >
     <H3 mb="sm">{title}</H3>
     <Text variant="sm" color="grey60" mb="lg">
       {note}
@@ -46,7 +56,19 @@ const Panel: React.FC<{ title: string; note: string; testId: string; children: R
 );
 
 /** A list of tokens, each a link to its page, with one more column. */
-function TokenTable<T extends TokenRef>({ tokens, tokenUrl, empty, column, cell }: { tokens: T[]; tokenUrl: (id: string) => string; empty: string; column: string; cell: (token: T) => React.ReactNode }) {
+function TokenTable<T extends TokenRef>({
+  tokens,
+  tokenUrl,
+  empty,
+  column,
+  cell,
+}: {
+  tokens: T[];
+  tokenUrl: (id: string) => string;
+  empty: string;
+  column: string;
+  cell: (token: T) => React.ReactNode;
+}) {
   if (tokens.length === 0) return <Text data-testid="overview-empty">{empty}</Text>;
   return (
     <Table style={{ width: '100%' }}>
@@ -109,13 +131,25 @@ const Overview: React.FC<ActionProps> = ({ resource }) => {
       </Text>
       <Box flex flexDirection="row" flexWrap="wrap">
         <Count label="Active" hint="Show active tokens" value={overview.counts.active} href={links.active} testId="overview-count-active" />
-        <Count label="Expiring within 30 days" hint="Show them, soonest first" value={overview.counts.expiringWithin30Days} href={links.expiringWithin30Days} testId="overview-count-expiring" />
+        <Count
+          label="Expiring within 30 days"
+          hint="Show them, soonest first"
+          value={overview.counts.expiringWithin30Days}
+          href={links.expiringWithin30Days}
+          testId="overview-count-expiring"
+        />
         <Count label="Expired" hint="Show expired tokens" value={overview.counts.expired} href={links.expired} testId="overview-count-expired" />
         <Count label="Disabled" hint="Show disabled tokens" value={overview.counts.disabled} href={links.disabled} testId="overview-count-disabled" />
       </Box>
       <Box flex flexDirection="row" flexWrap="wrap">
         <Panel title="Unused for 30 days or more" note="Used before, but not in the last 30 days; longest unused first." testId="overview-unused">
-          <TokenTable tokens={overview.unused30Days} tokenUrl={tokenUrl} empty="None: every token used before was used in the last 30 days." column="Last used" cell={(t) => <Ago iso={t.lastUsedAt} empty="never" />} />
+          <TokenTable
+            tokens={overview.unused30Days}
+            tokenUrl={tokenUrl}
+            empty="None: every token used before was used in the last 30 days."
+            column="Last used"
+            cell={(t) => <Ago iso={t.lastUsedAt} empty="never" />}
+          />
         </Panel>
         <Panel title="Never used" note="No request has come with these tokens yet; oldest first." testId="overview-never-used">
           <TokenTable tokens={overview.neverUsed} tokenUrl={tokenUrl} empty="None: every token has been used." column="Last used" cell={() => 'never'} />
@@ -123,9 +157,19 @@ const Overview: React.FC<ActionProps> = ({ resource }) => {
       </Box>
       <Box flex flexDirection="row" flexWrap="wrap">
         <Panel title="Most traffic this week" note="Requests in the last 7 days." testId="overview-top-traffic">
-          <TokenTable tokens={overview.topByTraffic} tokenUrl={tokenUrl} empty="No requests in the last 7 days." column="Requests" cell={(t) => formatCount(t.requests)} />
+          <TokenTable
+            tokens={overview.topByTraffic}
+            tokenUrl={tokenUrl}
+            empty="No requests in the last 7 days."
+            column="Requests"
+            cell={(t) => formatCount(t.requests)}
+          />
         </Panel>
-        <Panel title="Highest error rate this week" note="Share of 4xx and 5xx answers in the last 7 days, among tokens with enough requests to tell." testId="overview-top-errors">
+        <Panel
+          title="Highest error rate this week"
+          note="Share of 4xx and 5xx answers in the last 7 days, among tokens with enough requests to tell."
+          testId="overview-top-errors"
+        >
           <TokenTable
             tokens={overview.topByErrorRate}
             tokenUrl={tokenUrl}

@@ -29,7 +29,7 @@ const PeriodFilter: React.FC<BasePropertyProps> = ({ property, filter, onChange 
   const period = periodOf(filter, property.path);
   const [customChosen, setCustomChosen] = useState(false);
   const isCustom = customChosen || Boolean(period.from || period.to);
-  const selected = period.last ? periods.find((p) => p.value === period.last) ?? ANY : isCustom ? CUSTOM : ANY;
+  const selected = period.last ? (periods.find((p) => p.value === period.last) ?? ANY) : isCustom ? CUSTOM : ANY;
   const set = (next: Period | undefined) => onChange?.(property.path, next as never);
 
   const choose = (choice: Option | null) => {

@@ -45,7 +45,12 @@ export function usageSummary(days: UsageDay[], totals: UsageTotals, showLatency:
  * each outcome's total, the chart in words below it, and a tooltip per day (hover, or focus
  * with the keyboard).
  */
-const UsageChart: React.FC<{ title: string; days: UsageDay[]; totals?: UsageTotals; testId?: string }> = ({ title, days, totals: given, testId = 'usage-chart' }) => {
+const UsageChart: React.FC<{ title: string; days: UsageDay[]; totals?: UsageTotals; testId?: string }> = ({
+  title,
+  days,
+  totals: given,
+  testId = 'usage-chart',
+}) => {
   const id = useId().replace(/:/g, '');
   const [hovered, setHovered] = useState<number | null>(null);
   const totals = given ?? totalsOf(days);
@@ -82,7 +87,13 @@ const UsageChart: React.FC<{ title: string; days: UsageDay[]; totals?: UsageTota
               </text>
             </g>
           ))}
-          <text transform={`translate(14 ${MARGIN.top + PLOT_H / 2}) rotate(-90)`} textAnchor="middle" fontSize="11" fill="#454655" data-testid={`${testId}-y-label`}>
+          <text
+            transform={`translate(14 ${MARGIN.top + PLOT_H / 2}) rotate(-90)`}
+            textAnchor="middle"
+            fontSize="11"
+            fill="#454655"
+            data-testid={`${testId}-y-label`}
+          >
             Requests per day
           </text>
           <text x={MARGIN.left + PLOT_W / 2} y={HEIGHT - 4} textAnchor="middle" fontSize="11" fill="#454655" data-testid={`${testId}-x-label`}>
@@ -109,7 +120,9 @@ const UsageChart: React.FC<{ title: string; days: UsageDay[]; totals?: UsageTota
                 {OUTCOMES.map(({ key, color }) => {
                   const value = day[key];
                   if (value === 0) return null;
-                  const rect = <rect key={key} x={x + gap / 2} width={Math.max(1, band - gap)} y={y(base + value)} height={y(base) - y(base + value)} fill={color} />;
+                  const rect = (
+                    <rect key={key} x={x + gap / 2} width={Math.max(1, band - gap)} y={y(base + value)} height={y(base) - y(base + value)} fill={color} />
+                  );
                   base += value;
                   return rect;
                 })}
@@ -151,7 +164,15 @@ const UsageChart: React.FC<{ title: string; days: UsageDay[]; totals?: UsageTota
           </Box>
         ) : null}
       </Box>
-      <Box as="ul" flex flexDirection="row" flexWrap="wrap" mt="default" style={{ listStyle: 'none', padding: 0, gap: '4px 16px' }} data-testid={`${testId}-legend`}>
+      <Box
+        as="ul"
+        flex
+        flexDirection="row"
+        flexWrap="wrap"
+        mt="default"
+        style={{ listStyle: 'none', padding: 0, gap: '4px 16px' }}
+        data-testid={`${testId}-legend`}
+      >
         {OUTCOMES.map(({ key, label, color }) => (
           <Text as="li" key={key} variant="sm" style={{ display: 'flex', alignItems: 'center' }}>
             <span aria-hidden style={{ display: 'inline-block', width: 12, height: 12, background: color, marginRight: 6, borderRadius: 2 }} />

@@ -39,7 +39,10 @@ export interface DeclareRolesDeps {
  * database: the role name is unique, so of two creations one fails and runs again (and then
  * finds the role); the store runs a transaction again on a write conflict.
  */
-export async function declareRoles(deps: DeclareRolesDeps, roles: readonly z.output<typeof declaredRoleSchema>[]): Promise<{ created: number; updated: number }> {
+export async function declareRoles(
+  deps: DeclareRolesDeps,
+  roles: readonly z.output<typeof declaredRoleSchema>[],
+): Promise<{ created: number; updated: number }> {
   let created = 0;
   let updated = 0;
   for (const role of roles) {
@@ -56,7 +59,13 @@ export async function declareRoles(deps: DeclareRolesDeps, roles: readonly z.out
           const { description, scopes } = current.role;
           if (description === role.description && JSON.stringify(scopes) === JSON.stringify(role.scopes)) return 'same' as const;
           await tx.updateRole(current.role.id, role);
-          await tx.recordAudit({ actor: ROLES_OPTION_ACTOR, action: 'role.edited', token: null, details: { role: role.name, scopes: [scopes, role.scopes] }, at });
+          await tx.recordAudit({
+            actor: ROLES_OPTION_ACTOR,
+            action: 'role.edited',
+            token: null,
+            details: { role: role.name, scopes: [scopes, role.scopes] },
+            at,
+          });
           return { tokenIds: current.tokenIds };
         });
         if (outcome === 'created') created++;

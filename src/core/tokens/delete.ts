@@ -34,7 +34,8 @@ async function deleteRecords(deps: TokenServiceDeps, actor: ResolvedActor, token
     // Owners' locks in one order, so that two bulk deletes never wait on each other.
     for (const ownerId of [...new Set(tokens.map((t) => t.ownerId))].sort()) await tx.lockOwner(ownerId);
     const count = await tx.deleteTokens(tokens.map((t) => t.id));
-    if (count !== tokens.length) throw new ApiAccessError('INVALID_STATE', 'Some of these tokens were deleted meanwhile. Nothing was deleted; reload and try again.');
+    if (count !== tokens.length)
+      throw new ApiAccessError('INVALID_STATE', 'Some of these tokens were deleted meanwhile. Nothing was deleted; reload and try again.');
     for (const token of tokens) {
       await tx.recordAudit({ actor, action: 'token.deleted', token, details: { owner: token.ownerEmail, lastFour: token.lastFour }, at: now });
     }

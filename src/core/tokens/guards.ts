@@ -10,10 +10,7 @@ export async function assertCapacity(deps: TokenServiceDeps, tx: StoreTransactio
   const active = await tx.countActiveTokens(ownerId, now, exceptTokenId);
   const max = deps.policy.maxActiveTokensPerOwner;
   if (active >= max) {
-    throw new ApiAccessError(
-      'TOKEN_LIMIT_REACHED',
-      `This owner already has ${active} active tokens, the most allowed is ${max}. Disable or delete one first.`,
-    );
+    throw new ApiAccessError('TOKEN_LIMIT_REACHED', `This owner already has ${active} active tokens, the most allowed is ${max}. Disable or delete one first.`);
   }
 }
 

@@ -129,7 +129,16 @@ async function handle(deps: TokenServiceDeps, action: LeakAction, secretHash: st
       // report keeps the token from being enabled again with it.
       if (!works && row.secretHash !== secretHash) return { kind: 'not-valid', tokenId: row.id };
       const done: LeakActionTaken = works ? taken : 'already-refused';
-      const report = await tx.insertLeakReport({ secretHash, tokenId: row.id, tokenName: row.name, url, source, reporter: sighting.reporter.email, action: done, reportedAt: now });
+      const report = await tx.insertLeakReport({
+        secretHash,
+        tokenId: row.id,
+        tokenName: row.name,
+        url,
+        source,
+        reporter: sighting.reporter.email,
+        action: done,
+        reportedAt: now,
+      });
       if (works && action === 'disable') await tx.updateToken(row.id, { enabled: false });
       if (works && action === 'delete') await tx.deleteTokens([row.id]);
       await tx.recordAudit({
@@ -190,7 +199,11 @@ export async function reportLeakedToken(
   const url = linkOrNothing(input.url);
   const given = typeof input.url === 'string' ? input.url.trim() : '';
   if ((input.urlRequired || given !== '') && url === '') {
-    throw ApiAccessError.field('url', 'INVALID_INPUT', 'Give the address where the token was found, as a full http:// or https:// URL (at most 2000 characters).');
+    throw ApiAccessError.field(
+      'url',
+      'INVALID_INPUT',
+      'Give the address where the token was found, as a full http:// or https:// URL (at most 2000 characters).',
+    );
   }
   const row = await deps.store.findToken(id);
   if (!row) throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It may have been deleted.`);
@@ -199,7 +212,8 @@ export async function reportLeakedToken(
     throw new ApiAccessError('INVALID_STATE', `Token "${row.name}" has a new secret since this text was checked: the one found no longer works.`);
   }
   const outcome = await handle(deps, action, row.secretHash, { url, source: 'admin', reporter: actor });
-  if (outcome.kind === 'not-ours' || outcome.kind === 'not-valid') throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It was deleted meanwhile.`);
+  if (outcome.kind === 'not-ours' || outcome.kind === 'not-valid')
+    throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It was deleted meanwhile.`);
   return outcome;
 }
 
@@ -238,7 +252,11 @@ export async function findTokensInText(deps: TokenServiceDeps, actorIn: Actor, t
   }
   const candidates = [...new Set(text.match(tokenScanPattern(deps.tokenPrefix)) ?? [])].filter((c) => isWellFormedToken(c, deps.tokenPrefix));
   if (candidates.length > MAX_CHECKED_CANDIDATES) {
-    throw ApiAccessError.field('text', 'INVALID_INPUT', `The text holds ${candidates.length} different tokens; check at most ${MAX_CHECKED_CANDIDATES} at a time.`);
+    throw ApiAccessError.field(
+      'text',
+      'INVALID_INPUT',
+      `The text holds ${candidates.length} different tokens; check at most ${MAX_CHECKED_CANDIDATES} at a time.`,
+    );
   }
   if (candidates.length === 0) return { wellFormed: 0, tokens: [] };
   const byHash = new Map(candidates.map((secret) => [hashToken(deps.pepper, secret), lastFourOf(secret)]));

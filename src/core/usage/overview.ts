@@ -16,7 +16,6 @@ const MONTH_DAYS = 30;
 
 const overviewSchema = z.object({ now: z.date({ error: 'now must be a Date.' }).optional() }).strict();
 
-
 /** Token counts by status, unused tokens, the week's top tokens and 30 days of traffic, over the tokens the actor sees. */
 export async function usageOverview(deps: TokenServiceDeps, actorIn: Actor, rawOptions: unknown = {}): Promise<UsageOverview> {
   const actor = await resolveActor(deps, actorIn);

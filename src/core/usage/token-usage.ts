@@ -14,7 +14,9 @@ export const USAGE_PERIODS_DAYS = [30, 90] as const;
 const tokenUsageSchema = z
   .object({
     days: z
-      .union(USAGE_PERIODS_DAYS.map((d) => z.literal(d)) as [z.ZodLiteral<30>, z.ZodLiteral<90>], { error: `The period is ${USAGE_PERIODS_DAYS.join(' or ')} days.` })
+      .union(USAGE_PERIODS_DAYS.map((d) => z.literal(d)) as [z.ZodLiteral<30>, z.ZodLiteral<90>], {
+        error: `The period is ${USAGE_PERIODS_DAYS.join(' or ')} days.`,
+      })
       .default(USAGE_PERIODS_DAYS[0]),
   })
   .strict();
