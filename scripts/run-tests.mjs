@@ -1,11 +1,11 @@
 // Runs every test tier with Node's test runner. Tiers that need outside parts (a browser, a
 // PostgreSQL server) prepare them first, so `npm test` works on a fresh machine.
-// The integration tier runs twice, the two runs side by side: on SQLite (the embedded default) and
-// on a throw-away PostgreSQL cluster (TEST_DATABASE=postgres), together with the multihost tier, which runs two
+// The integration tier runs twice: on SQLite (the embedded default), then on a throw-away
+// PostgreSQL cluster (TEST_DATABASE=postgres), together with the multihost tier, which runs two
 // host processes on one PostgreSQL database. `node scripts/run-tests.mjs unit integration` picks tiers;
 // `node scripts/run-tests.mjs test/integration/x.test.ts ...` runs those files (on both databases where
 // their tier runs on both).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { startCluster } from './pg-cluster.mjs';
@@ -46,42 +46,25 @@ if (sqliteFiles.some((file) => file.startsWith(path.join('test', 'browser') + pa
   if (browser.status !== 0) process.exit(browser.status ?? 1);
 }
 
-// The two databases' runs go side by side, each in its own child process with its own files
-// running at once (TEST_CONCURRENCY_SQLITE, default 2; TEST_CONCURRENCY_POSTGRES, default 1): on a
-// two-core machine the suites spend much of their time waiting on browsers, sockets and timers.
-// When both run, each run's report is kept and printed whole when that run ends, so the two never
-// interleave; a run alone reports as it goes.
-const concurrency = (name, fallback) => {
-  const value = Number(process.env[name] ?? fallback);
+// How many files run at once in each database's run (TEST_CONCURRENCY_SQLITE,
+// TEST_CONCURRENCY_POSTGRES; default 2, one per core of a two-core machine: the suites keep the
+// cores busy, so more at once only makes each slower).
+const concurrency = (name) => {
+  const value = Number(process.env[name] ?? 2);
   if (!Number.isInteger(value) || value < 1) {
     console.error(`[run-tests] ${name} must be a whole number of at least 1, not "${process.env[name]}".`);
     process.exit(1);
   }
   return value;
 };
-const sqliteConcurrency = concurrency('TEST_CONCURRENCY_SQLITE', 2);
-const postgresConcurrency = concurrency('TEST_CONCURRENCY_POSTGRES', 1);
 
-const bothRun = sqliteFiles.length > 0 && postgresFiles.length > 0;
-const runNodeTest = (label, files, jobs, env = process.env) =>
-  new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${jobs}`, ...files], {
-      stdio: ['ignore', bothRun ? 'pipe' : 'inherit', bothRun ? 'pipe' : 'inherit'],
-      env,
-    });
-    const output = [];
-    child.stdout?.on('data', (chunk) => output.push(chunk));
-    child.stderr?.on('data', (chunk) => output.push(chunk));
-    child.on('close', (code, signal) => {
-      const seconds = Math.round((Date.now() - started) / 1000);
-      console.log(
-        `\n[run-tests] ===== ${label}: ${files.length} files, ${code === 0 ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds} s =====`,
-      );
-      process.stdout.write(Buffer.concat(output));
-      resolve(code ?? 1);
-    });
-  });
+const runNodeTest = (label, files, jobs, env = process.env) => {
+  const started = Date.now();
+  const { status, signal } = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${jobs}`, ...files], { stdio: 'inherit', env });
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log(`[run-tests] ===== ${label}: ${files.length} files, ${status === 0 ? 'passed' : `FAILED (${signal ?? `exit ${status}`})`} in ${seconds} s =====`);
+  return status ?? 1;
+};
 
 // The longest files first (browser, then multihost, then integration, then unit), so that no long
 // file starts last and runs alone.
@@ -106,20 +89,21 @@ if (postgresFiles.length > 0) {
       process.exit(130);
     });
 }
-const runs = [];
+let status = 0;
 if (sqliteFiles.length > 0) {
-  console.log(`[run-tests] SQLite: ${sqliteFiles.length} files, ${sqliteConcurrency} at a time`);
-  runs.push(runNodeTest('SQLite', longestFirst(sqliteFiles), sqliteConcurrency));
+  const jobs = concurrency('TEST_CONCURRENCY_SQLITE');
+  console.log(`[run-tests] SQLite: ${sqliteFiles.length} files, ${jobs} at a time`);
+  status = runNodeTest('SQLite', longestFirst(sqliteFiles), jobs);
 }
 if (cluster) {
-  console.log(`[run-tests] PostgreSQL (${cluster.url}): ${postgresFiles.length} files, ${postgresConcurrency} at a time`);
+  const jobs = concurrency('TEST_CONCURRENCY_POSTGRES');
+  console.log(`[run-tests] PostgreSQL (${cluster.url}): ${postgresFiles.length} files, ${jobs} at a time`);
   const env = { ...process.env, TEST_DATABASE: 'postgres', TEST_POSTGRES_URL: cluster.url, TEST_POSTGRES_DIR: cluster.dir };
-  runs.push(runNodeTest('PostgreSQL', longestFirst(postgresFiles), postgresConcurrency, env));
+  try {
+    const pgStatus = runNodeTest('PostgreSQL', longestFirst(postgresFiles), jobs, env);
+    if (status === 0) status = pgStatus;
+  } finally {
+    stop();
+  }
 }
-let statuses;
-try {
-  statuses = await Promise.all(runs);
-} finally {
-  stop();
-}
-process.exit(statuses.find((status) => status !== 0) ?? 0);
+process.exit(status);

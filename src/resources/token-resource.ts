@@ -45,6 +45,8 @@ export class TokenResource extends Resource {
   override async findOne(id: string | number, context?: ActionContext): Promise<BaseRecord | null> {
     const found = await super.findOne(id as never);
     if (found) return found;
+    // Only the token's page says it was deleted; any other action on a missing id is AdminJS's "not found".
+    if (context?.action?.name !== 'show') return null;
     return new BaseRecord(await this.deleted(String(id), context), this);
   }
 }

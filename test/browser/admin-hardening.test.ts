@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TestHost } from '../helpers/host.js';
+import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SUPER = { email: 'super@example.com', password: 'super-admin-demo' };
 
 const ownBundleDir = process.env.ADMIN_JS_TMP_DIR ? null : mkdtempSync(path.join(tmpdir(), 'api-access-adminjs-'));
@@ -31,7 +31,7 @@ describe('the admin panel against pages on other origins', { timeout: 170_000 },
   let attackerPage = '';
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run node scripts/ensure-chromium.mjs`);
+    assert.ok(existsSync(CHROMIUM_PATH), `${CHROMIUM_PATH} is missing: run node scripts/ensure-chromium.mjs`);
     const { startTestHost } = await import('../helpers/host.js');
     t = await startTestHost({ adminRequests: {} }); // the example host's default: only the panel's own requests
     panelServer = t.host.app.listen(0, '127.0.0.1');
@@ -40,20 +40,7 @@ describe('the admin panel against pages on other origins', { timeout: 170_000 },
     attackerServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackerPage));
     await new Promise<void>((resolve) => attackerServer.listen(0, '127.0.0.1', resolve));
     attackerPort = (attackerServer.address() as AddressInfo).port;
-    const launching = chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP admin.example.test 127.0.0.1, MAP evil.example.test 127.0.0.1, MAP attacker.test 127.0.0.1',
-      ],
-    });
+    const launching = launchChromium(['--host-resolver-rules=MAP admin.example.test 127.0.0.1, MAP evil.example.test 127.0.0.1, MAP attacker.test 127.0.0.1']);
     try {
       const res = await fetch(`http://127.0.0.1:${(panelServer.address() as AddressInfo).port}/admin/frontend/assets/components.bundle.js`, {
         signal: AbortSignal.timeout(120_000),

@@ -13,10 +13,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestHost } from '../helpers/host.js';
+import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
 const SUPER = { email: 'super@example.com', password: 'super-admin-demo' };
 const ADMIN = { email: 'admin@example.com', password: 'admin-demo' };
@@ -143,7 +143,7 @@ describe("API Access screens at a laptop's size", { timeout: 400_000 }, () => {
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run node scripts/ensure-chromium.mjs`);
+    assert.ok(existsSync(CHROMIUM_PATH), `${CHROMIUM_PATH} is missing: run node scripts/ensure-chromium.mjs`);
     const { startTestHost } = await import('../helpers/host.js');
     t = await startTestHost();
     server = t.host.app.listen(0, '127.0.0.1');
@@ -155,21 +155,10 @@ describe("API Access screens at a laptop's size", { timeout: 400_000 }, () => {
       const body = await res.text();
       assert.equal(res.status, 200, `components bundle: ${body.slice(0, 500)}`);
     };
-    const launching = chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        // A name for the host that the browser does not count as secure (loopback addresses and localhost it does).
-        `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
-      ],
-    });
+    const launching = launchChromium([
+      // A name for the host that the browser does not count as secure (loopback addresses and localhost it does).
+      `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
+    ]);
     try {
       await bundle();
     } finally {

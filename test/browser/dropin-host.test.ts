@@ -11,12 +11,12 @@ import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSyn
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const FIXTURE = path.join(REPO, 'test', 'fixtures', 'dropin-host');
 const PRISMA_CLI = path.join(REPO, 'node_modules', 'prisma', 'build', 'index.js');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = path.join(REPO, 'test-output', 'screenshots');
 const OWNER = { email: 'owner@shop.test', password: 'owner-password' };
 const CLERK = { email: 'clerk@shop.test', password: 'clerk-password' };
@@ -85,7 +85,7 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run node scripts/ensure-chromium.mjs`);
+    assert.ok(existsSync(CHROMIUM_PATH), `${CHROMIUM_PATH} is missing: run node scripts/ensure-chromium.mjs`);
     assert.ok(existsSync(path.join(REPO, 'dist', 'index.js')), 'dist/ is missing: run npm run build first');
     mkdirSync(path.join(REPO, 'test-output'), { recursive: true });
     dir = mkdtempSync(path.join(REPO, 'test-output', 'dropin-host-'));
@@ -150,18 +150,7 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
       host!.once('exit', (code) => reject(new Error(`the host exited (${code}):\n${hostOutput}`)));
     });
 
-    const launching = chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const launching = launchChromium();
     const bundle = await fetch(`${base}/admin/frontend/assets/components.bundle.js`, { signal: AbortSignal.timeout(120_000) });
     assert.match(await bundle.text(), /ApiAccessGrantTokenAdmin/, "the bundle holds the plugin's screens");
     browser = await launching;

@@ -10,11 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { IssuedToken } from 'adminjs-api-access';
 import type { TestHost } from '../helpers/host.js';
+import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
 const FOUND_AT = 'https://github.com/octo-org/octo-repo/blob/4f2a1c9/deploy/values.yml';
 
@@ -48,7 +48,7 @@ describe('leak screens in a browser', { timeout: 170_000 }, () => {
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run node scripts/ensure-chromium.mjs`);
+    assert.ok(existsSync(CHROMIUM_PATH), `${CHROMIUM_PATH} is missing: run node scripts/ensure-chromium.mjs`);
     const { startTestHost } = await import('../helpers/host.js');
     t = await startTestHost();
     const make = (name: string) => t.host.apiAccess.service.create(t.superAdmin, { name, roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
@@ -64,19 +64,7 @@ describe('leak screens in a browser', { timeout: 170_000 }, () => {
       assert.equal(res.status, 200, `components bundle: ${body.slice(0, 500)}`);
       assert.match(body, /ApiAccessCheckText/, 'the bundle holds the leak screens');
     };
-    const launching = chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const launching = launchChromium();
     try {
       await bundle();
     } finally {

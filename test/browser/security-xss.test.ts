@@ -12,10 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TestHost } from '../helpers/host.js';
+import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SUPER = { email: 'super@example.com', password: 'super-admin-demo' };
 const IMG = '<img src=x onerror=window.__xss=1>';
 const SCRIPT = '<script>window.__xss=1</script>';
@@ -40,7 +40,7 @@ describe('markup typed by admins is shown as text on every screen', { timeout: 1
   let roleId = '';
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run node scripts/ensure-chromium.mjs`);
+    assert.ok(existsSync(CHROMIUM_PATH), `${CHROMIUM_PATH} is missing: run node scripts/ensure-chromium.mjs`);
     const { startTestHost } = await import('../helpers/host.js');
     t = await startTestHost();
     const svc = t.host.apiAccess.service;
@@ -63,19 +63,7 @@ describe('markup typed by admins is shown as text on every screen', { timeout: 1
     server = t.host.app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const launching = chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const launching = launchChromium();
     try {
       const res = await fetch(`${base}/admin/frontend/assets/components.bundle.js`, { signal: AbortSignal.timeout(120_000) });
       assert.equal(res.status, 200, `components bundle: ${(await res.text()).slice(0, 300)}`);

@@ -10,10 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestHost } from '../helpers/host.js';
+import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
 const SUPER = { email: 'super@example.com', password: 'super-admin-demo' };
 const ADMIN = { email: 'admin@example.com', password: 'admin-demo' };
@@ -85,7 +85,7 @@ describe('usage screens in a browser', { timeout: 240_000 }, () => {
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     downloads = mkdtempSync(path.join(tmpdir(), 'api-access-downloads-'));
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run node scripts/ensure-chromium.mjs`);
+    assert.ok(existsSync(CHROMIUM_PATH), `${CHROMIUM_PATH} is missing: run node scripts/ensure-chromium.mjs`);
     const { startTestHost } = await import('../helpers/host.js');
     t = await startTestHost({ apiAccess: { policy: { maxActiveTokensPerOwner: 20 } } });
     server = t.host.app.listen(0, '127.0.0.1');
@@ -98,19 +98,7 @@ describe('usage screens in a browser', { timeout: 240_000 }, () => {
       assert.equal(res.status, 200, `components bundle: ${body.slice(0, 500)}`);
       assert.match(body, /ApiAccessOverview/, 'the bundle holds the usage screens');
     };
-    const launching = chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const launching = launchChromium();
     try {
       await bundle();
     } finally {

@@ -61,7 +61,7 @@ describe('admin request guard', () => {
   const create = (a: ReturnType<typeof supertest.agent>, headers: Record<string, string>) => {
     let req = a.post(`${API}/ApiToken/actions/new`);
     for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
-    return req.send({ name: `guarded ${++n}`, roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 7 } });
+    return req.send({ name: `guarded ${++n}`, roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
   };
 
   async function refusedAndUnchanged(host: TestHost, a: ReturnType<typeof supertest.agent>, headers: Record<string, string>): Promise<void> {
@@ -103,7 +103,7 @@ describe('admin request guard', () => {
     try {
       const a = supertest.agent(open.host.app);
       await a.post('/admin/login').type('form').send({ email: SUPER.email, password: SUPER.password }).expect(302);
-      const res = await a.post(`${API}/ApiToken/actions/new`).send({ name: 'scripted', roleIds: [open.roles.vaultSummary], expiry: { type: 'days', days: 7 } });
+      const res = await a.post(`${API}/ApiToken/actions/new`).send({ name: 'scripted', roleIds: [open.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
       assert.equal(res.status, 200);
       await refusedAndUnchanged(open, a, { 'Sec-Fetch-Site': 'cross-site' });
     } finally {
@@ -133,7 +133,7 @@ describe('admin request guard', () => {
     const res = await proxiedAgent
       .post(`${API}/ApiToken/actions/new`)
       .set('Origin', PUBLIC)
-      .send({ name: 'through the proxy', roleIds: [proxied.roles.vaultSummary], expiry: { type: 'days', days: 7 } });
+      .send({ name: 'through the proxy', roleIds: [proxied.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
     assert.equal(res.status, 200);
     await refusedAndUnchanged(proxied, proxiedAgent, { Origin: 'https://evil.example.com' });
     await refusedAndUnchanged(proxied, proxiedAgent, { Origin: proxiedOrigin });
@@ -173,7 +173,7 @@ describe('answers that carry a secret are Cache-Control: no-store', () => {
   it('create, rotate, regenerate, and edit under the invalidate-secret policy', async () => {
     const created = await admin
       .post(`${API}/ApiToken/actions/new`)
-      .send({ name: 'no-store', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 7 } });
+      .send({ name: 'no-store', roleIds: [t.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
     await noStore('create', created);
     tokenId = String(created.body.record.id);
     await noStore('rotate', await admin.post(`${API}/ApiToken/records/${tokenId}/rotate`).send({ graceSeconds: 0 }));

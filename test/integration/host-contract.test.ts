@@ -89,7 +89,7 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
       const made = await apiAccess.service.create(actor, {
         name: 'Numbers only',
         roleIds: [await someRole(apiAccess)],
-        expiry: { type: 'days', days: 7 },
+        expiry: { type: 'days', days: 30 },
         ownerId: 2,
       });
       assert.deepEqual([made.token.ownerId, made.token.createdById], ['2', '1']);
@@ -105,7 +105,7 @@ describe('A host that is not the example host', { timeout: 120_000 }, () => {
       const error = await code(
         apiAccess.service.create(
           { id: 1, email: 'owner@shop.test', isSuperAdmin: true },
-          { name: 'For the new one', roleIds: [await someRole(apiAccess)], expiry: { type: 'days', days: 7 }, ownerId: 4 },
+          { name: 'For the new one', roleIds: [await someRole(apiAccess)], expiry: { type: 'days', days: 30 }, ownerId: 4 },
         ),
       );
       assert.equal(error.code, 'OWNER_NEVER_SIGNED_IN');
