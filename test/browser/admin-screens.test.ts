@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestHost } from '../helpers/host.js';
 import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
+import { closeServer } from '../helpers/close-server.js';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
 const SUPER = { email: 'super@example.com', password: 'super-admin-demo' };
@@ -203,10 +204,7 @@ describe("API Access screens at a laptop's size", { timeout: 400_000 }, () => {
   after(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
-    if (server) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await closeServer(server);
     await t?.close();
     if (ownBundleDir) rmSync(ownBundleDir, { recursive: true, force: true });
   });

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { TestHost } from '../helpers/host.js';
 import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
+import { closeServer } from '../helpers/close-server.js';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
 const SUPER = { email: 'super@example.com', password: 'super-admin-demo' };
@@ -162,10 +163,7 @@ describe('API token screens in a browser', { timeout: 400_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    if (server) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await closeServer(server);
     await t?.close();
     if (ownBundleDir) rmSync(ownBundleDir, { recursive: true, force: true });
   });

@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { IssuedToken } from 'adminjs-api-access';
 import type { TestHost } from '../helpers/host.js';
 import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
+import { closeServer } from '../helpers/close-server.js';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
 const FOUND_AT = 'https://github.com/octo-org/octo-repo/blob/4f2a1c9/deploy/values.yml';
@@ -84,10 +85,7 @@ describe('leak screens in a browser', { timeout: 170_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    if (server) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await closeServer(server);
     await t?.close();
     if (ownBundleDir) rmSync(ownBundleDir, { recursive: true, force: true });
   });

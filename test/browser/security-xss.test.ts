@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { TestHost } from '../helpers/host.js';
 import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
+import { closeServer } from '../helpers/close-server.js';
 
 const SUPER = { email: 'super@example.com', password: 'super-admin-demo' };
 const IMG = '<img src=x onerror=window.__xss=1>';
@@ -88,10 +89,7 @@ describe('markup typed by admins is shown as text on every screen', { timeout: 1
 
   after(async () => {
     await browser?.close();
-    if (server) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await closeServer(server);
     await t?.close();
     if (ownBundleDir) rmSync(ownBundleDir, { recursive: true, force: true });
   });
