@@ -4,10 +4,11 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'no
 import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ApiAccessError, createApiAccess, RequestLogWriter, type RequestLogEntry } from 'adminjs-api-access';
+import { ApiAccessError, createApiAccess, RequestLogWriter } from 'adminjs-api-access';
 import { createExampleApp } from '../../example-app/src/app.js';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { createTestDatabase, migrationSql } from '../helpers/database.js';
+import { logEntry as entry } from '../helpers/request-log-entry.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 import { WORKER_NICENESS } from '../../src/request-log/sqlite-worker-transport.js';
 
@@ -18,20 +19,6 @@ function threadNiceness(): number[] {
     // After the command name in parentheses: state is field 3, nice field 19.
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
   });
-}
-
-function entry(i: number): RequestLogEntry {
-  return {
-    tokenId: `t${i}`,
-    tokenName: `token ${i}`,
-    method: 'GET',
-    path: '/api/v1/vaults',
-    status: 200,
-    ip: '127.0.0.1',
-    userAgent: 'test',
-    durationMs: i,
-    createdAt: new Date(),
-  };
 }
 
 /**

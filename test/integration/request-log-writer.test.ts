@@ -1,23 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RequestLogWriter, type RequestLogEntry } from 'adminjs-api-access';
+import { RequestLogWriter } from 'adminjs-api-access';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { createHostDatabase, onPostgres } from '../helpers/database.js';
-
-function entry(i: number): RequestLogEntry {
-  return {
-    tokenId: `t${i}`,
-    tokenName: `token ${i}`,
-    method: 'GET',
-    path: '/api/v1/vaults',
-    status: 200,
-    ip: '127.0.0.1',
-    userAgent: 'test',
-    durationMs: i,
-    createdAt: new Date(),
-  };
-}
+import { logEntry as entry } from '../helpers/request-log-entry.js';
 
 /** Both ways rows reach the database: Prisma (any database), and the SQLite worker thread (SQLite only). */
 type Transport = 'prisma' | 'sqlite worker';
