@@ -103,7 +103,9 @@ describe('admin request guard', () => {
     try {
       const a = supertest.agent(open.host.app);
       await a.post('/admin/login').type('form').send({ email: SUPER.email, password: SUPER.password }).expect(302);
-      const res = await a.post(`${API}/ApiToken/actions/new`).send({ name: 'scripted', roleIds: [open.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
+      const res = await a
+        .post(`${API}/ApiToken/actions/new`)
+        .send({ name: 'scripted', roleIds: [open.roles.vaultSummary], expiry: { type: 'days', days: 30 } });
       assert.equal(res.status, 200);
       await refusedAndUnchanged(open, a, { 'Sec-Fetch-Site': 'cross-site' });
     } finally {
