@@ -5,8 +5,8 @@ import type { ChangeFeed } from './core/change-feed.js';
 import { TokenEvents } from './core/events.js';
 import { declareRoles } from './core/roles/declare.js';
 import { checkTables } from './store/schema-check.js';
-import { ApiAccessError } from './core/errors.js';
-import { optionsError, resolvePolicy, type Policy, type PolicyInput } from './core/policy.js';
+import { apiError } from './core/errors.js';
+import { optionIssues, optionsError, parsePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { tokenPattern } from './core/token-format.js';
 import { TokenService, type TokenServiceDeps } from './core/token-service.js';
 import type { Clock, DirectoryUser, Logger } from './core/types.js';
@@ -96,29 +96,15 @@ function tokenPage(adminUrl: string): (tokenId: string) => string {
 /** Builds the token system from the host's options, failing at start-up with every bad option named. */
 export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   const parsed = apiAccessOptionsSchema.safeParse(input);
-  let policy: Policy | undefined;
-  let policyError: ApiAccessError | undefined;
-  try {
-    policy = resolvePolicy((input as { policy?: PolicyInput } | undefined)?.policy);
-  } catch (error) {
-    policyError = error as ApiAccessError;
-  }
-  const rolesError =
+  const { policy, issues: policyIssues = [] } = parsePolicy((input as { policy?: PolicyInput } | undefined)?.policy);
+  const roleScopes =
     parsed.success && policy?.allowedScopes && parsed.data.roles
-      ? parsed.data.roles.flatMap((role) => role.scopes.filter((scope) => !policy!.allowedScopes!.includes(scope)).map((scope) => `${role.name}: ${scope}`))
+      ? parsed.data.roles.flatMap((role) => role.scopes.filter((scope) => !policy.allowedScopes!.includes(scope)).map((scope) => `${role.name}: ${scope}`))
       : [];
-  if (rolesError.length > 0) {
-    throw new ApiAccessError(
-      'INVALID_OPTIONS',
-      `Invalid adminjs-api-access options:\noptions.roles: scopes outside policy.allowedScopes (${rolesError.join(', ')})`,
-    );
-  }
+  if (roleScopes.length > 0) throw apiError('rolesOutsideAllowedScopes', { roleScopes });
   if (!parsed.success || !policy) {
     // One error that names every bad option, the policy's included.
-    const messages = [parsed.success ? '' : optionsError('options', parsed.error).message, policyError?.message ?? '']
-      .map((m) => m.replace(/^Invalid adminjs-api-access options:\n/, ''))
-      .filter(Boolean);
-    throw new ApiAccessError('INVALID_OPTIONS', `Invalid adminjs-api-access options:\n${messages.join('\n')}`);
+    throw apiError('invalidOptions', { issues: [...(parsed.success ? [] : optionIssues('options', parsed.error)), ...policyIssues] });
   }
   const options = parsed.data;
   const clock: Clock = options.clock ?? (() => new Date());
@@ -240,7 +226,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   };
   let closed = false;
   const assertOpen = (what: string) => {
-    if (closed) throw new ApiAccessError('INVALID_STATE', `Cannot ${what}: this api-access instance was closed.`);
+    if (closed) throw apiError('instanceClosed', { action: what });
   };
   return {
     service,

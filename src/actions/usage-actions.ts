@@ -1,5 +1,5 @@
 import type { Action as AdminAction, ActionContext, ActionRequest, ActionResponse, ResourceOptions } from 'adminjs';
-import { ApiAccessError } from '../core/errors.js';
+import { apiError } from '../core/errors.js';
 import { errorResponse, isPost, recordJson, type PluginContext } from '../plugin/context.js';
 import { tokenParams } from './token-params.js';
 
@@ -18,7 +18,7 @@ export interface UsageComponents {
 }
 
 function refused(method: string): ActionResponse {
-  return errorResponse(new ApiAccessError('INVALID_INPUT', `Usage figures are read with GET, not ${method.toUpperCase()}.`));
+  return errorResponse(apiError('usageReadWithGet', { method: method.toUpperCase() }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApiAccessError } from './errors.js';
+import { apiError } from './errors.js';
 import type { Actor } from './types.js';
 
 export interface AccessOptions {
@@ -24,17 +24,17 @@ export function canManageTokensOf(actor: ResolvedActor, ownerId: string, options
 
 export function assertCanUseFeature(actor: Actor, options: AccessOptions): void {
   if (!canUseFeature(actor, options)) {
-    throw new ApiAccessError('FORBIDDEN', 'API Access is available to super admins only.');
+    throw apiError('featureForSuperAdmins');
   }
 }
 
 export function assertCanManageTokensOf(actor: ResolvedActor, ownerId: string, options: AccessOptions): void {
   assertCanUseFeature(actor, options);
   if (!canManageTokensOf(actor, ownerId, options)) {
-    throw new ApiAccessError('FORBIDDEN', "Managing other users' tokens needs the token admin grant, which only super admins can hold.");
+    throw apiError('othersTokensNeedGrant');
   }
 }
 
 export function assertSuperAdmin(actor: Actor): void {
-  if (!actor.isSuperAdmin) throw new ApiAccessError('FORBIDDEN', 'Only super admins can do this.');
+  if (!actor.isSuperAdmin) throw apiError('superAdminsOnly');
 }

@@ -1,31 +1,6 @@
-/** Stable error codes. Hosts and clients may switch on them; never rename one. */
-export const ErrorCodes = [
-  'INVALID_INPUT',
-  'INVALID_OPTIONS',
-  'NAME_TAKEN',
-  'NAME_PATTERN',
-  'EXPIRY_IN_PAST',
-  'EXPIRY_TOO_FAR',
-  'EXPIRY_REQUIRED',
-  'EXPIRY_NOT_ALLOWED',
-  'INVALID_CIDR',
-  'UNKNOWN_ROLE',
-  'UNKNOWN_SCOPE',
-  'ROLE_IN_USE',
-  'TOKEN_LIMIT_REACHED',
-  'USER_NOT_FOUND',
-  'OWNER_NEVER_SIGNED_IN',
-  'NOT_SUPER_ADMIN',
-  'EDIT_FORBIDDEN',
-  'INVALID_STATE',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'DATABASE_UNAVAILABLE',
-  'SEARCH_TOO_BROAD',
-  /** The host's integration is incomplete (a missing model or table, a user directory giving bad answers): the message says what to change. */
-  'HOST_MISCONFIGURED',
-] as const;
-export type ErrorCode = (typeof ErrorCodes)[number];
+import { ERROR_CODES, ERROR_MESSAGES, errorMessage, type ErrorCode, type ErrorMessageArgs, type ErrorMessageKey } from './error-codes.js';
+
+export { ErrorCodes, type ErrorCode } from './error-codes.js';
 
 export interface FieldError {
   code: ErrorCode;
@@ -35,6 +10,7 @@ export interface FieldError {
 /**
  * Every error the plugin raises on purpose. `message` is written for the person who can fix
  * the problem; `fields` maps form fields to their own error so a form can show each in place.
+ * The plugin builds them with `apiError` and `fieldError`, from the messages in error-codes.ts.
  */
 export class ApiAccessError extends Error {
   override readonly name = 'ApiAccessError';
@@ -54,26 +30,7 @@ export class ApiAccessError extends Error {
 
   /** The HTTP status that fits the error, for hosts that expose the service over HTTP. */
   get httpStatus(): number {
-    switch (this.code) {
-      case 'NOT_FOUND':
-      case 'USER_NOT_FOUND':
-        return 404;
-      case 'FORBIDDEN':
-      case 'EDIT_FORBIDDEN':
-        return 403;
-      case 'NAME_TAKEN':
-      case 'TOKEN_LIMIT_REACHED':
-      case 'INVALID_STATE':
-      case 'ROLE_IN_USE':
-        return 409;
-      case 'DATABASE_UNAVAILABLE':
-        return 503;
-      case 'INVALID_OPTIONS':
-      case 'HOST_MISCONFIGURED':
-        return 500;
-      default:
-        return 422;
-    }
+    return ERROR_CODES[this.code].status;
   }
 
   toJSON(): { code: ErrorCode; message: string; fields: Record<string, FieldError> } {
@@ -83,4 +40,19 @@ export class ApiAccessError extends Error {
 
 export function isApiAccessError(error: unknown): error is ApiAccessError {
   return error instanceof ApiAccessError;
+}
+
+/** What `apiError` takes after the key: the message's parameters (if it has any), then the error's cause. */
+export type ApiErrorArgs<K extends ErrorMessageKey> =
+  ErrorMessageArgs<K> extends [infer P] ? [params: P, options?: { cause?: unknown }] : [params?: undefined, options?: { cause?: unknown }];
+
+/** The error of one message in the table: `throw apiError('tokenLimitReached', { active, max })`. */
+export function apiError<K extends ErrorMessageKey>(key: K, ...args: ApiErrorArgs<K>): ApiAccessError {
+  const [params, options] = args;
+  return new ApiAccessError(ERROR_MESSAGES[key].code, errorMessage(key, ...([params] as unknown as ErrorMessageArgs<K>)), {}, options);
+}
+
+/** The error of one message in the table, about one form field: `throw fieldError('name', 'tokenNameTaken', { name })`. */
+export function fieldError<K extends ErrorMessageKey>(field: string, key: K, ...args: ErrorMessageArgs<K>): ApiAccessError {
+  return ApiAccessError.field(field, ERROR_MESSAGES[key].code, errorMessage(key, ...args));
 }

@@ -1,4 +1,4 @@
-export * from './errors.js';
+export { ApiAccessError, ErrorCodes, isApiAccessError, type ErrorCode, type FieldError } from './errors.js';
 export * from './types.js';
 export * from './token-format.js';
 export { hashToken, MIN_PEPPER_LENGTH } from './hashing.js';

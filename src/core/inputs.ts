@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ApiAccessError, type ErrorCode, type FieldError } from './errors.js';
+import { ERROR_MESSAGES, errorMessage, type ErrorMessageArgs, type ErrorMessageKey } from './error-codes.js';
+import { ApiAccessError, fieldError, type FieldError } from './errors.js';
 import { normalizeCidr } from './cidr.js';
 import type { Policy } from './policy.js';
 import { MAX_USER_ID_LENGTH, normalizeUserId } from './user-id.js';
@@ -107,14 +108,15 @@ const editSchema = z.object({
 export class FieldErrors {
   private readonly errors: Record<string, FieldError> = {};
 
-  add(field: string, code: ErrorCode, message: string): void {
-    this.errors[field] ??= { code, message };
+  /** A field's error, from the messages in error-codes.ts; the first one given for a field stays. */
+  add<K extends ErrorMessageKey>(field: string, key: K, ...params: ErrorMessageArgs<K>): void {
+    this.errors[field] ??= { code: ERROR_MESSAGES[key].code, message: errorMessage(key, ...params) };
   }
 
   addZod(error: z.ZodError): void {
     for (const issue of error.issues) {
       const field = String(issue.path[0] ?? 'input');
-      this.add(field, 'INVALID_INPUT', issue.message);
+      this.add(field, 'fieldRule', { text: issue.message });
     }
   }
 
@@ -130,11 +132,11 @@ export class FieldErrors {
     const entries = Object.entries(this.errors);
     if (entries.length === 0) return;
     const [, first] = entries[0]!;
-    const code = entries.length === 1 ? first.code : 'INVALID_INPUT';
+    if (entries.length === 1) throw new ApiAccessError(first.code, first.message, this.errors);
     // Written for people: each field's message names its field in words ("The expiry date …"),
     // and a form shows it beside the field; the field keys stay in `fields` for programs.
-    const message = entries.length === 1 ? first.message : `${entries.length} fields need a change. ${entries.map(([, e]) => e.message).join(' ')}`;
-    throw new ApiAccessError(code, message, this.errors);
+    const messages = entries.map(([, e]) => e.message);
+    throw new ApiAccessError(ERROR_MESSAGES.fieldsNeedChange.code, errorMessage('fieldsNeedChange', { messages }), this.errors);
   }
 }
 
@@ -151,8 +153,8 @@ export function parseWith<T extends z.ZodType>(schema: T, raw: unknown): z.outpu
 
 function checkName(name: string, policy: Policy, errors: FieldErrors): void {
   if (policy.nameRegex && !policy.nameRegex.test(name)) {
-    const hint = policy.namePatternHint ?? `Names must match ${policy.namePattern}.`;
-    errors.add('name', 'NAME_PATTERN', hint);
+    if (policy.namePatternHint !== undefined) errors.add('name', 'namePatternHint', { text: policy.namePatternHint });
+    else errors.add('name', 'namePattern', { pattern: String(policy.namePattern) });
   }
 }
 
@@ -161,7 +163,7 @@ function normalizeIps(raw: string[], errors: FieldErrors): string[] {
   for (const entry of raw) {
     const cidr = normalizeCidr(entry);
     if (cidr === null) {
-      errors.add('allowedIps', 'INVALID_CIDR', `"${entry.slice(0, 64)}" is not an IP address or CIDR range (e.g. 203.0.113.0/24 or 2001:db8::/32).`);
+      errors.add('allowedIps', 'ipRangeInvalid', { entry: entry.slice(0, 64) });
       return [];
     }
     if (!out.includes(cidr)) out.push(cidr);
@@ -182,33 +184,33 @@ function isRealCalendarDate(text: string): boolean {
 export function resolveExpiry(raw: unknown, policy: Policy, now: Date, errors: FieldErrors, field = 'expiry'): Date | null {
   const parsed = expirySchema.safeParse(raw);
   if (!parsed.success) {
-    errors.add(field, 'INVALID_INPUT', parsed.error.issues[0]?.message ?? 'Choose an expiry.');
+    errors.add(field, 'fieldRule', { text: parsed.error.issues[0]?.message ?? errorMessage('expiryMissing') });
     return null;
   }
   const expiry = parsed.data;
   const maxDays = policy.maxLifetimeDays ?? ABSOLUTE_MAX_LIFETIME_DAYS;
   if (expiry.type === 'never') {
-    if (!policy.allowNeverExpires) errors.add(field, 'EXPIRY_REQUIRED', 'Tokens must expire: choose a number of days or a date.');
+    if (!policy.allowNeverExpires) errors.add(field, 'expiryRequired');
     return null;
   }
   if (expiry.type === 'days') {
     if (!policy.expiryPresetsDays.includes(expiry.days)) {
-      errors.add(field, 'EXPIRY_NOT_ALLOWED', `Choose an expiry of ${policy.expiryPresetsDays.join(', ')} days, or a date.`);
+      errors.add(field, 'expiryNotOffered', { days: policy.expiryPresetsDays });
       return null;
     }
     return new Date(now.getTime() + expiry.days * DAY_MS);
   }
   const date = expiry.date instanceof Date ? expiry.date : new Date(expiry.date);
   if (Number.isNaN(date.getTime()) || (typeof expiry.date === 'string' && !isRealCalendarDate(expiry.date))) {
-    errors.add(field, 'INVALID_INPUT', 'The expiry date is not a valid date (use YYYY-MM-DD or an ISO 8601 timestamp).');
+    errors.add(field, 'expiryDateInvalid');
     return null;
   }
   if (date.getTime() <= now.getTime()) {
-    errors.add(field, 'EXPIRY_IN_PAST', 'The expiry date must be in the future.');
+    errors.add(field, 'expiryInPast');
     return null;
   }
   if (date.getTime() > now.getTime() + maxDays * DAY_MS) {
-    errors.add(field, 'EXPIRY_TOO_FAR', `The expiry date must be within ${maxDays} days from now.`);
+    errors.add(field, 'expiryTooFar', { maxDays });
     return null;
   }
   return date;
@@ -276,13 +278,13 @@ export function parseIdList(raw: unknown, field = 'ids'): string[] {
     .min(1, 'Select at least one token.')
     .max(500, 'At most 500 tokens at once.')
     .safeParse(raw);
-  if (!parsed.success) throw ApiAccessError.field(field, 'INVALID_INPUT', parsed.error.issues[0]?.message ?? 'Give a list of token ids.');
+  if (!parsed.success) throw fieldError(field, 'fieldRule', { text: parsed.error.issues[0]?.message ?? errorMessage('idListMissing') });
   return [...new Set(parsed.data)];
 }
 
 export function parseId(raw: unknown, field = 'id'): string {
   if (typeof raw !== 'string' || raw.trim().length === 0 || raw.trim().length > 64) {
-    throw ApiAccessError.field(field, 'INVALID_INPUT', 'Give a token id.');
+    throw fieldError(field, 'idMissing');
   }
   return raw.trim();
 }

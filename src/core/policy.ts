@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiAccessError } from './errors.js';
+import { apiError, type ApiAccessError } from './errors.js';
 
 /** What an edit does to the token's secret: keeps it, replaces it (the old one stops working), or edits are refused. */
 export const EditPolicies = ['keep-secret', 'invalidate-secret', 'forbid'] as const;
@@ -66,20 +66,32 @@ export const policySchema = z
 export type PolicyInput = z.input<typeof policySchema>;
 export type Policy = Readonly<z.output<typeof policySchema>> & { readonly nameRegex: RegExp | null };
 
-/** Turns a zod failure on options into one start-up error that names every bad option. */
-export function optionsError(prefix: string, error: z.ZodError): ApiAccessError {
-  const lines = error.issues.map((issue) => `${[prefix, ...issue.path].join('.')}: ${issue.message}`);
-  return new ApiAccessError('INVALID_OPTIONS', `Invalid adminjs-api-access options:\n  ${lines.join('\n  ')}`);
+/** A zod failure on options as one `path: problem` line per bad option. */
+export function optionIssues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${[prefix, ...issue.path].join('.')}: ${issue.message}`);
 }
 
-export function resolvePolicy(input: PolicyInput | undefined): Policy {
+/** Turns a zod failure on options into one start-up error that names every bad option. */
+export function optionsError(prefix: string, error: z.ZodError): ApiAccessError {
+  return apiError('invalidOptions', { issues: optionIssues(prefix, error) });
+}
+
+/** The policy from options.policy, or the lines naming what is wrong with it (see optionIssues). */
+export function parsePolicy(input: PolicyInput | undefined): { policy: Policy; issues?: undefined } | { policy?: undefined; issues: string[] } {
   const parsed = policySchema.safeParse(input ?? {});
-  if (!parsed.success) throw optionsError('options.policy', parsed.error);
+  if (!parsed.success) return { issues: optionIssues('options.policy', parsed.error) };
   const policy = parsed.data;
-  return Object.freeze({
+  const resolved = Object.freeze({
     ...policy,
     expiryPresetsDays: [...new Set(policy.expiryPresetsDays)].sort((a, b) => a - b),
     rotationGraceSeconds: [...new Set(policy.rotationGraceSeconds)].sort((a, b) => a - b),
     nameRegex: policy.namePattern ? new RegExp(policy.namePattern, 'u') : null,
   });
+  return { policy: resolved };
+}
+
+export function resolvePolicy(input: PolicyInput | undefined): Policy {
+  const { policy, issues } = parsePolicy(input);
+  if (issues) throw apiError('invalidOptions', { issues });
+  return policy;
 }

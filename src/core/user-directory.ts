@@ -1,10 +1,6 @@
-import { ApiAccessError } from './errors.js';
+import { apiError } from './errors.js';
 import type { DirectoryUser, HostUser, UserDirectory } from './types.js';
 import { describeValue, normalizeUserId } from './user-id.js';
-
-/** What the plugin says about `users.findById` whenever its answer cannot be used. */
-const FIND_BY_ID_CONTRACT =
-  'users.findById(id) is given the id as a string (convert it, e.g. Number(id) for an Int id) and returns { id, email, isSuperAdmin, lastSignInAt } or null.';
 
 /** The last line of an error's message: where Prisma and most drivers put what went wrong. */
 function gist(error: unknown): string {
@@ -26,10 +22,6 @@ function toDate(value: unknown): Date | null | undefined {
   return undefined;
 }
 
-function misconfigured(message: string, cause?: unknown): ApiAccessError {
-  return new ApiAccessError('HOST_MISCONFIGURED', message, {}, cause === undefined ? undefined : { cause });
-}
-
 /**
  * Checks what a host's `findById` answers and gives the plugin a user whose id is a string. A
  * host value never reaches a query unchecked: a user whose fields are missing or of the wrong
@@ -38,7 +30,7 @@ function misconfigured(message: string, cause?: unknown): ApiAccessError {
  */
 export function checkHostUser(asked: string, user: unknown): DirectoryUser | null {
   if (user === null || user === undefined) return null;
-  if (typeof user !== 'object') throw misconfigured(`users.findById("${asked}") returned ${describeValue(user)}. ${FIND_BY_ID_CONTRACT}`);
+  if (typeof user !== 'object') throw apiError('findByIdNotAnObject', { id: asked, returned: describeValue(user) });
   const raw = user as Partial<Record<keyof HostUser, unknown>>;
   const problems: string[] = [];
   const id = normalizeUserId(raw.id);
@@ -50,8 +42,7 @@ export function checkHostUser(asked: string, user: unknown): DirectoryUser | nul
   if (lastSignInAt === undefined) {
     problems.push(`its lastSignInAt is ${describeValue(raw.lastSignInAt)}, not a Date or null (null: never signed in)`);
   }
-  if (problems.length > 0)
-    throw misconfigured(`users.findById("${asked}") returned a user the plugin cannot use: ${problems.join('; ')}. ${FIND_BY_ID_CONTRACT}`);
+  if (problems.length > 0) throw apiError('findByIdUnusableUser', { id: asked, problems });
   return { id: id!, email: raw.email as string, isSuperAdmin: raw.isSuperAdmin as boolean, lastSignInAt: lastSignInAt! };
 }
 
@@ -63,7 +54,7 @@ export function checkedDirectory(users: UserDirectory): { findById(id: string): 
       try {
         user = await users.findById(id);
       } catch (error) {
-        throw misconfigured(`users.findById("${id}") failed: ${gist(error)}. ${FIND_BY_ID_CONTRACT}`, error);
+        throw apiError('findByIdFailed', { id, reason: gist(error) }, error === undefined ? undefined : { cause: error });
       }
       return checkHostUser(id, user);
     },

@@ -1,4 +1,4 @@
-import { ApiAccessError } from './errors.js';
+import { apiError, fieldError } from './errors.js';
 
 /** The longest user id the plugin stores (the id columns of tokens, grants and audit events hold text). */
 export const MAX_USER_ID_LENGTH = 64;
@@ -30,7 +30,7 @@ export function describeValue(value: unknown): string {
 /** A user id given to an operation (by the screens or by host code): a string or an integer. */
 export function parseUserId(raw: unknown, field: string): string {
   const id = normalizeUserId(typeof raw === 'string' ? raw.trim() : raw);
-  if (id === null) throw ApiAccessError.field(field, 'INVALID_INPUT', `Give a user id (a string or an integer), not ${describeValue(raw)}.`);
+  if (id === null) throw fieldError(field, 'userIdInvalid', { value: describeValue(raw) });
   return id;
 }
 
@@ -41,10 +41,7 @@ export function parseUserId(raw: unknown, field: string): string {
 export function checkedActor<A extends { id: unknown; email: string; isSuperAdmin: boolean }>(actor: A): Omit<A, 'id'> & { id: string } {
   const id = normalizeUserId((actor as { id?: unknown } | null | undefined)?.id);
   if (id === null) {
-    throw new ApiAccessError(
-      'INVALID_INPUT',
-      `The actor's id is ${describeValue((actor as { id?: unknown } | null | undefined)?.id)}: give the user's id (a string or an integer).`,
-    );
+    throw apiError('actorIdInvalid', { value: describeValue((actor as { id?: unknown } | null | undefined)?.id) });
   }
   return { ...actor, id };
 }
@@ -52,6 +49,6 @@ export function checkedActor<A extends { id: unknown; email: string; isSuperAdmi
 /** A user id someone chose in a form: a usable id, or a field error saying to choose from the list. */
 export function parseChosenUserId(raw: unknown, field: string): string {
   const id = normalizeUserId(typeof raw === 'string' ? raw.trim() : raw);
-  if (id === null) throw ApiAccessError.field(field, 'INVALID_INPUT', 'Choose a user from the list.');
+  if (id === null) throw fieldError(field, 'userNotChosen');
   return id;
 }

@@ -1,5 +1,5 @@
 import { ipAllowed, parseCidrs, type ParsedCidr } from './cidr.js';
-import { ApiAccessError } from './errors.js';
+import { apiError } from './errors.js';
 import type { TokenEvents } from './events.js';
 import { innerDigest, outerDigest } from './hashing.js';
 import { isWellFormedToken } from './token-format.js';
@@ -306,7 +306,7 @@ export class TokenVerifier {
     try {
       matches = await this.options.store.findBySecretHashes(hashes);
     } catch (cause) {
-      throw new ApiAccessError('DATABASE_UNAVAILABLE', 'The token store cannot be reached; the request was refused.', {}, { cause });
+      throw apiError('storeUnreachable', undefined, { cause });
     }
     const byHash = new Map<string, SecretMatch>();
     for (const match of matches) {

@@ -9,7 +9,7 @@ import {
   type RecordJSON,
 } from 'adminjs';
 import { assertCanUseFeature, assertSuperAdmin } from '../core/access.js';
-import { ApiAccessError, isApiAccessError } from '../core/errors.js';
+import { apiError, isApiAccessError } from '../core/errors.js';
 import type { Actor } from '../core/types.js';
 import { describeValue, normalizeUserId } from '../core/user-id.js';
 import type { ApiAccess } from '../api-access.js';
@@ -40,21 +40,16 @@ export async function resolveActor(
   ready: ApiAccess['ready'],
   currentAdmin: CurrentAdmin | undefined,
 ): Promise<Actor> {
-  if (!currentAdmin) throw new ApiAccessError('FORBIDDEN', 'Sign in again: your session has ended.');
+  if (!currentAdmin) throw apiError('sessionEnded');
   await ready();
   const raw = options.adminId ? options.adminId(currentAdmin) : (currentAdmin as { id?: unknown }).id;
   const id = normalizeUserId(raw);
   if (id === null) {
     const source = options.adminId ? 'the adminId option' : 'currentAdmin.id';
-    throw new ApiAccessError(
-      'HOST_MISCONFIGURED',
-      raw === undefined || raw === null || raw === ''
-        ? `currentAdmin has no id: return the user's id from authenticate, or set adminId (${source} gave ${describeValue(raw)}).`
-        : `currentAdmin's id is not usable: ${source} gave ${describeValue(raw)}; return a string or integer id from authenticate, or set adminId.`,
-    );
+    throw apiError(raw === undefined || raw === null || raw === '' ? 'adminIdMissing' : 'adminIdUnusable', { source, value: describeValue(raw) });
   }
   const user = await users.findById(id);
-  if (!user) throw new ApiAccessError('FORBIDDEN', 'Sign in again: your admin account was not found or is disabled.');
+  if (!user) throw apiError('adminAccountGone');
   return { id: user.id, email: user.email, isSuperAdmin: user.isSuperAdmin };
 }
 

@@ -1,5 +1,5 @@
 import { LAST_PERIOD, normalizeFilters } from './list-query.js';
-import { ApiAccessError } from '../core/errors.js';
+import { fieldError } from '../core/errors.js';
 import { periodStart, REQUEST_LOG_PERIODS } from '../core/request-logs/period.js';
 
 /** What request logs are filtered by: the token and the time. */
@@ -13,14 +13,13 @@ const FILTERS = ['tokenId', 'createdAt'];
 export function requestLogFilterOf(rawFilters: unknown, now: Date): { tokenId?: string; from?: string; to?: string } {
   const filters = Object.fromEntries(normalizeFilters(rawFilters)) as Record<string, unknown>;
   for (const key of Object.keys(filters)) {
-    if (!FILTERS.includes(key))
-      throw ApiAccessError.field(key, 'INVALID_INPUT', `Request logs are filtered by ${FILTERS.join(' and ')} only, not by "${key.slice(0, 40)}".`);
+    if (!FILTERS.includes(key)) throw fieldError(key, 'requestLogFilterUnknown', { filters: FILTERS, key: key.slice(0, 40) });
   }
   const createdAt = (filters.createdAt ?? {}) as { from?: unknown; to?: unknown; [LAST_PERIOD]?: unknown };
   const last = createdAt[LAST_PERIOD];
   const start = periodStart(last, now);
   if (last !== undefined && last !== '' && !start) {
-    throw ApiAccessError.field('createdAt', 'INVALID_INPUT', `The period "${LAST_PERIOD}" is one of: ${REQUEST_LOG_PERIODS.map((p) => p.value).join(', ')}.`);
+    throw fieldError('createdAt', 'requestLogPeriodUnknown', { param: LAST_PERIOD, periods: REQUEST_LOG_PERIODS.map((p) => p.value) });
   }
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const tokenId = text(filters.tokenId);

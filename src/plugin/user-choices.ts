@@ -1,4 +1,4 @@
-import { ApiAccessError } from '../core/errors.js';
+import { apiError, fieldError } from '../core/errors.js';
 import { describeValue, normalizeUserId, parseChosenUserId } from '../core/user-id.js';
 import type { ApiAccess } from '../api-access.js';
 import type { ApiAccessPluginOptions, ListedUser } from './options.js';
@@ -21,13 +21,6 @@ const NOT_SUPER_ADMIN = 'Not a super admin: only super admins can be token admin
 const ALREADY_TOKEN_ADMIN = 'Already a token admin.';
 const NOT_FOUND = 'Not found by users.findById (disabled or deleted).';
 
-function listError(message: string): ApiAccessError {
-  return new ApiAccessError(
-    'HOST_MISCONFIGURED',
-    `listUsers ${message} It returns [{ id, email }] (id a string or an integer; add isSuperAdmin and lastSignInAt to spare a findById per user).`,
-  );
-}
-
 /** The host's listUsers answer, checked: every id made a string, the other fields typed. */
 async function listedUsers(
   listUsers: NonNullable<ApiAccessPluginOptions['listUsers']>,
@@ -42,13 +35,13 @@ async function listedUsers(
         .map((l) => l.trim())
         .filter(Boolean)
         .at(-1) ?? '';
-    throw listError(`failed: ${text.slice(0, 200)}.`);
+    throw apiError('listUsersFailed', { reason: text.slice(0, 200) });
   }
-  if (!Array.isArray(listed)) throw listError(`returned ${describeValue(listed)}, not an array.`);
+  if (!Array.isArray(listed)) throw apiError('listUsersNotAnArray', { returned: describeValue(listed) });
   return listed.slice(0, MAX_USER_CHOICES).map((entry: Partial<Record<keyof ListedUser, unknown>> | null, index) => {
     const id = normalizeUserId(entry?.id);
-    if (id === null) throw listError(`returned a user (at ${index}) whose id is ${describeValue(entry?.id)}, not a string or an integer.`);
-    if (typeof entry?.email !== 'string') throw listError(`returned a user (id ${id}) whose email is ${describeValue(entry?.email)}.`);
+    if (id === null) throw apiError('listUsersBadId', { index, id: describeValue(entry?.id) });
+    if (typeof entry?.email !== 'string') throw apiError('listUsersBadEmail', { id, email: describeValue(entry?.email) });
     const lastSignInAt =
       entry.lastSignInAt === null
         ? null
@@ -96,7 +89,7 @@ export async function userChoices(apiAccess: ApiAccess, listUsers: ApiAccessPlug
 export async function chosenUserId(listUsers: ApiAccessPluginOptions['listUsers'], raw: unknown, field: string): Promise<string> {
   const id = parseChosenUserId(raw, field);
   if (listUsers && !(await listedUsers(listUsers)).some((user) => user.id === id)) {
-    throw ApiAccessError.field(field, 'USER_NOT_FOUND', 'Choose a user from the list: no listed user has this id.');
+    throw fieldError(field, 'userNotListed');
   }
   return id;
 }

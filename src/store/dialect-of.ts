@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
-import { ApiAccessError } from '../core/errors.js';
+import { apiError } from '../core/errors.js';
 import type { Dialect } from './dialect.js';
 import { postgresDialect } from './postgres/dialect.js';
 import { sqliteDialect } from './sqlite/dialect.js';
@@ -14,10 +14,7 @@ export function dialectOf(prisma: PrismaClient): Dialect {
   const provider = (prisma as unknown as { _activeProvider?: unknown })._activeProvider;
   const dialect = typeof provider === 'string' ? DIALECTS[provider] : undefined;
   if (!dialect) {
-    throw new ApiAccessError(
-      'INVALID_OPTIONS',
-      `adminjs-api-access runs on SQLite and PostgreSQL; this PrismaClient's provider is ${JSON.stringify(provider ?? 'unknown')}. Give a client generated for one of them.`,
-    );
+    throw apiError('unsupportedDatabase', { provider });
   }
   return dialect;
 }

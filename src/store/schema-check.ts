@@ -1,12 +1,7 @@
 import { loadDatamodel } from '../datamodel.js';
-import { ApiAccessError } from '../core/errors.js';
+import { errorMessage } from '../core/error-codes.js';
+import { apiError } from '../core/errors.js';
 import { isPrismaKnownError } from './prisma-errors.js';
-
-/** Where the plugin's models come from and how a host adds them: said by every setup error. */
-export const ADD_THE_MODELS =
-  "Add the plugin's Prisma models: copy node_modules/adminjs-api-access/prisma/schema/api-access.prisma into your prisma/schema/ folder " +
-  '(multi-file schema) or append it to your prisma/schema.prisma, then run `npx prisma migrate dev --name api-access` ' +
-  '(it also runs `prisma generate`; in production, `npx prisma migrate deploy`).';
 
 /** A model's client property: ApiToken → apiToken. */
 function delegateOf(model: string): string {
@@ -22,7 +17,7 @@ export function missingModels(prisma: object): string[] {
 
 /** The message for a client generated without the plugin's models. */
 export function missingModelsMessage(missing: string[]): string {
-  return `must be a PrismaClient generated from a schema with the plugin's models; it has no ${missing.join(', ')}. ${ADD_THE_MODELS}`;
+  return errorMessage('clientWithoutModels', { models: missing });
 }
 
 /**
@@ -44,9 +39,6 @@ export async function checkTables(prisma: object): Promise<void> {
     }
   }
   if (missing.length > 0) {
-    throw new ApiAccessError(
-      'HOST_MISCONFIGURED',
-      `The database has no table (or not every column) for ${missing.join(', ')}: the plugin's migration has not run on it. ${ADD_THE_MODELS}`,
-    );
+    throw apiError('tablesMissing', { models: missing });
   }
 }

@@ -480,7 +480,7 @@ describe('resolveExpiry', () => {
 
   it('does not overwrite an earlier error on the same field', () => {
     const errors = new FieldErrors();
-    errors.add('expiry', 'INVALID_INPUT', 'first');
+    errors.add('expiry', 'fieldRule', { text: 'first' });
     resolveExpiry({ type: 'never' }, STRICT_POLICY, NOW, errors);
     const error = catchError(() => errors.throwIfAny());
     assert.equal(error.fields.expiry!.message, 'first');
@@ -608,20 +608,21 @@ describe('FieldErrors', () => {
 
   it('keeps the first error per field and uses the field code when only one field failed', () => {
     const errors = new FieldErrors();
-    errors.add('name', 'NAME_TAKEN', 'taken');
-    errors.add('name', 'INVALID_INPUT', 'later');
+    errors.add('name', 'tokenNameTaken', { name: 'taken' });
+    errors.add('name', 'fieldRule', { text: 'later' });
     const error = catchError(() => errors.throwIfAny());
+    const taken = 'A token named "taken" already exists. Choose another name.';
     assert.equal(error.code, 'NAME_TAKEN');
-    assert.deepEqual(error.fields, { name: { code: 'NAME_TAKEN', message: 'taken' } });
-    assert.equal(error.message, 'taken');
+    assert.deepEqual(error.fields, { name: { code: 'NAME_TAKEN', message: taken } });
+    assert.equal(error.message, taken);
   });
 
   it('uses INVALID_INPUT when several fields failed', () => {
     const errors = new FieldErrors();
-    errors.add('name', 'NAME_TAKEN', 'taken');
-    errors.add('expiry', 'EXPIRY_IN_PAST', 'past');
+    errors.add('name', 'tokenNameTaken', { name: 'taken' });
+    errors.add('expiry', 'expiryInPast');
     const error = catchError(() => errors.throwIfAny());
     assert.equal(error.code, 'INVALID_INPUT');
-    assert.equal(error.message, '2 fields need a change. taken past');
+    assert.equal(error.message, '2 fields need a change. A token named "taken" already exists. Choose another name. The expiry date must be in the future.');
   });
 });

@@ -1,6 +1,6 @@
 import { assertSuperAdmin } from '../access.js';
 import type { TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { apiError } from '../errors.js';
 import type { Actor } from '../types.js';
 import { resolveActor } from './resolve-actor.js';
 
@@ -13,5 +13,5 @@ export async function assertMayManageGrants(deps: TokenServiceDeps, actorIn: Act
   const actor = await resolveActor(deps, actorIn);
   if (actor.isTokenAdmin) return;
   if ((await deps.store.countGrants()) === 0) return;
-  throw new ApiAccessError('FORBIDDEN', 'Only an admin who holds the token admin grant can give or take it.');
+  throw apiError('grantManagersOnly');
 }

@@ -1,6 +1,6 @@
 import { assertSuperAdmin } from '../access.js';
 import type { TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { parseUserId } from '../user-id.js';
 import type { Actor } from '../types.js';
 import { assertMayManageGrants } from './may-manage.js';
@@ -13,7 +13,7 @@ export async function revokeTokenAdmin(deps: TokenServiceDeps, actor: Actor, raw
   const now = deps.clock();
   await deps.store.transaction(async (tx) => {
     const existing = await tx.findGrant(userId);
-    if (!existing) throw ApiAccessError.field('userId', 'NOT_FOUND', 'This user does not hold the token admin grant.');
+    if (!existing) throw fieldError('userId', 'grantNotHeld');
     await tx.deleteGrant(userId);
     await tx.recordAudit({ actor, action: 'token_admin.revoked', token: null, details: { user: existing.userEmail }, at: now });
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertCanUseFeature, type ResolvedActor } from '../access.js';
 import type { TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { apiError, fieldError } from '../errors.js';
 import { parseWith } from '../inputs.js';
 import type { RequestLogScope } from '../store.js';
 
@@ -22,10 +22,10 @@ export type RequestLogFilter = z.output<typeof requestLogFilterSchema>;
  */
 export async function readableRequestLogs(deps: TokenServiceDeps, actor: ResolvedActor, filter: RequestLogFilter): Promise<RequestLogScope> {
   assertCanUseFeature(actor, deps.access);
-  if (filter.from && filter.to && filter.from > filter.to) throw ApiAccessError.field('to', 'INVALID_INPUT', 'The end of the period must be after its start.');
+  if (filter.from && filter.to && filter.from > filter.to) throw fieldError('to', 'periodEndBeforeStart');
   const seesEveryone = actor.isSuperAdmin && actor.isTokenAdmin;
   if (filter.tokenId && !seesEveryone && !(await deps.store.ownsToken(filter.tokenId, actor.id))) {
-    throw new ApiAccessError('FORBIDDEN', "Reading other users' request logs needs the token admin grant.");
+    throw apiError('othersRequestLogsNeedGrant');
   }
   return { tokenId: filter.tokenId, ownerId: seesEveryone ? undefined : actor.id, from: filter.from, to: filter.to };
 }

@@ -1,8 +1,9 @@
 import { assertSuperAdmin } from '../access.js';
 import { changeTransaction } from '../change-transaction.js';
 import type { TokenServiceDeps } from '../context.js';
+import { fieldError } from '../errors.js';
 import type { Actor, RoleView } from '../types.js';
-import { parseRole, roleNameTaken } from './role-input.js';
+import { parseRole } from './role-input.js';
 
 export async function createRole(deps: TokenServiceDeps, actor: Actor, raw: unknown): Promise<RoleView> {
   assertSuperAdmin(actor);
@@ -15,6 +16,6 @@ export async function createRole(deps: TokenServiceDeps, actor: Actor, raw: unkn
       await tx.recordAudit({ actor, action: 'role.created', token: null, details: { role: role.name, scopes: input.scopes }, at: now });
       return role;
     },
-    roleNameTaken(input.name),
+    () => fieldError('name', 'roleNameTaken', { name: input.name }),
   );
 }

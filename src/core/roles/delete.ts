@@ -1,6 +1,6 @@
 import { assertSuperAdmin } from '../access.js';
 import type { TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { apiError, fieldError } from '../errors.js';
 import { parseId } from '../inputs.js';
 import type { Actor } from '../types.js';
 
@@ -11,10 +11,10 @@ export async function deleteRole(deps: TokenServiceDeps, actor: Actor, rawId: un
   const now = deps.clock();
   await deps.store.transaction(async (tx) => {
     const found = await tx.findRole(id);
-    if (!found) throw ApiAccessError.field('id', 'NOT_FOUND', `No role with id ${id}.`);
+    if (!found) throw fieldError('id', 'roleNotFound', { id });
     const holders = found.tokenIds.length;
     if (holders > 0) {
-      throw new ApiAccessError('ROLE_IN_USE', `Role "${found.role.name}" is assigned to ${holders} token(s). Remove it from them first.`);
+      throw apiError('roleInUse', { name: found.role.name, tokens: holders });
     }
     await tx.deleteRole(id);
     await tx.recordAudit({ actor, action: 'role.deleted', token: null, details: { role: found.role.name }, at: now });

@@ -1,10 +1,10 @@
 import { assertSuperAdmin } from '../access.js';
 import { changeTransaction } from '../change-transaction.js';
 import { notify, type TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { parseId } from '../inputs.js';
 import type { Actor, RoleView } from '../types.js';
-import { parseRole, roleNameTaken } from './role-input.js';
+import { parseRole } from './role-input.js';
 
 export async function editRole(deps: TokenServiceDeps, actor: Actor, rawId: unknown, raw: unknown): Promise<RoleView> {
   assertSuperAdmin(actor);
@@ -16,7 +16,7 @@ export async function editRole(deps: TokenServiceDeps, actor: Actor, rawId: unkn
     deps,
     async (tx) => {
       const current = await tx.findRole(id);
-      if (!current) throw ApiAccessError.field('id', 'NOT_FOUND', `No role with id ${id}.`);
+      if (!current) throw fieldError('id', 'roleNotFound', { id });
       tokenIds = current.tokenIds;
       const role = await tx.updateRole(id, input);
       await tx.recordAudit({
@@ -28,7 +28,7 @@ export async function editRole(deps: TokenServiceDeps, actor: Actor, rawId: unkn
       });
       return role;
     },
-    roleNameTaken(input.name),
+    () => fieldError('name', 'roleNameTaken', { name: input.name }),
   );
   // The role's scopes are part of every cached verification of its tokens.
   for (const tokenId of tokenIds) notify(deps, tokenId, 'edited');

@@ -23,12 +23,7 @@ export function parseRole(deps: TokenServiceDeps, raw: unknown): RoleInput {
   const errors = new FieldErrors();
   const allowed = deps.policy.allowedScopes;
   const unknown = allowed ? role.scopes.filter((scope) => !allowed.includes(scope)) : [];
-  if (unknown.length > 0) errors.add('scopes', 'UNKNOWN_SCOPE', `Unknown scope ${unknown.join(', ')}. Allowed: ${allowed!.join(', ')}.`);
+  if (unknown.length > 0) errors.add('scopes', 'unknownScopes', { scopes: unknown, allowed: allowed! });
   errors.throwIfAny();
   return role;
-}
-
-/** NAME_TAKEN's message for a role name in use. */
-export function roleNameTaken(name: string): string {
-  return `A role named "${name}" already exists.`;
 }

@@ -1,7 +1,7 @@
 import { assertCanManageTokensOf, assertCanUseFeature } from '../access.js';
 import { changeTransaction } from '../change-transaction.js';
 import { issueSecret, notify, viewOf, type TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import { parseCreateInput } from '../inputs.js';
 import type { Actor, IssuedToken } from '../types.js';
@@ -21,13 +21,9 @@ export async function createToken(deps: TokenServiceDeps, actorIn: Actor, raw: u
   if (ownerId !== actor.id) {
     assertCanManageTokensOf(actor, ownerId, deps.access);
     const owner = await deps.users.findById(ownerId);
-    if (!owner) throw ApiAccessError.field('ownerId', 'USER_NOT_FOUND', `No user with id ${ownerId}.`);
+    if (!owner) throw fieldError('ownerId', 'userNotFound', { id: ownerId });
     if (owner.lastSignInAt === null) {
-      throw ApiAccessError.field(
-        'ownerId',
-        'OWNER_NEVER_SIGNED_IN',
-        `${owner.email} has never signed in (users.findById gives lastSignInAt: null). A token can only be created for a user who has signed in at least once: record each sign-in in your authenticate.`,
-      );
+      throw fieldError('ownerId', 'ownerNeverSignedIn', { email: owner.email });
     }
     ownerEmail = owner.email;
   }

@@ -1,7 +1,7 @@
 import { assertCanManageTokensOf, assertCanUseFeature, type ResolvedActor } from '../access.js';
 import { changeTransaction } from '../change-transaction.js';
 import { notify, type TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { apiError, fieldError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import { parseIdList } from '../inputs.js';
 import type { TokenRecord } from '../store.js';
@@ -22,7 +22,7 @@ export async function bulkDeleteTokens(deps: TokenServiceDeps, actorIn: Actor, r
   const ids = parseIdList(rawIds);
   const tokens = await deps.store.findTokens(ids);
   const missing = ids.filter((id) => !tokens.some((token) => token.id === id));
-  if (missing.length > 0) throw ApiAccessError.field('ids', 'NOT_FOUND', `No token with id ${missing.join(', ')}. Nothing was deleted.`);
+  if (missing.length > 0) throw fieldError('ids', 'tokensNotFound', { ids: missing });
   for (const token of tokens) assertCanManageTokensOf(actor, token.ownerId, deps.access);
   await deleteRecords(deps, actor, tokens);
   return { deleted: tokens.length };
@@ -34,8 +34,7 @@ async function deleteRecords(deps: TokenServiceDeps, actor: ResolvedActor, token
     // Owners' locks in one order, so that two bulk deletes never wait on each other.
     for (const ownerId of [...new Set(tokens.map((t) => t.ownerId))].sort()) await tx.lockOwner(ownerId);
     const count = await tx.deleteTokens(tokens.map((t) => t.id));
-    if (count !== tokens.length)
-      throw new ApiAccessError('INVALID_STATE', 'Some of these tokens were deleted meanwhile. Nothing was deleted; reload and try again.');
+    if (count !== tokens.length) throw apiError('tokensDeletedMeanwhile');
     for (const token of tokens) {
       await tx.recordAudit({ actor, action: 'token.deleted', token, details: { owner: token.ownerEmail, lastFour: token.lastFour }, at: now });
     }

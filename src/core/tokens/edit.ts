@@ -1,6 +1,6 @@
 import { changeTransaction } from '../change-transaction.js';
 import { issueSecret, notify, viewOf, type TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { apiError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import { parseEditInput } from '../inputs.js';
 import type { Json, TokenChanges } from '../store.js';
@@ -17,10 +17,10 @@ export async function editToken(deps: TokenServiceDeps, actorIn: Actor, rawId: u
   const existing = await loadManageable(deps, actor, rawId);
   const policy = deps.policy.editPolicy;
   if (policy === 'forbid') {
-    throw new ApiAccessError('EDIT_FORBIDDEN', 'Tokens cannot be edited here. Create a new token with the settings you need, then delete this one.');
+    throw apiError('editForbidden');
   }
   const input = parseEditInput(raw, deps.policy);
-  if (Object.keys(input).length === 0) throw new ApiAccessError('INVALID_INPUT', 'Nothing to change: give at least one field.');
+  if (Object.keys(input).length === 0) throw apiError('nothingToChange');
   const now = deps.clock();
   const issued = policy === 'invalidate-secret' ? issueSecret(deps) : null;
   const token = await changeTransaction(deps, async (tx) => {
@@ -56,7 +56,7 @@ export async function editToken(deps: TokenServiceDeps, actorIn: Actor, rawId: u
       }
     }
     if (Object.keys(changed).length === 0) {
-      throw new ApiAccessError('INVALID_INPUT', "Nothing changed: the values given are the token's current values.");
+      throw apiError('nothingChanged');
     }
     if (issued) Object.assign(changes, { ...newSecretFields(issued, now), previousSecretHash: null, previousSecretExpiresAt: null });
     const updated = await tx.updateToken(current.id, changes);

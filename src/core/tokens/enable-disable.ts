@@ -1,6 +1,6 @@
 import { changeTransaction } from '../change-transaction.js';
 import { notify, viewOf, type TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { apiError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import type { Actor, TokenView } from '../types.js';
 import { assertCapacity, loadManageable, reload } from './guards.js';
@@ -19,7 +19,7 @@ export async function setTokenEnabled(deps: TokenServiceDeps, actorIn: Actor, ra
     await tx.lockOwner(existing.ownerId);
     const current = await reload(tx, existing.id);
     if (current.enabled === enabled) {
-      throw new ApiAccessError('INVALID_STATE', `Token "${current.name}" is already ${enabled ? 'enabled' : 'disabled'}.`);
+      throw apiError('tokenAlreadyInState', { name: current.name, enabled });
     }
     if (enabled) {
       await assertSecretNotReported(tx, current);

@@ -1,6 +1,6 @@
 import { assertCanManageTokensOf, assertCanUseFeature, type ResolvedActor } from '../access.js';
 import type { TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { apiError, fieldError } from '../errors.js';
 import { parseId } from '../inputs.js';
 import type { StoreTransaction, TokenRecord } from '../store.js';
 import type { RoleView } from '../types.js';
@@ -10,14 +10,14 @@ export async function assertCapacity(deps: TokenServiceDeps, tx: StoreTransactio
   const active = await tx.countActiveTokens(ownerId, now, exceptTokenId);
   const max = deps.policy.maxActiveTokensPerOwner;
   if (active >= max) {
-    throw new ApiAccessError('TOKEN_LIMIT_REACHED', `This owner already has ${active} active tokens, the most allowed is ${max}. Disable or delete one first.`);
+    throw apiError('tokenLimitReached', { active, max });
   }
 }
 
 export async function assertNameFree(tx: StoreTransaction, name: string, exceptId?: string): Promise<void> {
   const clash = await tx.tokenIdByName(name);
   if (clash !== null && clash !== exceptId) {
-    throw ApiAccessError.field('name', 'NAME_TAKEN', `A token named "${name}" already exists. Choose another name.`);
+    throw fieldError('name', 'tokenNameTaken', { name });
   }
 }
 
@@ -26,7 +26,7 @@ export async function loadRoles(tx: StoreTransaction, roleIds: string[]): Promis
   const roles = await tx.findRoles(roleIds);
   const missing = roleIds.filter((id) => !roles.some((role) => role.id === id));
   if (missing.length > 0) {
-    throw ApiAccessError.field('roleIds', 'UNKNOWN_ROLE', `Unknown role id${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`);
+    throw fieldError('roleIds', 'unknownRoleIds', { ids: missing });
   }
   return roleIds.map((id) => roles.find((role) => role.id === id)!);
 }
@@ -36,7 +36,7 @@ export async function loadManageable(deps: TokenServiceDeps, actor: ResolvedActo
   assertCanUseFeature(actor, deps.access);
   const id = parseId(rawId);
   const token = await deps.store.findToken(id);
-  if (!token) throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It may have been deleted.`);
+  if (!token) throw fieldError('id', 'tokenNotFound', { id });
   assertCanManageTokensOf(actor, token.ownerId, deps.access);
   return token;
 }
@@ -44,6 +44,6 @@ export async function loadManageable(deps: TokenServiceDeps, actor: ResolvedActo
 /** The token as it is now, inside the change's transaction (after taking its owner's lock). */
 export async function reload(tx: StoreTransaction, id: string): Promise<TokenRecord> {
   const token = await tx.findToken(id);
-  if (!token) throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It was deleted meanwhile.`);
+  if (!token) throw fieldError('id', 'tokenDeletedMeanwhile', { id });
   return token;
 }

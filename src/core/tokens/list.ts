@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertCanManageTokensOf, assertCanUseFeature } from '../access.js';
 import { viewOf, type TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import { parseWith } from '../inputs.js';
 import { SearchTooBroad } from '../store.js';
@@ -80,10 +80,6 @@ export async function listTokens(deps: TokenServiceDeps, actorIn: Actor, rawQuer
   } catch (error) {
     if (!(error instanceof SearchTooBroad)) throw error;
     const { field, label } = SEARCHED[error.column];
-    throw ApiAccessError.field(
-      field,
-      'SEARCH_TOO_BROAD',
-      `More than ${error.limit} tokens have "${contains[error.column]}" in their ${label}: type more of it, or pick an owner.`,
-    );
+    throw fieldError(field, 'searchTooBroad', { limit: error.limit, text: String(contains[error.column]), label });
   }
 }

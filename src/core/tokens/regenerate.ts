@@ -12,7 +12,7 @@ export async function regenerateToken(deps: TokenServiceDeps, actorIn: Actor, ra
   const now = deps.clock();
   const errors = new FieldErrors();
   const options = (typeof rawOptions === 'object' && rawOptions !== null ? rawOptions : {}) as { expiry?: unknown };
-  if (options.expiry === undefined) errors.add('expiry', 'EXPIRY_REQUIRED', 'Regenerating a token needs a new expiry.');
+  if (options.expiry === undefined) errors.add('expiry', 'regenerateNeedsExpiry');
   const expiresAt = options.expiry === undefined ? null : resolveExpiry(options.expiry, deps.policy, now, errors);
   errors.throwIfAny();
   return replaceSecret(deps, actor, existing, 'regenerated', now, async (current, tx) => {

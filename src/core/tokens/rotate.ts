@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { errorMessage } from '../error-codes.js';
+import { fieldError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import type { Actor, IssuedToken } from '../types.js';
 import { loadManageable } from './guards.js';
@@ -13,10 +14,10 @@ export async function rotateToken(deps: TokenServiceDeps, actorIn: Actor, rawId:
   const actor = await resolveActor(deps, actorIn);
   const existing = await loadManageable(deps, actor, rawId);
   const parsed = rotateSchema.safeParse(rawOptions ?? {});
-  if (!parsed.success) throw ApiAccessError.field('graceSeconds', 'INVALID_INPUT', parsed.error.issues[0]?.message ?? 'Invalid grace period.');
+  if (!parsed.success) throw fieldError('graceSeconds', 'fieldRule', { text: parsed.error.issues[0]?.message ?? errorMessage('gracePeriodInvalid') });
   const { graceSeconds } = parsed.data;
   if (!deps.policy.rotationGraceSeconds.includes(graceSeconds)) {
-    throw ApiAccessError.field('graceSeconds', 'INVALID_INPUT', `Choose a grace period of ${deps.policy.rotationGraceSeconds.join(', ')} seconds.`);
+    throw fieldError('graceSeconds', 'gracePeriodNotOffered', { seconds: deps.policy.rotationGraceSeconds });
   }
   const now = deps.clock();
   return replaceSecret(deps, actor, existing, 'rotated', now, async (current) => ({

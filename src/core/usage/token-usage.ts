@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertCanManageTokensOf, assertCanUseFeature } from '../access.js';
 import type { TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import { parseId, parseWith } from '../inputs.js';
 import type { Actor } from '../types.js';
@@ -31,7 +31,7 @@ export async function tokenUsage(deps: TokenServiceDeps, actorIn: Actor, rawToke
   const tokenId = parseId(rawTokenId, 'tokenId');
   const { days: count } = parseWith(tokenUsageSchema, rawOptions ?? {});
   const token = await deps.store.findToken(tokenId);
-  if (!token) throw ApiAccessError.field('tokenId', 'NOT_FOUND', `No token with id ${tokenId}. It may have been deleted.`);
+  if (!token) throw fieldError('tokenId', 'tokenNotFound', { id: tokenId });
   assertCanManageTokensOf(actor, token.ownerId, deps.access);
   const days = lastDays(deps.clock(), count);
   const rows = await deps.store.usage.tokenUsageDays(tokenId, days[0]!, days[days.length - 1]!);
