@@ -73,7 +73,7 @@ export interface ApiAccess {
   readonly retention: RequestLogRetention;
   /** The cross-process change feed; null without the `changeFeed` option. */
   readonly changeFeed: ChangeFeed | null;
-  /** Runs the expiry e-mails and the request-log retention once, now (or joins the run in progress). */
+  /** Runs the expiry e-mails, the retry of leak e-mails and the request-log retention once, now (or joins the run in progress). */
   runJobs(): Promise<JobsReport>;
   /**
    * Runs the jobs at once and then every `intervalMs` (default 15 minutes) until stopped.
@@ -187,7 +187,10 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   const leakReports = new LeakReports({
     core: serviceDeps,
     action: options.leakReports.action,
-    mail: notifications && mailer ? { mailer, from: notifications.from, tokenUrl: tokenPage(notifications.adminUrl), users: options.users } : null,
+    mail:
+      notifications && mailer
+        ? { mailer, from: notifications.from, tokenUrl: tokenPage(notifications.adminUrl), users: options.users, claimLeaseMs: notifications.claimLeaseMs }
+        : null,
     logger,
   });
   // One key cache for every handler the host mounts.
@@ -200,7 +203,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
     rollupRetentionDays: options.requestLog.rollupRetentionDays,
     batchSize: options.requestLog.purgeBatchSize,
   });
-  const scheduler = new JobScheduler((signal) => runJobs({ notifier, retention }, signal), {
+  const scheduler = new JobScheduler((signal) => runJobs({ notifier, leakMails: mailer ? leakReports : null, retention }, signal), {
     logger,
     onResult: (report) => {
       if (isEventful(report)) logJobsReport(logger, report);

@@ -1,6 +1,7 @@
-// `npm run jobs`: runs the expiry e-mails and the request-log retention once against the
-// example host's database, with the same environment as `npm start`, and says what they did.
-// Safe while the host runs: the jobs claim each notice in the database, never sending one twice.
+// `npm run jobs`: runs the expiry e-mails, the retry of failed leak e-mails and the request-log
+// retention once against the example host's database, with the same environment as `npm start`,
+// and says what they did. Safe while the host runs: the jobs claim each e-mail in the database,
+// never sending one twice.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiAccess, describeJobsReport } from 'adminjs-api-access';
@@ -35,7 +36,7 @@ try {
   if (report.errors.some((e) => /no such table|does not exist/i.test(e.message))) {
     log('The database has no api-access tables yet: run `npm run db:migrate` (or `npm start` once) first.');
   }
-  if (report.errors.length > 0 || (report.expiryNotices?.failed ?? 0) > 0) exitCode = 1;
+  if (report.errors.length > 0 || (report.expiryNotices?.failed ?? 0) > 0 || (report.leakMails?.failed ?? 0) > 0) exitCode = 1;
 } finally {
   await apiAccess.close();
   await prisma.$disconnect();

@@ -57,6 +57,53 @@ export interface TokenStore {
   reportedSecrets(hashes: readonly string[]): Promise<Set<string>>;
   /** A token's leak reports, newest first. */
   leakReportsOf(tokenId: string, take: number): Promise<LeakReportRecord[]>;
+  /** The leak reports' e-mails, for the jobs' retry. */
+  readonly leakMail: LeakMailQueries;
+}
+
+/**
+ * The e-mail of each leak report to the token's owner and author, sent exactly once however many
+ * processes share the database, as expiry notices are: a process holds a claim on the report (a
+ * random id and when it was taken) while it sends, taken by the insert (the reporting process) or
+ * by one conditional update, so that of two runs only one wins. A claim older than the lease
+ * belongs to a process that died and may be taken over. Each write is a transaction of its own.
+ */
+export interface LeakMailQueries {
+  /**
+   * Up to `take` reports whose e-mail is due, oldest first, after `after` in that order: not sent,
+   * not given up, reported at or after `since`, claimed by nobody or before `staleBefore`.
+   */
+  due(query: { since: Date; staleBefore: Date; after: LeakMailCursor | null; take: number }): Promise<LeakMailRecord[]>;
+  /** The same, of the reports made before `before`: e-mails too old to send, to give up. */
+  overdue(query: { before: Date; staleBefore: Date; after: LeakMailCursor | null; take: number }): Promise<LeakMailRecord[]>;
+  /** Takes a due e-mail for `claimId` at `at` and counts an attempt; false when another run holds it or it is no longer due. */
+  claim(reportId: string, claimId: string, at: Date, query: { since: Date; staleBefore: Date }): Promise<boolean>;
+  /** Records it sent (`note`: what the send left to say); false when the claim is no longer `claimId`'s. */
+  markSent(reportId: string, claimId: string, at: Date, note: string | null): Promise<boolean>;
+  /** Gives the claim back for a retry, with why the send failed. */
+  release(reportId: string, claimId: string, lastError: string): Promise<void>;
+  /** Stops trying an overdue e-mail; false when another run sent it, gave it up or holds it. */
+  giveUp(reportId: string, at: Date, query: { before: Date; staleBefore: Date }, note: string): Promise<boolean>;
+}
+
+export interface LeakMailCursor {
+  reportedAt: Date;
+  id: string;
+}
+
+/** The token's owner and author as it had them when it was reported: whom its leak e-mail goes to. */
+export interface LeakReportPeople {
+  ownerId: string;
+  ownerEmail: string;
+  createdById: string;
+  createdByEmail: string;
+}
+
+/** A report whose e-mail is to be sent, with whom to tell and how earlier sends went. */
+export interface LeakMailRecord extends LeakReportRecord {
+  people: LeakReportPeople;
+  attempts: number;
+  lastError: string | null;
 }
 
 /** What the usage screens read: the daily rollups and the tokens' last use. Days are UTC `YYYY-MM-DD`. */
@@ -133,8 +180,18 @@ export interface StoreTransaction {
   /** The token whose current or previous secret has this hash. */
   findTokenBySecret(secretHash: string): Promise<TokenRecord | null>;
   findLeakReport(secretHash: string): Promise<LeakReportRecord | null>;
-  /** Records a leaked secret; a secret reported already is UniqueViolation (at the end of the transaction at the latest). */
-  insertLeakReport(report: Omit<LeakReportRecord, 'id'> & { secretHash: string }): Promise<LeakReportRecord>;
+  /**
+   * Records a leaked secret; a secret reported already is UniqueViolation (at the end of the
+   * transaction at the latest). With `mailClaimId` the report's e-mail is claimed for it at
+   * `reportedAt` (see LeakMailQueries); with null nobody holds it.
+   */
+  insertLeakReport(report: NewLeakReport): Promise<LeakReportRecord>;
+}
+
+export interface NewLeakReport extends Omit<LeakReportRecord, 'id'> {
+  secretHash: string;
+  people: LeakReportPeople;
+  mailClaimId: string | null;
 }
 
 /** A reported secret: which token had it, where it was found, who said so and what was done. */

@@ -4,5 +4,5 @@ export { expiryMessage, type ExpiryMessage } from './expiry-message.js';
 export { createMailer, type Mailer, type MailResult, type MailTransportOption, type OutgoingMail } from './mailer.js';
 export { outboxTransport, type OutboxSentInfo } from './outbox-transport.js';
 export { RequestLogRetention, type RetentionReport } from './request-log-retention.js';
-export { describeJobsReport, type JobsReport, type JobName } from './jobs.js';
+export { describeJobsReport, type JobsReport, type JobName, type LeakMailReport } from './jobs.js';
 export { DEFAULT_JOBS_INTERVAL_MS, type NotificationsOptions, type StartJobsOptions } from './options.js';

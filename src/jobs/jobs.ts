@@ -2,12 +2,24 @@ import type { Logger } from '../core/types.js';
 import { sentCount, type ExpiryNoticeReport, type ExpiryNotifier } from './expiry-notifier.js';
 import type { RequestLogRetention, RetentionReport } from './request-log-retention.js';
 
-export type JobName = 'expiry-notices' | 'request-log-retention';
+export type JobName = 'expiry-notices' | 'leak-mails' | 'request-log-retention';
+
+/** What the retry of leak-report e-mails did (LeakReports.retryMail). */
+export interface LeakMailReport {
+  /** E-mails sent (a report with nobody to tell counts as sent). */
+  sent: number;
+  /** Sends that failed: released, and retried by the next run. */
+  failed: number;
+  /** E-mails still unsent 7 days after their report: stale, no longer tried (each logged). */
+  givenUp: number;
+}
 
 /** What one run of the jobs did. */
 export interface JobsReport {
   /** Null when no `notifications` option was given: expiry e-mails are off. */
   expiryNotices: ExpiryNoticeReport | null;
+  /** The leak-report e-mails whose first send failed, sent again; null without the `notifications` option (or when the job failed). */
+  leakMails: LeakMailReport | null;
   /** Null when the job failed (see `errors`). */
   requestLogRetention: RetentionReport | null;
   /** A job that threw (the database unreachable, say); the other job still ran. */
@@ -25,10 +37,26 @@ function reason(error: unknown): string {
   return lines[lines.length - 1] ?? text;
 }
 
-/** Both jobs, one after the other; one failing does not stop the other. */
-export async function runJobs(jobs: { notifier: ExpiryNotifier | null; retention: RequestLogRetention }, signal: AbortSignal): Promise<JobsReport> {
+/** The jobs, one after the other; one failing does not stop the others. */
+export async function runJobs(
+  jobs: {
+    notifier: ExpiryNotifier | null;
+    /** Null without the `notifications` option. */
+    leakMails: { retryMail(signal?: AbortSignal): Promise<LeakMailReport> } | null;
+    retention: RequestLogRetention;
+  },
+  signal: AbortSignal,
+): Promise<JobsReport> {
   const started = Date.now();
-  const report: JobsReport = { expiryNotices: null, requestLogRetention: null, errors: [], durationMs: 0 };
+  const report: JobsReport = { expiryNotices: null, leakMails: null, requestLogRetention: null, errors: [], durationMs: 0 };
+  // The leak e-mails first: few, and the most urgent.
+  if (jobs.leakMails) {
+    try {
+      report.leakMails = await jobs.leakMails.retryMail(signal);
+    } catch (error) {
+      report.errors.push({ job: 'leak-mails', message: reason(error) });
+    }
+  }
   if (jobs.notifier) {
     try {
       report.expiryNotices = await jobs.notifier.run(signal);
@@ -58,6 +86,15 @@ export function describeJobsReport(report: JobsReport): string[] {
   } else if (!report.errors.some((e) => e.job === 'expiry-notices')) {
     lines.push('expiry notices: off (no notifications option)');
   }
+  const leakMails = report.leakMails;
+  if (leakMails) {
+    lines.push(
+      `leak e-mails: ${leakMails.sent} sent, ${leakMails.failed} failed (retried next run)` +
+        `${leakMails.givenUp > 0 ? `, ${leakMails.givenUp} given up (not sent within 7 days of the report)` : ''}`,
+    );
+  } else if (!report.errors.some((e) => e.job === 'leak-mails')) {
+    lines.push('leak e-mails: off (no notifications option)');
+  }
   const retention = report.requestLogRetention;
   if (retention) {
     lines.push(
@@ -78,6 +115,7 @@ export function isEventful(report: JobsReport): boolean {
   return (
     report.errors.length > 0 ||
     (notices !== null && (sentCount(notices) > 0 || notices.failed > 0)) ||
+    (report.leakMails !== null && (report.leakMails.sent > 0 || report.leakMails.failed > 0 || report.leakMails.givenUp > 0)) ||
     (report.requestLogRetention?.deleted ?? 0) > 0 ||
     (report.requestLogRetention?.rollupsDeleted ?? 0) > 0
   );

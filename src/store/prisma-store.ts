@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { UniqueViolation, type TokenStore } from '../core/store.js';
 import { insertAuditEvent } from './audit.js';
-import { bySecret, findLeakReport, leakReportSelect } from './leak-reports.js';
+import { bySecret, findLeakReport, leakMailQueries, leakReportSelect } from './leak-reports.js';
 import type { Dialect } from './dialect.js';
 import { dialectOf } from './dialect-of.js';
 import { lastUsedStatement } from './last-used.js';
@@ -74,5 +74,6 @@ export function prismaStore(prisma: PrismaClient, dialect?: Dialect): TokenStore
     },
     leakReportsOf: (tokenId, take) =>
       prisma.apiTokenLeakReport.findMany({ where: { tokenId }, orderBy: { reportedAt: 'desc' }, take, select: leakReportSelect }),
+    leakMail: leakMailQueries(prisma),
   };
 }

@@ -1,7 +1,7 @@
 import type { Prisma } from '@prisma/client';
 import type { StoreTransaction } from '../core/store.js';
 import { insertAuditEvent } from './audit.js';
-import { bySecret, findLeakReport, leakReportSelect } from './leak-reports.js';
+import { bySecret, findLeakReport, leakReportData, leakReportSelect } from './leak-reports.js';
 import { roleRecord, tokenInclude, tokenRecord } from './records.js';
 import { statusWhere } from './token-list.js';
 
@@ -81,7 +81,7 @@ export function storeTransaction(tx: Prisma.TransactionClient): StoreTransaction
       return row ? tokenRecord(row) : null;
     },
     findLeakReport: (secretHash) => findLeakReport(tx, secretHash),
-    insertLeakReport: (report) => tx.apiTokenLeakReport.create({ data: report, select: leakReportSelect }),
+    insertLeakReport: (report) => tx.apiTokenLeakReport.create({ data: leakReportData(report), select: leakReportSelect }),
     async findRoleByName(name) {
       const role = await tx.apiRole.findUnique({ where: { name }, include: { tokens: { select: { tokenId: true } } } });
       return role ? { role: roleRecord(role), tokenIds: role.tokens.map((t) => t.tokenId) } : null;

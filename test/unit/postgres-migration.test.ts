@@ -4,7 +4,9 @@
 //   node node_modules/prisma/build/index.js migrate diff --from-schema-datamodel OLD --to-schema-datamodel NEW --script
 // on the two PostgreSQL schemas (node scripts/generate-postgresql.mjs --schema-only DIR writes one).
 // The generated migrations' statements together must equal `migrate diff --from-empty` of the
-// current schema, in any order. A migration whose first line is HAND_WRITTEN changes what Prisma
+// current schema, in any order: a later migration's ADD COLUMN counts as part of its table's
+// CREATE TABLE (columns in any order), and data statements (UPDATE) change no schema and are left
+// out. A migration whose first line is HAND_WRITTEN changes what Prisma
 // cannot express (a partitioned table): it is left out of the comparison, and its own test file
 // checks what it does.
 import assert from 'node:assert/strict';
@@ -15,16 +17,49 @@ import path from 'node:path';
 import { it } from 'node:test';
 import { HAND_WRITTEN, postgresMigrationSql } from '../helpers/postgres.js';
 
-/** The statements of migration SQL, comments dropped, whitespace folded, sorted. */
+/** Splits at the commas outside parentheses. */
+function topLevelItems(text: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    else if (text[i] === ',' && depth === 0) {
+      items.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  items.push(text.slice(start).trim());
+  return items.filter(Boolean);
+}
+
+/**
+ * The schema migration SQL leaves, as statements: comments dropped, whitespace folded, each
+ * table's CREATE TABLE with the columns later statements ADD COLUMN to it (its items sorted),
+ * data statements dropped; sorted.
+ */
 function statements(sql: string): string[] {
-  return sql
+  const folded = sql
     .split('\n')
     .filter((line) => !line.startsWith('--'))
     .join('\n')
     .split(/;\s*\n/)
     .map((s) => s.replace(/\s+/g, ' ').replace(/;$/, '').trim())
-    .filter(Boolean)
-    .sort();
+    .filter(Boolean);
+  const tables = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (const statement of folded) {
+    const create = /^CREATE TABLE ("[^"]+") \((.*)\)$/.exec(statement);
+    const alter = /^ALTER TABLE ("[^"]+") (ADD COLUMN .*)$/.exec(statement);
+    const added = alter ? topLevelItems(alter[2]!) : [];
+    if (create) tables.set(create[1]!, topLevelItems(create[2]!));
+    else if (alter && tables.has(alter[1]!) && added.every((item) => item.startsWith('ADD COLUMN '))) {
+      tables.get(alter[1]!)!.push(...added.map((item) => item.slice('ADD COLUMN '.length).trim()));
+    } else if (!/^(UPDATE|INSERT|DELETE) /.test(statement)) rest.push(statement);
+  }
+  const creates = [...tables].map(([name, items]) => `CREATE TABLE ${name} (${items.sort().join(', ')})`);
+  return [...creates, ...rest].sort();
 }
 
 const root = path.resolve(import.meta.dirname, '..', '..');

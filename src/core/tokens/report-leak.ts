@@ -108,7 +108,13 @@ function secretWorks(row: Row, secretHash: string, now: Date): boolean {
  * transaction; after the commit the verification caches and the change feed hear of it, as
  * they do of an admin's disable or delete.
  */
-async function handle(deps: TokenServiceDeps, action: LeakAction, secretHash: string, sighting: LeakSighting): Promise<LeakOutcome> {
+async function handle(
+  deps: TokenServiceDeps,
+  action: LeakAction,
+  secretHash: string,
+  sighting: LeakSighting,
+  mailClaimId: string | null,
+): Promise<LeakOutcome> {
   const now = deps.clock();
   const url = linkOrNothing(sighting.url);
   const source = String(sighting.source ?? '').slice(0, MAX_SOURCE_LENGTH) || 'unknown';
@@ -138,6 +144,9 @@ async function handle(deps: TokenServiceDeps, action: LeakAction, secretHash: st
         reporter: sighting.reporter.email,
         action: done,
         reportedAt: now,
+        // Whom the e-mail goes to, kept with the report: a retry still finds them once the token is deleted.
+        people: { ownerId: row.ownerId, ownerEmail: row.ownerEmail, createdById: row.createdById, createdByEmail: row.createdByEmail },
+        mailClaimId,
       });
       if (works && action === 'disable') await tx.updateToken(row.id, { enabled: false });
       if (works && action === 'delete') await tx.deleteTokens([row.id]);
@@ -173,11 +182,18 @@ async function handle(deps: TokenServiceDeps, action: LeakAction, secretHash: st
 /**
  * A secret found somewhere (GitHub's secret scanning sends the plaintext): only a well-formed
  * secret of this deployment is hashed and looked up; anything else is "not ours" without a query.
- * The secret itself is never stored, logged or returned.
+ * The secret itself is never stored, logged or returned. With `mailClaimId`, the caller e-mails
+ * the report and a new report is recorded with its e-mail claimed for it (see LeakMailQueries).
  */
-export async function reportLeakedSecret(deps: TokenServiceDeps, action: LeakAction, secret: string, sighting: LeakSighting): Promise<LeakOutcome> {
+export async function reportLeakedSecret(
+  deps: TokenServiceDeps,
+  action: LeakAction,
+  secret: string,
+  sighting: LeakSighting,
+  mailClaimId: string | null = null,
+): Promise<LeakOutcome> {
   if (typeof secret !== 'string' || !isWellFormedToken(secret, deps.tokenPrefix)) return { kind: 'not-ours' };
-  return handle(deps, action, hashToken(deps.pepper, secret), sighting);
+  return handle(deps, action, hashToken(deps.pepper, secret), sighting, mailClaimId);
 }
 
 /**
@@ -185,6 +201,7 @@ export async function reportLeakedSecret(deps: TokenServiceDeps, action: LeakAct
  * tokens"): the token must be one the admin may manage, and its current secret is the one
  * reported. `lastFour`, when given, must match that secret: a token rotated since the leaked
  * text was checked no longer has the leaked secret, and is left alone with a clear error.
+ * `mailClaimId` as for reportLeakedSecret.
  */
 export async function reportLeakedToken(
   deps: TokenServiceDeps,
@@ -192,6 +209,7 @@ export async function reportLeakedToken(
   actorIn: Actor,
   rawId: unknown,
   input: { url: unknown; lastFour?: unknown; urlRequired: boolean },
+  mailClaimId: string | null = null,
 ): Promise<LeakOutcome> {
   const actor = await resolveActor(deps, actorIn);
   assertCanUseFeature(actor, deps.access);
@@ -211,7 +229,7 @@ export async function reportLeakedToken(
   if (input.lastFour !== undefined && input.lastFour !== row.lastFour) {
     throw new ApiAccessError('INVALID_STATE', `Token "${row.name}" has a new secret since this text was checked: the one found no longer works.`);
   }
-  const outcome = await handle(deps, action, row.secretHash, { url, source: 'admin', reporter: actor });
+  const outcome = await handle(deps, action, row.secretHash, { url, source: 'admin', reporter: actor }, mailClaimId);
   if (outcome.kind === 'not-ours' || outcome.kind === 'not-valid')
     throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It was deleted meanwhile.`);
   return outcome;
