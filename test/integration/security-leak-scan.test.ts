@@ -353,6 +353,37 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     await use(b, 'u1 secret after the edit', u1Edited, 200);
     await b.host.apiAccess.flush();
 
+    // Usage: the token's traffic chart and the overview, both from the rollups.
+    await act('usage t1, 30 days', admin.get(`${API}/ApiToken/records/${t1}/usage?days=30`));
+    await act('usage t1, 90 days', admin.get(`${API}/ApiToken/records/${t1}/usage?days=90`));
+    await act('overview', admin.get(`${API}/ApiAccessOverview/actions/list`));
+    await call('request logs as CSV', admin.get('/admin/api-access/request-logs.csv'), 200);
+
+    // Leaks by hand: a pasted text holding a secret (checked, then revoked with one click from the
+    // result), and a token reported from its own page with the place it was found.
+    const t6 = await make('scan t6');
+    await use(a, 't6 vaults', t6.secret, 200);
+    await act('check text form', admin.get(`${API}/ApiToken/actions/checkText`));
+    const checked = await act(
+      'check text',
+      admin.post(`${API}/ApiToken/actions/checkText`).send({ text: `DEPLOY_TOKEN=${t6.secret}\nOTHER=${t6.secret.slice(0, 8)}\n` }),
+    );
+    const hit = (checked.check as { tokens: Array<{ id: string; lastFour: string; maskedToken: string }> }).tokens;
+    assert.deepEqual(
+      hit.map((x) => x.id),
+      [t6.id],
+    );
+    assert.equal(hit[0]!.lastFour, t6.secret.slice(-4));
+    await act('report leaked from the check', admin.post(`${API}/ApiToken/records/${t6.id}/reportLeak`).send({ lastFour: hit[0]!.lastFour }));
+    await use(a, 't6 reported leaked', t6.secret, 401);
+    const t7 = await make('scan t7');
+    await act('report leaked page t7', admin.get(`${API}/ApiToken/records/${t7.id}/reportLeak`));
+    await act('report leaked t7', admin.post(`${API}/ApiToken/records/${t7.id}/reportLeak`).send({ url: 'https://github.com/acme/app/blob/main/.env' }));
+    await use(a, 't7 reported leaked', t7.secret, 401);
+    await act('leak reports of t7', admin.get(`${API}/ApiToken/records/${t7.id}/leakReports`));
+    await act('show t7 with its leak banner', admin.get(`${API}/ApiToken/records/${t7.id}/show`));
+    await a.host.apiAccess.leakReports.settled();
+
     // Sign out: the session ends, the next call goes to the login page.
     await call('sign out', admin.get('/admin/logout'), 302);
     await call('after sign-out', admin.get(`${API}/ApiToken/actions/list`), 302);
@@ -362,6 +393,8 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
   it('drove every action of every API Access resource and of AdminUser', () => {
     const expected = [
       ...['list', 'search', 'show', 'new', 'edit', 'rotate', 'regenerate', 'disable', 'enable', 'delete', 'bulkDelete'].map((x) => `ApiToken/${x}`),
+      ...['usage', 'checkText', 'reportLeak', 'leakReports'].map((x) => `ApiToken/${x}`),
+      'ApiAccessOverview/list',
       'ApiRequestLog/list',
       ...['list', 'show', 'search'].map((x) => `ApiAuditEvent/${x}`),
       ...['list', 'show', 'search', 'new', 'edit', 'delete'].map((x) => `ApiRole/${x}`),
@@ -373,7 +406,7 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
       expected.filter((x) => !visited.has(x)),
       [],
     );
-    assert.equal(secrets.length, 9, 'secrets revealed by create (5), rotate, regenerate, and two on host b');
+    assert.equal(secrets.length, 11, 'secrets revealed by create (7), rotate, regenerate, and two on host b');
     assert.ok(exchanges.length > 90, `${exchanges.length} responses collected`);
   });
 
@@ -419,7 +452,7 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
     assert.deepEqual(leaks, []);
   });
 
-  it('no secret in any row of any table or in the raw database files; a hash only in ApiToken.secretHash or previousSecretHash', async () => {
+  it('no secret in any row of any table or in the raw database files; a hash only in ApiToken.secretHash or previousSecretHash, or ApiTokenLeakReport.secretHash', async () => {
     const leaks: string[] = [];
     let rows = 0;
     const tables = new Set<string>();
@@ -436,7 +469,10 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
             for (const s of secrets) if (found(hay, s)) leaks.push(`${s.label} in ${name} ${table}.${column}`);
             for (const h of hashes) {
               if (!found(hay, h)) continue;
-              const allowed = table === 'ApiToken' && (column === 'secretHash' || column === 'previousSecretHash') && hay === h.value;
+              const allowed =
+                ((table === 'ApiToken' && (column === 'secretHash' || column === 'previousSecretHash')) ||
+                  (table === 'ApiTokenLeakReport' && column === 'secretHash')) &&
+                hay === h.value;
               if (!allowed) leaks.push(`${h.label} in ${name} ${table}.${column}`);
             }
           }
@@ -451,7 +487,18 @@ describe('leak scan of every admin action over HTTP', { timeout: 120_000 }, () =
         for (const s of secrets) if (found(bytes, s)) leaks.push(`${s.label} in ${name} file ${file}`);
       }
     }
-    for (const table of ['ApiToken', 'ApiAuditEvent', 'ApiRequestLog', 'AdminSession', 'ApiRole', 'ApiTokenRole', 'ApiTokenAdminGrant', 'AdminUser'])
+    for (const table of [
+      'ApiToken',
+      'ApiAuditEvent',
+      'ApiRequestLog',
+      'AdminSession',
+      'ApiRole',
+      'ApiTokenRole',
+      'ApiTokenAdminGrant',
+      'AdminUser',
+      'ApiTokenLeakReport',
+      'ApiTokenUsageDay',
+    ])
       assert.ok(tables.has(table), table);
     assert.ok(rows > 60, `${rows} rows scanned`);
     assert.deepEqual(leaks, []);
