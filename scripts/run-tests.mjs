@@ -6,7 +6,8 @@
 // `node scripts/run-tests.mjs test/integration/x.test.ts ...` runs those files (on both databases where
 // their tier runs on both).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startCluster } from './pg-cluster.mjs';
 
@@ -32,25 +33,54 @@ const filesOf = (tier) => {
 };
 const sqliteFiles = ['unit', 'integration', 'browser'].flatMap(filesOf);
 // Files whose subject does not depend on the database, or is SQLite itself, run once, on SQLite:
-// the SQLite request-log worker; the header fuzzer (header handling happens before any query); the
-// start-up of several hosts on one SQLite file (test/multihost/ has the PostgreSQL case); start-ups
-// that fail (each case brings its own database, or none).
-const SQLITE_ONLY = new Set(['request-log-worker.test.ts', 'security-fuzz.test.ts', 'start-up-sqlite.test.ts', 'start-up-failures.test.ts']);
+// the SQLite request-log worker; the header fuzzer and the keep-alive credential (header handling
+// happens before any query); the start-up of several hosts on one SQLite file (test/multihost/
+// has the PostgreSQL case); start-ups that fail (each case brings its own database, or none); the
+// admin panel's request guard and headers, hostile admin forms (refused before any query), the
+// example host's sessions, and a host's user-directory contract.
+const SQLITE_ONLY = new Set([
+  'request-log-worker.test.ts',
+  'security-fuzz.test.ts',
+  'connection-credential.test.ts',
+  'start-up-sqlite.test.ts',
+  'start-up-failures.test.ts',
+  'admin-hardening.test.ts',
+  'security-hostile-forms.test.ts',
+  'security-sessions.test.ts',
+  'host-contract.test.ts',
+]);
 const postgresFiles = ['integration', 'multihost'].flatMap(filesOf).filter((file) => !SQLITE_ONLY.has(path.basename(file)));
 if (sqliteFiles.length + postgresFiles.length === 0) {
   console.error(`No test files found (tiers: ${tiers.join(', ')}).`);
   process.exit(1);
 }
+// Every test process: the example host hashes admin passwords at bcrypt's lowest cost (its
+// default, 12, costs ~0.3 s of CPU a hash, and the suites seed and sign in hundreds of times).
+const testEnv = { ...process.env, PASSWORD_HASH_COST: process.env.PASSWORD_HASH_COST ?? '4' };
+let bundleDir = null;
 if (sqliteFiles.some((file) => file.startsWith(path.join('test', 'browser') + path.sep))) {
   const browser = spawnSync(process.execPath, [path.join('scripts', 'ensure-chromium.mjs')], { stdio: 'inherit' });
   if (browser.status !== 0) process.exit(browser.status ?? 1);
+  // The screens bundled once for every browser suite of this run, into a fresh folder (AdminJS
+  // serves the bundle it finds there): each suite would otherwise bundle them again.
+  if (!process.env.ADMIN_JS_TMP_DIR) {
+    bundleDir = mkdtempSync(path.join(os.tmpdir(), 'api-access-adminjs-'));
+    const bundled = spawnSync(process.execPath, ['--import', 'tsx', path.join('test', 'helpers', 'prebundle.ts'), bundleDir], {
+      stdio: 'inherit',
+      env: testEnv,
+    });
+    if (bundled.status !== 0) process.exit(bundled.status ?? 1);
+    testEnv.ADMIN_JS_TMP_DIR = bundleDir;
+    process.on('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
+  }
 }
 
-// How many files run at once in each database's run (TEST_CONCURRENCY_SQLITE,
-// TEST_CONCURRENCY_POSTGRES; default 2, one per core of a two-core machine: the suites keep the
-// cores busy, so more at once only makes each slower).
-const concurrency = (name) => {
-  const value = Number(process.env[name] ?? 2);
+// How many files run at once in each database's run (TEST_CONCURRENCY_SQLITE, default 3;
+// TEST_CONCURRENCY_POSTGRES, default 2). The SQLite run starts with the browser suites, which
+// wait on the browser as much as they compute, so a third file keeps two cores busy; the
+// PostgreSQL run is all computing, one file per core.
+const concurrency = (name, fallback) => {
+  const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) {
     console.error(`[run-tests] ${name} must be a whole number of at least 1, not "${process.env[name]}".`);
     process.exit(1);
@@ -58,7 +88,7 @@ const concurrency = (name) => {
   return value;
 };
 
-const runNodeTest = (label, files, jobs, env = process.env) => {
+const runNodeTest = (label, files, jobs, env = testEnv) => {
   const started = Date.now();
   const { status, signal } = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${jobs}`, ...files], { stdio: 'inherit', env });
   const seconds = Math.round((Date.now() - started) / 1000);
@@ -91,14 +121,14 @@ if (postgresFiles.length > 0) {
 }
 let status = 0;
 if (sqliteFiles.length > 0) {
-  const jobs = concurrency('TEST_CONCURRENCY_SQLITE');
+  const jobs = concurrency('TEST_CONCURRENCY_SQLITE', 3);
   console.log(`[run-tests] SQLite: ${sqliteFiles.length} files, ${jobs} at a time`);
   status = runNodeTest('SQLite', longestFirst(sqliteFiles), jobs);
 }
 if (cluster) {
-  const jobs = concurrency('TEST_CONCURRENCY_POSTGRES');
+  const jobs = concurrency('TEST_CONCURRENCY_POSTGRES', 2);
   console.log(`[run-tests] PostgreSQL (${cluster.url}): ${postgresFiles.length} files, ${jobs} at a time`);
-  const env = { ...process.env, TEST_DATABASE: 'postgres', TEST_POSTGRES_URL: cluster.url, TEST_POSTGRES_DIR: cluster.dir };
+  const env = { ...testEnv, TEST_DATABASE: 'postgres', TEST_POSTGRES_URL: cluster.url, TEST_POSTGRES_DIR: cluster.dir };
   try {
     const pgStatus = runNodeTest('PostgreSQL', longestFirst(postgresFiles), jobs, env);
     if (status === 0) status = pgStatus;

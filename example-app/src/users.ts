@@ -15,8 +15,21 @@ export interface SessionAdmin {
   title: string;
 }
 
+/**
+ * bcrypt's cost for admin passwords: 12, or PASSWORD_HASH_COST (4 to 15). The test runner sets 4:
+ * its suites start hundreds of hosts and sign in hundreds of times, at ~0.3 s of CPU each at 12.
+ */
+export function passwordHashCost(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PASSWORD_HASH_COST;
+  if (raw === undefined || raw === '') return 12;
+  const cost = Number(raw);
+  if (!Number.isInteger(cost) || cost < 4 || cost > 15)
+    throw new Error(`PASSWORD_HASH_COST must be a whole number from 4 to 15 (bcrypt's cost), not "${raw}".`);
+  return cost;
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return bcrypt.hash(password, 12);
+  return bcrypt.hash(password, passwordHashCost());
 }
 
 function toSessionAdmin(user: { id: string; email: string; role: string }): SessionAdmin {
@@ -25,8 +38,13 @@ function toSessionAdmin(user: { id: string; email: string; role: string }): Sess
 
 /** The example host's users, as the plugin sees them. */
 export class AdminUsers implements UserDirectory {
-  // A fixed hash to compare against when the e-mail is unknown, so timing does not reveal which e-mails exist.
-  private static readonly decoyHash = bcrypt.hashSync('decoy-password-for-timing', 12);
+  // A fixed hash to compare against when the e-mail is unknown, so timing does not reveal which
+  // e-mails exist: made on first use, at the cost the real hashes have.
+  private static decoy: string | undefined;
+  private static decoyHash(): string {
+    AdminUsers.decoy ??= bcrypt.hashSync('decoy-password-for-timing', passwordHashCost());
+    return AdminUsers.decoy;
+  }
 
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -45,7 +63,7 @@ export class AdminUsers implements UserDirectory {
   async authenticate(email: string, password: string, now = new Date()): Promise<SessionAdmin | null> {
     if (typeof email !== 'string' || typeof password !== 'string' || email.length > 254 || password.length > 200) return null;
     const user = await this.prisma.adminUser.findUnique({ where: { email: email.trim().toLowerCase() } });
-    const ok = await bcrypt.compare(password, user?.passwordHash ?? AdminUsers.decoyHash);
+    const ok = await bcrypt.compare(password, user?.passwordHash ?? AdminUsers.decoyHash());
     if (!user || !ok || user.disabled) return null;
     // In its own transaction so that, on SQLite, it cannot be swept into a concurrent one that rolls back.
     await this.prisma.$transaction([this.prisma.adminUser.update({ where: { id: user.id }, data: { lastSignInAt: now } })]);

@@ -22,7 +22,7 @@ import { TEST_PEPPER } from '../helpers/host.js';
 import type { RotateChildMessage } from '../helpers/security-rotate-child.js';
 
 /** Each kill costs a child start-up (a few seconds); fewer in the PostgreSQL run, which repeats this file. */
-const KILLS = onPostgres() ? 3 : 5;
+const KILLS = 3;
 const SEED = 7_919;
 
 function prng(seed: number) {
