@@ -271,6 +271,30 @@ export const ERROR_MESSAGES = {
   },
   usageReadWithGet: { code: 'INVALID_INPUT', message: (p: { method: string }) => `Usage figures are read with GET, not ${p.method}.` },
 
+  // Leaked tokens: an admin's report, and Check text for tokens.
+  leakUrlRequired: {
+    code: 'INVALID_INPUT',
+    message: 'Give the address where the token was found, as a full http:// or https:// URL (at most 2000 characters).',
+  },
+  leakSecretReplaced: {
+    code: 'INVALID_STATE',
+    message: (p: { name: string }) => `Token "${p.name}" has a new secret since this text was checked: the one found no longer works.`,
+  },
+  leakedSecretNotEnabled: {
+    code: 'INVALID_STATE',
+    message: (p: { name: string; reportedAt: string }) =>
+      `The secret of token "${p.name}" was reported leaked on ${p.reportedAt} UTC: regenerate it for a new secret, then enable it.`,
+  },
+  checkTextMissing: { code: 'INVALID_INPUT', message: 'Paste the text to check.' },
+  checkTextTooLong: {
+    code: 'INVALID_INPUT',
+    message: (p: { length: number; max: number }) => `The text is ${p.length} characters long; check at most ${p.max} at a time.`,
+  },
+  checkTextTooManyTokens: {
+    code: 'INVALID_INPUT',
+    message: (p: { count: number; max: number }) => `The text holds ${p.count} different tokens; check at most ${p.max} at a time.`,
+  },
+
   // Verifying tokens (the API middleware).
   storeUnreachable: { code: 'DATABASE_UNAVAILABLE', message: 'The token store cannot be reached; the request was refused.' },
 } as const satisfies Record<string, { code: ErrorCode; message: MessageText }>;

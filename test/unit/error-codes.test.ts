@@ -128,8 +128,8 @@ const ARG = String.raw`\s*(?:'[^']*'|"[^"]*"|[^,()'"\x60]+)\s*,`;
 /** `new ApiAccessError(code, <literal>` and `ApiAccessError.field(field, code, <literal>`: a message written at the throw site. */
 const WRITTEN_MESSAGE = new RegExp(String.raw`new\s+ApiAccessError\(${ARG}\s*['"\x60]|ApiAccessError\.field\(${ARG}${ARG}\s*['"\x60]`, 'g');
 
-/** Files that may still write messages: the table itself, and the leak reports (converted separately). */
-const MAY_WRITE = (file: string) => file === 'core/error-codes.ts' || file.startsWith('leaks/') || file === 'core/tokens/report-leak.ts';
+/** The one file that writes messages: the table itself. */
+const MAY_WRITE = (file: string) => file === 'core/error-codes.ts';
 
 describe('messages are written only in error-codes.ts', () => {
   it('recognises a message written at a throw site', () => {

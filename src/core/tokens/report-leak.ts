@@ -1,7 +1,7 @@
 import { assertCanManageTokensOf, assertCanUseFeature, canManageTokensOf } from '../access.js';
 import { changeTransaction } from '../change-transaction.js';
 import { notify, type TokenServiceDeps } from '../context.js';
-import { ApiAccessError } from '../errors.js';
+import { apiError, fieldError } from '../errors.js';
 import { resolveActor } from '../grants/resolve-actor.js';
 import { hashToken } from '../hashing.js';
 import { parseId } from '../inputs.js';
@@ -217,21 +217,16 @@ export async function reportLeakedToken(
   const url = linkOrNothing(input.url);
   const given = typeof input.url === 'string' ? input.url.trim() : '';
   if ((input.urlRequired || given !== '') && url === '') {
-    throw ApiAccessError.field(
-      'url',
-      'INVALID_INPUT',
-      'Give the address where the token was found, as a full http:// or https:// URL (at most 2000 characters).',
-    );
+    throw fieldError('url', 'leakUrlRequired');
   }
   const row = await deps.store.findToken(id);
-  if (!row) throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It may have been deleted.`);
+  if (!row) throw fieldError('id', 'tokenNotFound', { id });
   assertCanManageTokensOf(actor, row.ownerId, deps.access);
   if (input.lastFour !== undefined && input.lastFour !== row.lastFour) {
-    throw new ApiAccessError('INVALID_STATE', `Token "${row.name}" has a new secret since this text was checked: the one found no longer works.`);
+    throw apiError('leakSecretReplaced', { name: row.name });
   }
   const outcome = await handle(deps, action, row.secretHash, { url, source: 'admin', reporter: actor }, mailClaimId);
-  if (outcome.kind === 'not-ours' || outcome.kind === 'not-valid')
-    throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It was deleted meanwhile.`);
+  if (outcome.kind === 'not-ours' || outcome.kind === 'not-valid') throw fieldError('id', 'tokenDeletedMeanwhile', { id });
   return outcome;
 }
 
@@ -264,17 +259,13 @@ export const MAX_CHECKED_CANDIDATES = 500;
 export async function findTokensInText(deps: TokenServiceDeps, actorIn: Actor, text: unknown): Promise<TextCheck> {
   const actor = await resolveActor(deps, actorIn);
   assertCanUseFeature(actor, deps.access);
-  if (typeof text !== 'string' || text.trim() === '') throw ApiAccessError.field('text', 'INVALID_INPUT', 'Paste the text to check.');
+  if (typeof text !== 'string' || text.trim() === '') throw fieldError('text', 'checkTextMissing');
   if (text.length > MAX_CHECKED_TEXT) {
-    throw ApiAccessError.field('text', 'INVALID_INPUT', `The text is ${text.length} characters long; check at most ${MAX_CHECKED_TEXT} at a time.`);
+    throw fieldError('text', 'checkTextTooLong', { length: text.length, max: MAX_CHECKED_TEXT });
   }
   const candidates = [...new Set(text.match(tokenScanPattern(deps.tokenPrefix)) ?? [])].filter((c) => isWellFormedToken(c, deps.tokenPrefix));
   if (candidates.length > MAX_CHECKED_CANDIDATES) {
-    throw ApiAccessError.field(
-      'text',
-      'INVALID_INPUT',
-      `The text holds ${candidates.length} different tokens; check at most ${MAX_CHECKED_CANDIDATES} at a time.`,
-    );
+    throw fieldError('text', 'checkTextTooManyTokens', { count: candidates.length, max: MAX_CHECKED_CANDIDATES });
   }
   if (candidates.length === 0) return { wellFormed: 0, tokens: [] };
   const byHash = new Map(candidates.map((secret) => [hashToken(deps.pepper, secret), lastFourOf(secret)]));
@@ -309,10 +300,7 @@ export async function findTokensInText(deps: TokenServiceDeps, actorIn: Actor, t
 export async function assertSecretNotReported(tx: StoreTransaction, token: { name: string; secretHash: string }): Promise<void> {
   const report = await tx.findLeakReport(token.secretHash);
   if (report) {
-    throw new ApiAccessError(
-      'INVALID_STATE',
-      `The secret of token "${token.name}" was reported leaked on ${report.reportedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: regenerate it for a new secret, then enable it.`,
-    );
+    throw apiError('leakedSecretNotEnabled', { name: token.name, reportedAt: report.reportedAt.toISOString().slice(0, 16).replace('T', ' ') });
   }
 }
 
@@ -325,7 +313,7 @@ export async function leakReportsOf(deps: TokenServiceDeps, actorIn: Actor, rawI
   assertCanUseFeature(actor, deps.access);
   const id = parseId(rawId);
   const row = await deps.store.findToken(id);
-  if (!row) throw ApiAccessError.field('id', 'NOT_FOUND', `No token with id ${id}. It may have been deleted.`);
+  if (!row) throw fieldError('id', 'tokenNotFound', { id });
   assertCanManageTokensOf(actor, row.ownerId, deps.access);
   return (await deps.store.leakReportsOf(id, LEAK_REPORTS_SHOWN)).map(reportView);
 }
