@@ -5,4 +5,9 @@ export interface Dialect {
   readonly likeIsCaseSensitive: boolean;
   /** True for an error after which a whole transaction can simply run again (it was rolled back). */
   isRetryable(error: unknown): boolean;
+  /**
+   * True when counting every row of a big table is a scan of all of it (PostgreSQL's MVCC), so an
+   * unfiltered list shows the planner's estimate instead; SQLite counts from its smallest index.
+   */
+  readonly estimatesBigCounts: boolean;
 }

@@ -48,7 +48,7 @@ export function prismaStore(prisma: PrismaClient, dialect?: Dialect): TokenStore
       return (await prisma.apiTokenAdminGrant.findUnique({ where: { userId } })) !== null;
     },
     countGrants: () => prisma.apiTokenAdminGrant.count(),
-    listRequestLogs: (query) => listRequestLogs(prisma, query),
+    listRequestLogs: (query) => listRequestLogs(prisma, dialectNow(), query),
     requestLogsBefore: (scope, after, take) => requestLogsBefore(prisma, scope, after, take),
     syncUserEmail: (userId, email) =>
       // Plain UPDATEs: Prisma's updateMany would move the tokens' @updatedAt.

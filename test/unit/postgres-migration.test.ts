@@ -5,7 +5,7 @@
 // on the two PostgreSQL schemas (node scripts/generate-postgresql.mjs --schema-only DIR writes one).
 // The generated migrations' statements together must equal `migrate diff --from-empty` of the
 // current schema, in any order: a later migration's ADD COLUMN counts as part of its table's
-// CREATE TABLE (columns in any order), and data statements (UPDATE) change no schema and are left
+// CREATE TABLE (columns in any order), a DROP INDEX takes back the index an earlier CREATE INDEX made, and data statements (UPDATE) change no schema and are left
 // out. A migration whose first line is HAND_WRITTEN changes what Prisma
 // cannot express (a partitioned table): it is left out of the comparison, and its own test file
 // checks what it does.
@@ -53,7 +53,12 @@ function statements(sql: string): string[] {
     const create = /^CREATE TABLE ("[^"]+") \((.*)\)$/.exec(statement);
     const alter = /^ALTER TABLE ("[^"]+") (ADD COLUMN .*)$/.exec(statement);
     const added = alter ? topLevelItems(alter[2]!) : [];
-    if (create) tables.set(create[1]!, topLevelItems(create[2]!));
+    const dropIndex = /^DROP INDEX ("[^"]+")$/.exec(statement);
+    if (dropIndex) {
+      const at = rest.findIndex((s) => s.startsWith(`CREATE INDEX ${dropIndex[1]} `) || s.startsWith(`CREATE UNIQUE INDEX ${dropIndex[1]} `));
+      if (at >= 0) rest.splice(at, 1);
+      else rest.push(statement);
+    } else if (create) tables.set(create[1]!, topLevelItems(create[2]!));
     else if (alter && tables.has(alter[1]!) && added.every((item) => item.startsWith('ADD COLUMN '))) {
       tables.get(alter[1]!)!.push(...added.map((item) => item.slice('ADD COLUMN '.length).trim()));
     } else if (!/^(UPDATE|INSERT|DELETE) /.test(statement)) rest.push(statement);

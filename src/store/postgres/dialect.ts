@@ -5,5 +5,6 @@ import { isPrismaKnownError } from '../prisma-errors.js';
 export const postgresDialect: Dialect = {
   name: 'postgresql',
   likeIsCaseSensitive: true,
+  estimatesBigCounts: true,
   isRetryable: (error) => isPrismaKnownError(error, 'P2034'),
 };

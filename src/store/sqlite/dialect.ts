@@ -12,6 +12,7 @@ import { isPrismaKnownError, rawQueryDriverCode } from '../prisma-errors.js';
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
   likeIsCaseSensitive: false,
+  estimatesBigCounts: false,
   isRetryable: (error) =>
     isPrismaKnownError(error, 'P1008') ||
     isPrismaKnownError(error, 'SQLITE_BUSY_SNAPSHOT') ||
