@@ -8,17 +8,17 @@ import { seed, SEEDED_SIGN_INS } from '../example-app/src/seed.js';
 import { startupLock } from '../example-app/src/startup-lock.js';
 import { AdminUsers, hashPassword, SUPER_ADMIN } from '../example-app/src/users.js';
 import { BENCH_PEPPER, freshDatabase, insertTokens } from './lib/dataset.js';
-import { log, percentile, type Figure } from './lib/report.js';
+import { ADMIN_API, CALLS, type listAnswer, overviewAnswer, screenFigure, signIn, timeCalls, usageAnswer, type Answer } from './lib/admin-api.js';
+import { log, type Figure } from './lib/report.js';
 import { ServerProcess } from './lib/server-process.js';
+import { ROLLUP_DAYS, rollupInserts } from './lib/usage-dataset.js';
 
-const TOKENS = 100_000;
+export const TOKENS = 100_000;
 const LOGS = 5_000_000;
-const CALLS = 30;
-const TARGET_MS = 300;
-const TAGS = ['prod', 'staging', 'reporting', 'siem', 'grc', 'ci', 'partner', 'internal', 'billing', 'legacy'];
-const DAY = 86_400_000;
+export const TAGS = ['prod', 'staging', 'reporting', 'siem', 'grc', 'ci', 'partner', 'internal', 'billing', 'legacy'];
+export const DAY = 86_400_000;
 /** A super admin without the token-admin grant who owns a tenth of the tokens: sees only their logs. */
-const AUDITOR = { email: 'auditor@example.com', password: 'auditor-bench' };
+export const AUDITOR = { email: 'auditor@example.com', password: 'auditor-bench' };
 
 /** The seeded users and roles, then 100k tokens and 5M log rows written straight into the file. */
 export async function buildDataset(file: string, url: string): Promise<{ hotTokenId: string; typicalTokenId: string; auditorLogs: number; seconds: number }> {
@@ -65,7 +65,8 @@ export async function buildDataset(file: string, url: string): Promise<{ hotToke
     sql: string;
   }>;
   db.exec(`CREATE TEMP TABLE bench_token (k INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL);
-    INSERT INTO bench_token (k, id, name) SELECT ROW_NUMBER() OVER (ORDER BY "id") - 1, "id", "name" FROM "ApiToken" WHERE "id" LIKE 'bt%';`);
+    INSERT INTO bench_token (k, id, name) SELECT ROW_NUMBER() OVER (ORDER BY "id") - 1, "id", "name" FROM "ApiToken" WHERE "id" LIKE 'bt%';
+    CREATE UNIQUE INDEX bench_token_id ON bench_token (id); CREATE INDEX bench_token_tenth ON bench_token (k % 10);`);
   for (const { sql } of indexes) db.exec(`DROP INDEX ${/INDEX\s+(\S+)\s+ON/i.exec(sql)![1]}`);
   const from = now - 90 * DAY;
   const step = (90 * DAY - 60_000) / LOGS;
@@ -85,6 +86,15 @@ export async function buildDataset(file: string, url: string): Promise<{ hotToke
   for (const { sql } of indexes) db.exec(sql);
   const hot = db.prepare('SELECT "id" FROM bench_token WHERE k = 0').get() as { id: string };
   const typical = db.prepare('SELECT "id" FROM bench_token WHERE k = 4242').get() as { id: string };
+  // 13 months of daily usage counts, and "last used" on four tokens in five (the rest never used).
+  for (const sql of rollupInserts(
+    (dn) => `strftime('%Y-%m-%d', 'now', '-' || ${dn} || ' days')`,
+    (n) => `(WITH RECURSIVE s(dn) AS (SELECT 0 UNION ALL SELECT dn + 1 FROM s WHERE dn < ${n - 1}) SELECT dn FROM s)`,
+  ))
+    db.exec(sql);
+  db.exec(`UPDATE "ApiToken" SET "lastUsedAt" = (SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now', '-' || (b.k % 60) || ' days') || '+00:00'
+    FROM bench_token b WHERE b.id = "ApiToken"."id" AND b.k % 5 <> 0) WHERE "id" LIKE 'bt%'`);
+  log(`admin-scale: ${ROLLUP_DAYS} days of usage rollups in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const { auditorLogs } = db
     .prepare('SELECT COUNT(*) AS "auditorLogs" FROM "ApiRequestLog" WHERE "tokenId" IN (SELECT "id" FROM "ApiToken" WHERE "ownerId" = ?)')
     .get(auditor.id) as { auditorLogs: number };
@@ -96,43 +106,40 @@ export async function buildDataset(file: string, url: string): Promise<{ hotToke
   return { hotTokenId: hot.id, typicalTokenId: typical.id, auditorLogs, seconds };
 }
 
-async function signIn(baseUrl: string, { email, password }: { email: string; password: string } = SEEDED_SIGN_INS[0]): Promise<string> {
-  const res = await fetch(`${baseUrl}/admin/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
-    body: new URLSearchParams({ email, password }).toString(),
-    redirect: 'manual',
-  });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('adminjs='));
-  if (res.status !== 302 || !cookie) throw new Error(`sign-in failed: ${res.status}`);
-  return cookie.split(';', 1)[0]!;
+/** One screen of figure 5 (or its PostgreSQL twin): the request, and what its answer must hold. */
+export interface ScreenCase {
+  name: string;
+  path: string;
+  check?: (body: Parameters<typeof listAnswer>[0]) => Answer | null;
+  total?: number;
+  cookie?: string;
 }
 
-interface Timing {
-  p50: number;
-  p95: number;
-  max: number;
-  records: number;
-  total: number;
+/** The screens both databases answer: the token's traffic chart, the overview, request logs by period. */
+export function usageCases(figure: string, hotTokenId: string): ScreenCase[] {
+  const api = ADMIN_API;
+  return [
+    { name: `${figure} token traffic chart, 30 days`, path: `${api}/ApiToken/records/${hotTokenId}/usage?days=30`, check: usageAnswer(30) },
+    { name: `${figure} token traffic chart, 90 days`, path: `${api}/ApiToken/records/${hotTokenId}/usage?days=90`, check: usageAnswer(90) },
+    { name: `${figure} overview`, path: `${api}/ApiAccessOverview/actions/list`, check: overviewAnswer },
+    { name: `${figure} request logs, last 24 hours`, path: `${api}/ApiRequestLog/actions/list?filters.createdAt~~last=24h` },
+    {
+      name: `${figure} busiest token's request logs, last 7 days`,
+      path: `${api}/ApiRequestLog/actions/list?filters.tokenId=${hotTokenId}&filters.createdAt~~last=7d`,
+    },
+  ];
 }
 
-async function time(baseUrl: string, cookie: string, path: string): Promise<Timing> {
-  const once = async () => {
-    const started = performance.now();
-    const res = await fetch(`${baseUrl}${path}`, { headers: { cookie, accept: 'application/json' } });
-    const body = (await res.json()) as { records?: unknown[]; meta?: { total?: number }; notice?: { message?: string } };
-    const ms = performance.now() - started;
-    if (res.status !== 200 || !Array.isArray(body.records) || body.records.length === 0) {
-      throw new Error(`${path}: HTTP ${res.status}, ${body.records?.length ?? 'no'} records ${body.notice?.message ?? ''}`);
-    }
-    return { ms, records: body.records.length, total: body.meta?.total ?? -1 };
-  };
-  await once();
-  await once();
-  const runs = [];
-  for (let i = 0; i < CALLS; i++) runs.push(await once());
-  const ms = runs.map((r) => r.ms);
-  return { p50: percentile(ms, 50), p95: percentile(ms, 95), max: Math.max(...ms), records: runs[0]!.records, total: runs[0]!.total };
+/** Times each case against the 2-row baseline list; one figure per case. */
+export async function timeScreens(baseUrl: string, cookie: string, cases: ScreenCase[], prefix: string): Promise<{ figures: Figure[]; baselineP50: number }> {
+  const baseline = await timeCalls(baseUrl, cookie, `${ADMIN_API}/AdminUser/actions/list`);
+  const figures: Figure[] = [];
+  for (const c of cases) {
+    const t = await timeCalls(baseUrl, c.cookie ?? cookie, c.path, c.check);
+    log(`${prefix}: ${c.name}: p50 ${t.p50.toFixed(0)} ms, p95 ${t.p95.toFixed(0)} ms, ${t.records} records of ${t.total}`);
+    figures.push(screenFigure(c.name, c.path, t, baseline, c.total));
+  }
+  return { figures, baselineP50: baseline.p50 };
 }
 
 export async function run(): Promise<Figure[]> {
@@ -143,9 +150,8 @@ export async function run(): Promise<Figure[]> {
     server = await ServerProcess.start('admin-host.ts', { DATABASE_URL: db.url });
     const cookie = await signIn(server.baseUrl);
     const auditorCookie = await signIn(server.baseUrl, AUDITOR);
-    const api = '/admin/api/resources';
-    const baseline = await time(server.baseUrl, cookie, `${api}/AdminUser/actions/list`);
-    const cases: Array<{ name: string; path: string; total?: number; cookie?: string }> = [
+    const api = ADMIN_API;
+    const cases: ScreenCase[] = [
       { name: '5a token list, first page', path: `${api}/ApiToken/actions/list` },
       { name: '5b token list filtered by status', path: `${api}/ApiToken/actions/list?filters.status=active` },
       { name: '5c token list filtered by tag', path: `${api}/ApiToken/actions/list?filters.tags=siem` },
@@ -165,27 +171,11 @@ export async function run(): Promise<Figure[]> {
         cookie: auditorCookie,
         total: data.auditorLogs,
       },
+      ...usageCases('5', data.hotTokenId).map((c, i) => ({ ...c, name: c.name.replace(/^5/, `5${'klmno'[i]}`) })),
     ];
-    const figures: Figure[] = [];
-    for (const c of cases) {
-      const t = await time(server.baseUrl, c.cookie ?? cookie, c.path);
-      log(`admin-scale: ${c.name}: p50 ${t.p50.toFixed(0)} ms, p95 ${t.p95.toFixed(0)} ms, ${t.records} records of ${t.total}`);
-      figures.push({
-        name: c.name,
-        value: t.p95,
-        baseline: baseline.p95,
-        unit: 'ms',
-        baselineLabel: 'AdminUser list, 2 rows',
-        ratio: t.p95 / baseline.p95,
-        target: `p95 < ${TARGET_MS} ms`,
-        pass: t.p95 < TARGET_MS && (c.total === undefined || t.total === c.total),
-        notes: [
-          `${c.name.split(' ')[0]}: p50 ${t.p50.toFixed(0)} ms, p95 ${t.p95.toFixed(0)} ms, max ${t.max.toFixed(0)} ms over ${CALLS} calls; ${t.records} records of ${t.total}; GET ${c.path}`,
-        ],
-      });
-    }
+    const { figures, baselineP50 } = await timeScreens(server.baseUrl, cookie, cases, 'admin-scale');
     figures[0]!.notes!.unshift(
-      `5: ${TOKENS} tokens, ${LOGS} request-log rows, built in ${data.seconds.toFixed(0)} s; baseline p50 ${baseline.p50.toFixed(0)} ms`,
+      `5: ${TOKENS} tokens, ${LOGS} request-log rows, ${ROLLUP_DAYS} days of usage rollups, built in ${data.seconds.toFixed(0)} s; baseline p50 ${baselineP50.toFixed(0)} ms; ${CALLS} calls each`,
     );
     return figures;
   } finally {

@@ -13,6 +13,9 @@ interface Module {
   run: () => Promise<Figure[]>;
 }
 
+/** The longest a whole `npm run bench` may take. */
+const MAX_MINUTES = 25;
+
 const MODULES: Module[] = [
   { key: 'throughput', name: '1 API throughput', target: 'ratio ≥ 0.90', run: async () => (await import('./throughput.js')).run('sqlite') },
   { key: 'churn', name: '3 churn', target: 'ratio ≥ 0.80', run: async () => (await import('./churn.js')).run('sqlite') },
@@ -31,6 +34,12 @@ const MODULES: Module[] = [
     name: '4 request-log rows (PostgreSQL)',
     target: 'rows = requests = rollup counts',
     run: async () => (await import('./log-loss.js')).run('postgres'),
+  },
+  {
+    key: 'admin-pg',
+    name: '6 admin screens at scale (PostgreSQL), 7 retention',
+    target: 'p95 < 300 ms; drop/delete < 0.10',
+    run: async () => (await import('./admin-scale-pg.js')).run(),
   },
 ];
 
@@ -77,4 +86,6 @@ log(`machine: ${machine()}`);
 log(
   `finished in ${minutes.toFixed(1)} min; ${failed.length === 0 ? 'every target met' : `${failed.length} target(s) missed: ${failed.map((f) => f.name).join('; ')}`}`,
 );
-process.exit(failed.length === 0 && minutes < 10 ? 0 : 1);
+// A whole run (20M rows loaded into PostgreSQL included) fits in this; past it, a figure got slow.
+if (only.length === 0 && minutes >= MAX_MINUTES) log(`the run took ${minutes.toFixed(1)} min, more than the ${MAX_MINUTES} min a whole run is given`);
+process.exit(failed.length === 0 && (only.length > 0 || minutes < MAX_MINUTES) ? 0 : 1);
