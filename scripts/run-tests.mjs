@@ -75,10 +75,10 @@ if (sqliteFiles.some((file) => file.startsWith(path.join('test', 'browser') + pa
   }
 }
 
-// How many files run at once in each database's run (TEST_CONCURRENCY_SQLITE, default 3;
-// TEST_CONCURRENCY_POSTGRES, default 2). The SQLite run starts with the browser suites, which
-// wait on the browser as much as they compute, so a third file keeps two cores busy; the
-// PostgreSQL run is all computing, one file per core.
+// How many files run at once in each database's run (TEST_CONCURRENCY_SQLITE and
+// TEST_CONCURRENCY_POSTGRES, default 3 each). On two cores, three keep both busy: the browser
+// suites wait on the browser about half the time, and the PostgreSQL suites on the server, on
+// SMTP and on the host processes they start.
 const concurrency = (name, fallback) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) {
@@ -126,7 +126,7 @@ if (sqliteFiles.length > 0) {
   status = runNodeTest('SQLite', longestFirst(sqliteFiles), jobs);
 }
 if (cluster) {
-  const jobs = concurrency('TEST_CONCURRENCY_POSTGRES', 2);
+  const jobs = concurrency('TEST_CONCURRENCY_POSTGRES', 3);
   console.log(`[run-tests] PostgreSQL (${cluster.url}): ${postgresFiles.length} files, ${jobs} at a time`);
   const env = { ...testEnv, TEST_DATABASE: 'postgres', TEST_POSTGRES_URL: cluster.url, TEST_POSTGRES_DIR: cluster.dir };
   try {
