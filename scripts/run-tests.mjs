@@ -96,10 +96,40 @@ const runNodeTest = (label, files, jobs, env = testEnv) => {
   return status ?? 1;
 };
 
-// The longest files first (browser, then multihost, then integration, then unit), so that no long
-// file starts last and runs alone.
+// The longest files first, so that no long file starts last and runs alone: those measured
+// longest on CI (SLOWEST, longest first), then the rest by tier (browser, multihost,
+// integration, unit).
+const SLOWEST = [
+  'browser/dropin-host',
+  'browser/admin-tokens',
+  'browser/admin-screens',
+  'browser/security-xss',
+  'browser/usage',
+  'browser/leak-reports',
+  'integration/expiry-notices',
+  'integration/admin-access',
+  'integration/security-fuzz',
+  'browser/admin-hardening',
+  'integration/no-secret-leak',
+  'integration/start-up-sqlite',
+  'integration/security-faults',
+  'multihost/start-up',
+  'integration/token-bad-input',
+  'integration/start-up-failures',
+  'integration/leak-mail-retry',
+  'integration/request-log-retention',
+  'multihost/leak-report',
+  'integration/admin-write-retry',
+  'multihost/two-hosts',
+  'integration/token-operations',
+];
 const ORDER = ['browser', 'multihost', 'integration', 'unit'];
-const longestFirst = (files) => [...files].sort((a, b) => ORDER.indexOf(path.basename(path.dirname(a))) - ORDER.indexOf(path.basename(path.dirname(b))));
+const rank = (file) => {
+  const key = `${path.basename(path.dirname(file))}/${path.basename(file, '.test.ts')}`;
+  const slow = SLOWEST.indexOf(key);
+  return slow >= 0 ? slow : SLOWEST.length + ORDER.indexOf(path.basename(path.dirname(file)));
+};
+const longestFirst = (files) => [...files].sort((a, b) => rank(a) - rank(b));
 
 let cluster = null;
 const stop = () => {
