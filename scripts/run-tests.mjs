@@ -75,10 +75,10 @@ if (sqliteFiles.some((file) => file.startsWith(path.join('test', 'browser') + pa
   }
 }
 
-// How many files run at once in each database's run (TEST_CONCURRENCY_SQLITE and
-// TEST_CONCURRENCY_POSTGRES, default 3 each). On two cores, three keep both busy: the browser
-// suites wait on the browser about half the time, and the PostgreSQL suites on the server, on
-// SMTP and on the host processes they start.
+// How many files run at once in each database's run (TEST_CONCURRENCY_SQLITE, default 3;
+// TEST_CONCURRENCY_POSTGRES, default 2). The SQLite run starts with the browser suites, which
+// wait on the browser as much as they compute, so a third file keeps two cores busy; the
+// PostgreSQL run is all computing, one file per core.
 const concurrency = (name, fallback) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) {
@@ -96,40 +96,10 @@ const runNodeTest = (label, files, jobs, env = testEnv) => {
   return status ?? 1;
 };
 
-// The longest files first, so that no long file starts last and runs alone: those measured
-// longest on CI (SLOWEST, longest first), then the rest by tier (browser, multihost,
-// integration, unit).
-const SLOWEST = [
-  'browser/dropin-host',
-  'browser/admin-tokens',
-  'browser/admin-screens',
-  'browser/security-xss',
-  'browser/usage',
-  'browser/leak-reports',
-  'integration/expiry-notices',
-  'integration/admin-access',
-  'integration/security-fuzz',
-  'browser/admin-hardening',
-  'integration/no-secret-leak',
-  'integration/start-up-sqlite',
-  'integration/security-faults',
-  'multihost/start-up',
-  'integration/token-bad-input',
-  'integration/start-up-failures',
-  'integration/leak-mail-retry',
-  'integration/request-log-retention',
-  'multihost/leak-report',
-  'integration/admin-write-retry',
-  'multihost/two-hosts',
-  'integration/token-operations',
-];
+// The longest files first (browser, then multihost, then integration, then unit), so that no long
+// file starts last and runs alone.
 const ORDER = ['browser', 'multihost', 'integration', 'unit'];
-const rank = (file) => {
-  const key = `${path.basename(path.dirname(file))}/${path.basename(file, '.test.ts')}`;
-  const slow = SLOWEST.indexOf(key);
-  return slow >= 0 ? slow : SLOWEST.length + ORDER.indexOf(path.basename(path.dirname(file)));
-};
-const longestFirst = (files) => [...files].sort((a, b) => rank(a) - rank(b));
+const longestFirst = (files) => [...files].sort((a, b) => ORDER.indexOf(path.basename(path.dirname(a))) - ORDER.indexOf(path.basename(path.dirname(b))));
 
 let cluster = null;
 const stop = () => {
@@ -156,7 +126,7 @@ if (sqliteFiles.length > 0) {
   status = runNodeTest('SQLite', longestFirst(sqliteFiles), jobs);
 }
 if (cluster) {
-  const jobs = concurrency('TEST_CONCURRENCY_POSTGRES', 3);
+  const jobs = concurrency('TEST_CONCURRENCY_POSTGRES', 2);
   console.log(`[run-tests] PostgreSQL (${cluster.url}): ${postgresFiles.length} files, ${jobs} at a time`);
   const env = { ...testEnv, TEST_DATABASE: 'postgres', TEST_POSTGRES_URL: cluster.url, TEST_POSTGRES_DIR: cluster.dir };
   try {
