@@ -1,19 +1,7 @@
-// Figures 6 and 7: the admin screens and request-log retention on PostgreSQL at scale. A fresh
-// migrated database on the throw-away cluster gets the example seed, then a bulk load in SQL:
-// 100,000 tokens, 20,000,000 request-log rows over the 90 days the retention keeps (in their day
-// partitions), and 13 months of usage rollups. The real example host answers the AdminJS API to
-// a signed-in super admin (figure 6). Figure 7 then retires one day of rows both ways, on the same
-// rows: deleted in batches as SQLite's retention does (in a transaction that is rolled back), then
-// dropped as a partition as the PostgreSQL retention does.
-import { createApiAccess } from 'adminjs-api-access';
-import { createPrismaClient } from '../example-app/src/prisma.js';
-import { seed, SEEDED_SIGN_INS } from '../example-app/src/seed.js';
-import { startupLock } from '../example-app/src/startup-lock.js';
-import { AdminUsers, hashPassword, SUPER_ADMIN } from '../example-app/src/users.js';
+import { SEEDED_SIGN_INS } from '../example-app/src/seed.js';
 import { partitionName } from '../src/request-log/postgres-partitions.js';
-import { AUDITOR, DAY, TAGS, TOKENS, timeScreens, usageCases, type ScreenCase } from './admin-scale.js';
+import { AUDITOR, DAY, seedWithAuditor, TAGS, TOKENS, timeScreens, usageCases, type ScreenCase } from './admin-scale.js';
 import { ADMIN_API, CALLS, signIn } from './lib/admin-api.js';
-import { BENCH_PEPPER } from './lib/dataset.js';
 import { freshPostgresDatabase, pgClient } from './lib/postgres.js';
 import { log, type Figure } from './lib/report.js';
 import { ServerProcess } from './lib/server-process.js';
@@ -30,12 +18,7 @@ const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(
 
 async function buildDataset(url: string): Promise<{ hotTokenId: string; typicalTokenId: string; auditorLogs: number; seconds: number }> {
   const started = performance.now();
-  const prisma = createPrismaClient(url);
-  const access = createApiAccess({ prisma, pepper: BENCH_PEPPER, users: new AdminUsers(prisma), logger: { info: () => {}, warn: () => {}, error: () => {} } });
-  await seed(prisma, access, startupLock(url));
-  await prisma.adminUser.create({ data: { email: AUDITOR.email, name: 'Ann Auditor', role: SUPER_ADMIN, passwordHash: await hashPassword(AUDITOR.password) } });
-  await access.close();
-  await prisma.$disconnect();
+  await seedWithAuditor(url);
 
   const db = await pgClient(url);
   try {

@@ -20,15 +20,20 @@ export const DAY = 86_400_000;
 /** A super admin without the token-admin grant who owns a tenth of the tokens: sees only their logs. */
 export const AUDITOR = { email: 'auditor@example.com', password: 'auditor-bench' };
 
-/** The seeded users and roles, then 100k tokens and 5M log rows written straight into the file. */
-export async function buildDataset(file: string, url: string): Promise<{ hotTokenId: string; typicalTokenId: string; auditorLogs: number; seconds: number }> {
-  const started = performance.now();
+/** The example seed (users, roles, tokens) through the real host code, and the auditor. */
+export async function seedWithAuditor(url: string): Promise<void> {
   const prisma = createPrismaClient(url);
   const access = createApiAccess({ prisma, pepper: BENCH_PEPPER, users: new AdminUsers(prisma), logger: { info: () => {}, warn: () => {}, error: () => {} } });
   await seed(prisma, access, startupLock(url));
   await prisma.adminUser.create({ data: { email: AUDITOR.email, name: 'Ann Auditor', role: SUPER_ADMIN, passwordHash: await hashPassword(AUDITOR.password) } });
   await access.close();
   await prisma.$disconnect();
+}
+
+/** The seeded users and roles, then 100k tokens and 5M log rows written straight into the file. */
+export async function buildDataset(file: string, url: string): Promise<{ hotTokenId: string; typicalTokenId: string; auditorLogs: number; seconds: number }> {
+  const started = performance.now();
+  await seedWithAuditor(url);
 
   const db = new Database(file);
   db.pragma('journal_mode = DELETE');
