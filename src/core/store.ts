@@ -46,6 +46,8 @@ export interface TokenStore {
   writeLastUsed(uses: ReadonlyArray<readonly [tokenId: string, use: LastUse]>): Promise<void>;
   /** Records one audit event in a transaction of its own. */
   recordAudit(event: AuditEvent): Promise<void>;
+  /** The audit trail's last record of this token's deletion, if there is one. */
+  lastDeletion(tokenId: string): Promise<TokenDeletion | null>;
 
   readonly usage: UsageQueries;
 
@@ -333,6 +335,15 @@ export interface AuditEvent {
   token: { id: string; name: string } | null;
   details: { [key: string]: Json };
   at: Date;
+}
+
+/** A token's deletion as the audit trail recorded it. */
+export interface TokenDeletion {
+  at: Date;
+  byEmail: string;
+  tokenName: string | null;
+  /** The owner's e-mail address when it was deleted. */
+  ownerEmail: string | null;
 }
 
 /** A unique column (e.g. a token's or role's name) was taken by another transaction. */

@@ -14,6 +14,7 @@ import { editRole } from './roles/edit.js';
 import { listRoles } from './roles/list.js';
 import { createToken } from './tokens/create.js';
 import { bulkDeleteTokens, deleteToken } from './tokens/delete.js';
+import { type DeletedTokenView, deletedToken } from './tokens/deleted.js';
 import { editToken } from './tokens/edit.js';
 import { setTokenEnabled } from './tokens/enable-disable.js';
 import { getToken } from './tokens/get.js';
@@ -25,6 +26,7 @@ import type { ActorInput, IssuedToken, RequestLogView, RoleView, TokenView } fro
 import { checkedActor } from './user-id.js';
 
 export type { TokenServiceDeps } from './context.js';
+export type { DeletedTokenView } from './tokens/deleted.js';
 export type { ListTokensQuery, TokenPage } from './tokens/list.js';
 export type { RequestLogPage } from './request-logs/list.js';
 export type { TokenRef, TokenUsage, UsageDay, UsageOverview, UsageTotals } from './usage/usage-view.js';
@@ -91,6 +93,11 @@ export class TokenService {
 
   async get(actor: ActorInput, rawId: unknown): Promise<TokenView> {
     return getToken(this.deps, checkedActor(actor), rawId);
+  }
+
+  /** A deleted token's name, and when and by whom it was deleted, for those who could manage it; else null. */
+  async deleted(actor: ActorInput, rawId: unknown): Promise<DeletedTokenView | null> {
+    return deletedToken(this.deps, checkedActor(actor), rawId);
   }
 
   async list(actor: ActorInput, rawQuery: unknown = {}): Promise<TokenPage> {

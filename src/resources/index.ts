@@ -101,7 +101,7 @@ export function buildResources(
       'feature',
       {
         resource: new TokenResource({ model: datamodelModel('ApiToken', TOKEN_SECRET_FIELDS), client: prisma }, (id, context) =>
-          deletedTokenParams(prisma, ctx, id, context),
+          deletedTokenParams(ctx, id, context),
         ),
         options: {
           id: ctx.resourceIds.token,

@@ -1,19 +1,25 @@
 import { Resource } from '@adminjs/prisma';
 import { BaseRecord, type ActionContext } from 'adminjs';
 import type { PrismaClient } from '@prisma/client';
+import type { DeletedTokenView } from '../core/token-service.js';
+import { isApiAccessError } from '../core/errors.js';
 import type { DatamodelModel } from '../datamodel.js';
 import type { PluginContext } from '../plugin/context.js';
 
 /** A deleted token's page params: its name, who deleted it and when, as the audit trail says. */
-export async function deletedTokenParams(prisma: PrismaClient, ctx: PluginContext, id: string, context?: ActionContext): Promise<Record<string, unknown>> {
-  const event = await prisma.apiAuditEvent.findFirst({ where: { tokenId: id, action: 'token.deleted' }, orderBy: { createdAt: 'desc' } });
+export async function deletedTokenParams(ctx: PluginContext, id: string, context?: ActionContext): Promise<Record<string, unknown>> {
   const tombstone: Record<string, unknown> = { id, deleted: true, name: 'Deleted token' };
-  if (!event) return tombstone;
-  // Who deleted a token is told to those who could manage it: super admins and its owner.
   const actor = await ctx.actor(context ?? ({} as ActionContext)).catch(() => null);
-  const owner = (event.details as { owner?: unknown } | null)?.owner;
-  if (!actor || !(actor.isSuperAdmin || (typeof owner === 'string' && owner === actor.email))) return tombstone;
-  return { ...tombstone, name: event.tokenName ?? tombstone.name, deletedAt: event.createdAt.toISOString(), deletedByEmail: event.actorEmail };
+  if (!actor) return tombstone;
+  let deleted: DeletedTokenView | null;
+  try {
+    deleted = await ctx.apiAccess.service.deleted(actor, id);
+  } catch (error) {
+    if (isApiAccessError(error)) return tombstone; // an id that cannot be a token's
+    throw error;
+  }
+  if (!deleted) return tombstone;
+  return { ...tombstone, name: deleted.name, deletedAt: deleted.deletedAt.toISOString(), deletedByEmail: deleted.deletedByEmail };
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { Prisma } from '@prisma/client';
-import type { AuditEvent } from '../core/store.js';
+import type { Prisma, PrismaClient } from '@prisma/client';
+import type { AuditEvent, TokenDeletion } from '../core/store.js';
 
 /** Writes an audit event with the transaction it belongs to, so neither exists without the other. */
 export async function insertAuditEvent(tx: Prisma.TransactionClient, event: AuditEvent): Promise<void> {
@@ -14,4 +14,15 @@ export async function insertAuditEvent(tx: Prisma.TransactionClient, event: Audi
       details: event.details,
     },
   });
+}
+
+export async function lastDeletion(prisma: PrismaClient, tokenId: string): Promise<TokenDeletion | null> {
+  const event = await prisma.apiAuditEvent.findFirst({
+    where: { tokenId, action: 'token.deleted' },
+    orderBy: { createdAt: 'desc' },
+    select: { createdAt: true, actorEmail: true, tokenName: true, details: true },
+  });
+  if (!event) return null;
+  const owner = (event.details as { owner?: unknown } | null)?.owner;
+  return { at: event.createdAt, byEmail: event.actorEmail, tokenName: event.tokenName, ownerEmail: typeof owner === 'string' ? owner : null };
 }

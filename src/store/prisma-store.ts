@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import { UniqueViolation, type TokenStore } from '../core/store.js';
-import { insertAuditEvent } from './audit.js';
+import { insertAuditEvent, lastDeletion } from './audit.js';
 import { bySecret, findLeakReport, leakMailQueries, leakReportSelect } from './leak-reports.js';
 import type { Dialect } from './dialect.js';
 import { dialectOf } from './dialect-of.js';
@@ -63,6 +63,7 @@ export function prismaStore(prisma: PrismaClient, dialect?: Dialect): TokenStore
       await inOwnTransaction(prisma, (tx) => tx.$executeRaw(lastUsedStatement(uses)));
     },
     recordAudit: (event) => inOwnTransaction(prisma, (tx) => insertAuditEvent(tx, event)),
+    lastDeletion: (tokenId) => lastDeletion(prisma, tokenId),
     usage: usageQueries(prisma),
     async findTokensBySecret(hashes) {
       return (await prisma.apiToken.findMany({ where: bySecret(hashes), include: tokenInclude })).map(tokenRecord);

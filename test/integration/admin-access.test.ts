@@ -15,6 +15,10 @@ import { hashPassword } from '../../example-app/src/users.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 
 type Agent = supertest.Agent;
+
+/** What a deleted token's page may tell. */
+const pick = (params: Record<string, unknown>) =>
+  Object.fromEntries(['deleted', 'name', 'deletedByEmail'].filter((key) => params[key] !== undefined).map((key) => [key, params[key]]));
 type Method = 'GET' | 'POST';
 type Kind = 'resource' | 'record' | 'bulk';
 
@@ -1019,6 +1023,28 @@ describe('admin access with allowPersonalTokens', () => {
     });
     await h.cell('personal admin', admin, call('list', 'resource', 'GET', { query: `filters.ownerId=${t.superAdmin.id}` }), { outcome: core('FORBIDDEN') });
     h.assertNoFailures();
+  });
+
+  it("a deleted token's page says who deleted it and when only to its owner and to super admins", async () => {
+    const superAgent = await t.signIn('super@example.com', 'super-admin-demo');
+    const own = await makeOwn();
+    const ownName = (await t.host.prisma.apiToken.findUniqueOrThrow({ where: { id: own } })).name;
+    const others = await t.host.apiAccess.service.create(t.superAdmin, {
+      name: h.unique('super own'),
+      roleIds: [t.roles.onboarding],
+      expiry: { type: 'days', days: 30 },
+    });
+    await t.host.apiAccess.service.delete(t.superAdmin, own);
+    await t.host.apiAccess.service.delete(t.superAdmin, others.token.id);
+    const show = async (agent: Agent, id: string) => {
+      const res = await agent.get(`/admin/api/resources/ApiToken/records/${id}/show`).expect(200);
+      return (res.body as Body).record?.params ?? {};
+    };
+    const told = { deleted: true, deletedByEmail: 'super@example.com' };
+    assert.deepEqual(pick(await show(admin, own)), { ...told, name: ownName }, 'the owner is told');
+    assert.deepEqual(pick(await show(superAgent, own)), { ...told, name: ownName }, 'a super admin is told');
+    assert.deepEqual(pick(await show(superAgent, others.token.id)), { ...told, name: others.token.name });
+    assert.deepEqual(pick(await show(admin, others.token.id)), { deleted: true, name: 'Deleted token' }, 'anyone else learns only that it is gone');
   });
 
   it("ApiRequestLog: an ordinary admin with personal tokens lists only their own tokens' logs; everything else is refused", async () => {
