@@ -170,6 +170,8 @@ export function tokenActions(ctx: PluginContext, components: TokenComponents): A
     new: {
       isAccessible,
       component: components.create,
+      // The form is the page's one task: "Check text for tokens" stays on the list.
+      showResourceActions: false,
       handler: async (request, response, context) => {
         try {
           const actor = await ctx.actor(context);

@@ -59,6 +59,8 @@ export const apiAccessTranslations: LocaleTranslations = {
         leakReport: 'Reported leaked',
       },
       actions: {
+        // A list is titled with what it lists, as the token pages of Stripe and GitLab are.
+        list: 'API tokens',
         new: 'Create token',
         rotate: 'Rotate secret',
         regenerate: 'Regenerate token',
@@ -68,9 +70,13 @@ export const apiAccessTranslations: LocaleTranslations = {
         checkText: 'Check text for tokens',
       },
     },
-    ApiTokenRole: { properties: { token: 'Token', role: 'Role', assignedByEmail: 'Assigned by', assignedAt: 'Assigned' } },
-    ApiRole: { properties: { updatedAt: 'Last changed', createdAt: 'Created' } },
+    ApiTokenRole: {
+      properties: { token: 'Token', role: 'Role', assignedByEmail: 'Assigned by', assignedAt: 'Assigned' },
+      actions: { list: 'Role assignments' },
+    },
+    ApiRole: { properties: { updatedAt: 'Last changed', createdAt: 'Created' }, actions: { list: 'Roles', new: 'Create role' } },
     ApiRequestLog: {
+      actions: { list: 'Request logs' },
       properties: {
         createdAt: 'Time',
         tokenName: 'Token',
@@ -84,6 +90,7 @@ export const apiAccessTranslations: LocaleTranslations = {
       },
     },
     ApiAuditEvent: {
+      actions: { list: 'Audit trail' },
       properties: {
         createdAt: 'Time',
         actorEmail: 'Who',
@@ -94,6 +101,9 @@ export const apiAccessTranslations: LocaleTranslations = {
         details: 'Details',
       },
     },
-    ApiTokenAdminGrant: { properties: { userEmail: 'Admin', grantedAt: 'Granted', userId: 'Admin id' } },
+    ApiTokenAdminGrant: {
+      properties: { userEmail: 'Admin', grantedAt: 'Granted', userId: 'Admin id' },
+      actions: { list: 'Token admins', new: 'Grant token admin' },
+    },
   },
 };

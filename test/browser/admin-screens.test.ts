@@ -28,6 +28,15 @@ const LONG_NAME = 'Quarterly compliance evidence export for the external auditor
 const INSECURE_HOST = 'backoffice.test';
 
 /** What must never be shown to a person: codes written for programs. */
+/** Each list's title, as the admin's locale names it. */
+const LIST_TITLES: Record<string, string> = {
+  ApiToken: 'API tokens',
+  ApiRequestLog: 'Request logs',
+  ApiAuditEvent: 'Audit trail',
+  ApiRole: 'Roles',
+  ApiTokenRole: 'Role assignments',
+  ApiTokenAdminGrant: 'Token admins',
+};
 const RAW_CODE: Array<[RegExp, string]> = [
   [/\b(token|role|token_admin)\.(created|rotated|regenerated|edited|enabled|disabled|deleted|rotated_secret_used|granted|revoked)\b/, 'an audit code'],
   [/::ffff:/i, 'an IPv4 address mapped into IPv6'],
@@ -96,6 +105,10 @@ describe("API Access screens at a laptop's size", { timeout: 400_000 }, () => {
    */
   async function assertListFits(p: Page, screen: string): Promise<{ truncated: string[] }> {
     await p.locator('table tbody tr').first().waitFor();
+    // Titled with what it lists, not AdminJS's generic "List".
+    const resource = new URL(p.url()).pathname.split('/')[3];
+    const title = (await p.locator(`[data-css="${resource}-list-action-header"] h2`).innerText()).replace(/\s*\d+$/, '').trim();
+    assert.equal(title, LIST_TITLES[resource!], `${screen}: the page's title`);
     const report = await p.evaluate(() => {
       const problems: string[] = [];
       const truncated: string[] = [];
@@ -248,6 +261,7 @@ describe("API Access screens at a laptop's size", { timeout: 400_000 }, () => {
     const active = await t.host.apiAccess.service.list(t.superAdmin, { status: 'active', ownerId: t.superAdmin.id, perPage: 1 });
     assert.equal(await page.getByTestId('token-limit').locator('text=/of 5 active tokens/').innerText(), `You have ${active.total} of 5 active tokens`);
     assert.equal(await page.locator('select').count(), 0, 'no unstyled browser selects');
+    assert.equal(await page.getByText('Check text for tokens').count(), 0, "the list's other actions stay on the list");
     assert.equal(await page.locator('[data-testid="api-guidance"] details').getAttribute('open'), null, 'best practice is folded');
     const description = await page.getByTestId('field-description').boundingBox();
     assert.ok(description && description.height >= 90 && description.width >= 500, `the description box is large (${JSON.stringify(description)})`);
