@@ -169,6 +169,8 @@ export interface StoreTransaction {
   findRole(id: string): Promise<{ role: RoleView; tokenIds: string[] } | null>;
   /** The role of this name with the ids of the tokens holding it. */
   findRoleByName(name: string): Promise<{ role: RoleView; tokenIds: string[] } | null>;
+  /** Locks the role of this name, if there is one, to the end of the transaction: another transaction's change to it waits. */
+  lockRole(name: string): Promise<void>;
   insertRole(role: RoleInput, at: Date): Promise<RoleView>;
   updateRole(id: string, role: RoleInput): Promise<RoleView>;
   deleteRole(id: string): Promise<void>;

@@ -59,10 +59,11 @@ const literal = (ms: number) => `'${new Date(ms).toISOString().slice(0, 19).repl
 
 /**
  * Creates the partitions of the days from `from` to PARTITION_DAYS_AHEAD days after it that are
- * missing; returns the names created. A day whose rows already went to the default partition
- * keeps them there (PostgreSQL refuses a partition the default holds rows of): they are still
- * read, and deleted by the retention's DELETE. Several hosts may run this at once: a partition
- * another created meanwhile is no error.
+ * missing; returns the names this call created. A day whose rows already went to the default
+ * partition keeps them there (PostgreSQL refuses a partition the default holds rows of): they are
+ * still read, and deleted by the retention's DELETE. Several hosts may run this at once: a
+ * partition another created meanwhile is no error, and is not reported as created by this call
+ * (the statement has no IF NOT EXISTS, which would succeed on it).
  */
 export async function createPartitionsAhead(prisma: PrismaClient, from: Date): Promise<{ created: string[]; skipped: string[] }> {
   const existing = new Set((await listPartitions(prisma)).map((p) => p.name));
@@ -74,7 +75,7 @@ export async function createPartitionsAhead(prisma: PrismaClient, from: Date): P
     if (existing.has(name)) continue;
     try {
       await prisma.$executeRawUnsafe(
-        `CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF "${REQUEST_LOG_TABLE}" FOR VALUES FROM (${literal(day)}) TO (${literal(day + DAY_MS)})`,
+        `CREATE TABLE "${name}" PARTITION OF "${REQUEST_LOG_TABLE}" FOR VALUES FROM (${literal(day)}) TO (${literal(day + DAY_MS)})`,
       );
       created.push(name);
     } catch {
@@ -86,23 +87,46 @@ export async function createPartitionsAhead(prisma: PrismaClient, from: Date): P
   return { created, skipped };
 }
 
+/** The advisory lock one host holds while it drops a partition, taken by name as the example host's start-up lock is. */
+const DROP_LOCK = 'adminjs-api-access request-log partition drop';
+
 /**
- * Drops the day partitions whose whole day is before `cutoff`; returns their names and how many
- * rows they held (counted from the partition's own index before the drop, for the job's report).
+ * Drops the day partitions whose whole day is before `cutoff`; returns the names this call
+ * dropped and how many rows they held (counted from the partition's own index before the drop,
+ * for the job's report).
+ *
+ * Several hosts may run this at once on the same partitions. Each drop is one transaction under
+ * an advisory lock, and looks again under it whether the partition is still there: one host
+ * counts and drops it, the others find it gone and skip it. Without the lock two hosts would
+ * each hold the partition (from their COUNT) while each DROP waits for the other's, a deadlock,
+ * or one would COUNT a partition the other just dropped.
  */
 export async function dropPartitionsBefore(prisma: PrismaClient, cutoff: Date, signal?: AbortSignal): Promise<{ dropped: string[]; rows: number }> {
   const dropped: string[] = [];
   let rows = 0;
   for (const partition of await listPartitions(prisma)) {
     if (signal?.aborted || partition.day + DAY_MS > cutoff.getTime()) break;
-    // A short lock wait: the writer's INSERT holds a lock on the parent that DROP must wait for;
-    // the next run tries again rather than queue every later insert behind this one.
-    const [, counted] = await prisma.$transaction([
-      prisma.$executeRawUnsafe(`SET LOCAL lock_timeout = '5s'`),
-      prisma.$queryRawUnsafe<Array<{ n: number | bigint }>>(`SELECT COUNT(*) AS n FROM "${partition.name}"`),
-      prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS "${partition.name}"`),
-    ]);
-    rows += Number(counted[0]?.n ?? 0);
+    const counted = await prisma.$transaction(
+      async (tx) => {
+        // Waiting here queues behind another host's drop, not in front of the request log's inserts.
+        await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', DROP_LOCK);
+        const present = await tx.$queryRawUnsafe<unknown[]>(
+          'SELECT 1 FROM pg_class WHERE relname = $1 AND relnamespace = current_schema()::regnamespace',
+          partition.name,
+        );
+        if (present.length === 0) return null;
+        // A short lock wait: the writer's INSERT holds a lock on the parent that DROP must wait
+        // for; the next run tries again rather than queue every later insert behind this one.
+        await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '5s'`);
+        const [count] = await tx.$queryRawUnsafe<Array<{ n: number | bigint }>>(`SELECT COUNT(*) AS n FROM "${partition.name}"`);
+        await tx.$executeRawUnsafe(`DROP TABLE "${partition.name}"`);
+        return Number(count?.n ?? 0);
+      },
+      // The lock wait, the count and the drop; past this Prisma rolls the transaction back.
+      { maxWait: 10_000, timeout: 60_000 },
+    );
+    if (counted === null) continue;
+    rows += counted;
     dropped.push(partition.name);
   }
   return { dropped, rows };

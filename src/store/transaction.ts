@@ -86,6 +86,10 @@ export function storeTransaction(tx: Prisma.TransactionClient): StoreTransaction
       const role = await tx.apiRole.findUnique({ where: { name }, include: { tokens: { select: { tokenId: true } } } });
       return role ? { role: roleRecord(role), tokenIds: role.tokens.map((t) => t.tokenId) } : null;
     },
+    async lockRole(name) {
+      // A write that changes nothing: the row lock on PostgreSQL, the write lock on SQLite.
+      await tx.$executeRaw`UPDATE "ApiRole" SET "description" = "description" WHERE "name" = ${name}`;
+    },
     async insertRole(role, at) {
       return roleRecord(await tx.apiRole.create({ data: { ...role, createdAt: at } }));
     },

@@ -32,12 +32,17 @@ export interface DeclareRolesDeps {
   events: TokenEvents;
 }
 
+function isAsDeclared(current: { description: string; scopes: string[] }, declared: { description: string; scopes: string[] }): boolean {
+  return current.description === declared.description && JSON.stringify(current.scopes) === JSON.stringify(declared.scopes);
+}
+
 /**
  * Makes the declared roles exist as declared, by name: a missing role is created, one whose
  * description or scopes differ is updated (each with its audit event), an equal one is left
  * alone, so running it again changes nothing. Safe when several processes start together on one
  * database: the role name is unique, so of two creations one fails and runs again (and then
- * finds the role); the store runs a transaction again on a write conflict.
+ * finds the role); a role to change is locked first, so of two changes the second starts from
+ * the first's result; the store runs a transaction again on a write conflict.
  */
 export async function declareRoles(
   deps: DeclareRolesDeps,
@@ -50,14 +55,21 @@ export async function declareRoles(
       try {
         const outcome = await deps.store.transaction(async (tx) => {
           const at = deps.clock();
-          const current = await tx.findRoleByName(role.name);
+          let current = await tx.findRoleByName(role.name);
+          if (current && !isAsDeclared(current.role, role)) {
+            // Another process may be changing the role at this moment: lock it and read it again,
+            // so that the change and its audit event start from what is committed, and two
+            // processes bringing it to the same declaration change it once.
+            await tx.lockRole(role.name);
+            current = await tx.findRoleByName(role.name);
+          }
           if (!current) {
             await tx.insertRole(role, at);
             await tx.recordAudit({ actor: ROLES_OPTION_ACTOR, action: 'role.created', token: null, details: { role: role.name, scopes: role.scopes }, at });
             return 'created' as const;
           }
-          const { description, scopes } = current.role;
-          if (description === role.description && JSON.stringify(scopes) === JSON.stringify(role.scopes)) return 'same' as const;
+          if (isAsDeclared(current.role, role)) return 'same' as const;
+          const { scopes } = current.role;
           await tx.updateRole(current.role.id, role);
           await tx.recordAudit({
             actor: ROLES_OPTION_ACTOR,
