@@ -4,7 +4,7 @@ import type { AccessOptions } from './core/access.js';
 import type { ChangeFeed } from './core/change-feed.js';
 import { TokenEvents } from './core/events.js';
 import { declareRoles } from './core/roles/declare.js';
-import { checkTables } from './store/schema-check.js';
+import { checkRequestLogId, checkTables } from './store/schema-check.js';
 import { apiError } from './core/errors.js';
 import { optionIssues, optionsError, parsePolicy, type Policy, type PolicyInput } from './core/policy.js';
 import { tokenPattern } from './core/token-format.js';
@@ -211,6 +211,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
   });
   const startUp = async () => {
     await checkTables(options.prisma);
+    await checkRequestLogId(options.prisma);
     if (options.roles && options.roles.length > 0) await declareRoles({ store, clock, events }, options.roles);
   };
   // Run on the first call (the host's, before it listens, or the first screen's), not here:

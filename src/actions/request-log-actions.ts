@@ -27,7 +27,8 @@ export function requestLogActions(ctx: PluginContext, list: { list: string; csvP
           });
           return {
             meta: { total: page.total, perPage: page.perPage, page: page.page, direction: 'desc', sortBy: 'createdAt' },
-            records: page.items.map((log) => recordJson(context, { ...log, createdAt: log.createdAt.toISOString() })),
+            // The id as its decimal string, as RequestLogResource gives it: JSON has no 64-bit integer.
+            records: page.items.map((log) => recordJson(context, { ...log, id: log.id.toString(), createdAt: log.createdAt.toISOString() })),
           };
         } catch (error) {
           return errorResponse(error, { records: [], meta: { total: 0, perPage: 20, page: 1, direction: 'desc', sortBy: 'createdAt' } });

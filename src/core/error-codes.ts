@@ -99,6 +99,13 @@ export const ERROR_MESSAGES = {
     message: (p: { models: readonly string[] }) =>
       `The database has no table (or not every column) for ${p.models.join(', ')}: the plugin's migration has not run on it. ${ADD_THE_MODELS}`,
   },
+  requestLogIdNotNumbered: {
+    code: 'HOST_MISCONFIGURED',
+    message: (p: { declared: string }) =>
+      `On SQLite, "ApiRequestLog"."id" must be INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT; this database declares it ${p.declared}, which SQLite never numbers, ` +
+      'so no request could be logged. Prisma writes BIGINT NOT NULL PRIMARY KEY for the model (prisma/prisma#13178): in the migration that creates the table, ' +
+      'change that line and apply it again (see docs/integration.md of adminjs-api-access).',
+  },
   findByIdNotAnObject: {
     code: 'HOST_MISCONFIGURED',
     message: (p: { id: string; returned: string }) => `users.findById("${p.id}") returned ${p.returned}. ${FIND_BY_ID_CONTRACT}`,

@@ -32,7 +32,7 @@ export interface TokenStore {
   /** One page of request logs, newest first, and how many match in all. */
   listRequestLogs(query: RequestLogQuery): Promise<{ total: number; items: RequestLogView[] }>;
   /** Up to `take` request logs of `scope` that come after `after` in newest-first order (all from the newest when null). */
-  requestLogsBefore(scope: RequestLogScope, after: { createdAt: Date; id: number } | null, take: number): Promise<RequestLogView[]>;
+  requestLogsBefore(scope: RequestLogScope, after: Pick<RequestLogView, 'createdAt' | 'id'> | null, take: number): Promise<RequestLogView[]>;
 
   /**
    * Sets the copies of a user's e-mail address on the tokens they own and made and on their

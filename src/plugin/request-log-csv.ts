@@ -21,6 +21,8 @@ const COLUMNS: ReadonlyArray<[string, (log: RequestLogView) => string | number]>
   ['Duration (ms)', (log) => log.durationMs],
   ['IP', (log) => log.ip],
   ['User agent', (log) => log.userAgent],
+  // Last, so that the columns before keep their places; the 64-bit id in full.
+  ['Request id', (log) => log.id.toString()],
 ];
 
 export interface AdminRoutesOptions {

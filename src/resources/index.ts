@@ -17,6 +17,7 @@ import { overviewActions, tokenUsageAction, type UsageComponents } from '../acti
 import { REQUEST_LOG_PERIODS } from '../core/request-logs/period.js';
 import { REQUEST_LOG_CSV_PATH } from '../plugin/request-log-csv.js';
 import { OverviewResource } from './overview-resource.js';
+import { RequestLogResource } from './request-log-resource.js';
 
 /** Fields that must never reach AdminJS: left out of the resource's model altogether. */
 export const TOKEN_SECRET_FIELDS = ['secretHash', 'previousSecretHash'] as const;
@@ -216,7 +217,7 @@ export function buildResources(
       ctx,
       'feature',
       {
-        resource: resource(prisma, 'ApiRequestLog'),
+        resource: new RequestLogResource({ model: datamodelModel('ApiRequestLog'), client: prisma }),
         options: {
           id: ctx.resourceIds.requestLog,
           navigation,
@@ -225,7 +226,8 @@ export function buildResources(
           filterProperties: ['tokenId', 'createdAt'],
           // Newest first, always: the list is not sortable by its other columns.
           properties: {
-            id: { isVisible: false },
+            // The 64-bit id's decimal string (see RequestLogResource): a number id past 2^53 AdminJS refuses.
+            id: { isVisible: false, type: 'string' },
             durationMs: { description: 'How long the API took to answer', isSortable: false, ...value({ kind: 'duration' }) },
             ...Object.fromEntries(['tokenName', 'method', 'path', 'ip', 'userAgent'].map((p) => [p, { isSortable: false }])),
             tokenName: { isSortable: false, ...value({ kind: 'text', maxWidth: 200 }) },

@@ -20,8 +20,16 @@ function conditionsOf(scope: RequestLogScope): Prisma.Sql[] {
 
 const whereOf = (conditions: Prisma.Sql[]) => (conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty);
 
-async function rowsOf(prisma: PrismaClient, page: Array<{ id: number | bigint }>): Promise<RequestLogView[]> {
-  const ids = page.map((row) => Number(row.id));
+/**
+ * A page's ids, read as text: a raw query gives SQLite's INTEGER column as a JS number, which
+ * past 2^53 is another id; the decimal string is exact on both databases. Named apart from "id",
+ * which ORDER BY would otherwise take for this text.
+ */
+const PAGE_ID = Prisma.sql`CAST("id" AS TEXT) AS "pageId"`;
+type IdRow = { pageId: string };
+
+async function rowsOf(prisma: PrismaClient, page: IdRow[]): Promise<RequestLogView[]> {
+  const ids = page.map((row) => BigInt(row.pageId));
   return ids.length === 0 ? [] : prisma.apiRequestLog.findMany({ where: { id: { in: ids } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
 }
 
@@ -59,8 +67,8 @@ export async function listRequestLogs(prisma: PrismaClient, dialect: Dialect, qu
   const conditions = conditionsOf(query);
   const [total, page] = await Promise.all([
     countOf(prisma, dialect, conditions),
-    prisma.$queryRaw<Array<{ id: number | bigint }>>(
-      Prisma.sql`SELECT "id" FROM "ApiRequestLog" ${whereOf(conditions)} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${query.take} OFFSET ${query.skip}`,
+    prisma.$queryRaw<IdRow[]>(
+      Prisma.sql`SELECT ${PAGE_ID} FROM "ApiRequestLog" ${whereOf(conditions)} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${query.take} OFFSET ${query.skip}`,
     ),
   ]);
   return { items: await rowsOf(prisma, page), total };
@@ -70,14 +78,14 @@ export async function listRequestLogs(prisma: PrismaClient, dialect: Dialect, qu
 export async function requestLogsBefore(
   prisma: PrismaClient,
   scope: RequestLogScope,
-  after: { createdAt: Date; id: number } | null,
+  after: Pick<RequestLogView, 'createdAt' | 'id'> | null,
   take: number,
 ): Promise<RequestLogView[]> {
   const conditions = conditionsOf(scope);
   // Older, or as old with a smaller id (the list's order).
   if (after) conditions.push(Prisma.sql`("createdAt" < ${after.createdAt} OR ("createdAt" = ${after.createdAt} AND "id" < ${after.id}))`);
-  const page = await prisma.$queryRaw<Array<{ id: number | bigint }>>(
-    Prisma.sql`SELECT "id" FROM "ApiRequestLog" ${whereOf(conditions)} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${take}`,
+  const page = await prisma.$queryRaw<IdRow[]>(
+    Prisma.sql`SELECT ${PAGE_ID} FROM "ApiRequestLog" ${whereOf(conditions)} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${take}`,
   );
   return rowsOf(prisma, page);
 }

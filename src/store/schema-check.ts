@@ -1,3 +1,4 @@
+import { Prisma, type PrismaClient } from '@prisma/client';
 import { loadDatamodel } from '../datamodel.js';
 import { errorMessage } from '../core/error-codes.js';
 import { apiError } from '../core/errors.js';
@@ -40,5 +41,21 @@ export async function checkTables(prisma: object): Promise<void> {
   }
   if (missing.length > 0) {
     throw apiError('tablesMissing', { models: missing });
+  }
+}
+
+/**
+ * On SQLite, the request log's 64-bit id is numbered by SQLite only as an INTEGER PRIMARY KEY
+ * (an alias of the rowid). Prisma's migration for the model's BigInt id declares it BIGINT, which
+ * SQLite leaves for the insert to fill: every request-log write would fail. Refused at start-up,
+ * with the fix, instead.
+ */
+export async function checkRequestLogId(prisma: object): Promise<void> {
+  if ((prisma as { _activeProvider?: unknown })._activeProvider !== 'sqlite') return;
+  const [column] = await (prisma as PrismaClient).$queryRaw<Array<{ type: string; pk: number | bigint }>>(
+    Prisma.sql`SELECT "type", "pk" FROM pragma_table_info('ApiRequestLog') WHERE "name" = 'id'`,
+  );
+  if (column && !(column.type.toUpperCase() === 'INTEGER' && Number(column.pk) === 1)) {
+    throw apiError('requestLogIdNotNumbered', { declared: Number(column.pk) === 1 ? `${column.type} PRIMARY KEY` : column.type });
   }
 }

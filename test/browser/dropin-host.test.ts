@@ -131,6 +131,12 @@ describe('The package dropped into an existing Int-id back office', { timeout: 3
       ],
       'prisma migrate diff',
     );
+    // docs/integration.md's SQLite step, its sed as written: the request log's id as SQLite numbers it.
+    const sql = path.join(migration, 'migration.sql');
+    assert.match(readFileSync(sql, 'utf8'), /"id" BIGINT NOT NULL PRIMARY KEY,/, 'Prisma declares the 64-bit id as the docs say');
+    execFileSync('sed', ['-i.bak', 's/"id" BIGINT NOT NULL PRIMARY KEY,/"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,/', sql]);
+    rmSync(`${sql}.bak`);
+    assert.match(readFileSync(sql, 'utf8'), /"ApiRequestLog" \(\s+"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,/);
     run([PRISMA_CLI, 'migrate', 'deploy'], 'prisma migrate deploy');
     run(['src/seed.js'], 'the seed');
 

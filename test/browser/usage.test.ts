@@ -269,7 +269,7 @@ describe('usage screens in a browser', { timeout: 240_000 }, () => {
     });
     await t.host.prisma.apiRequestLog.createMany({ data: [old(3), old(30), old(24 * 40)] });
     const all = await t.host.prisma.apiRequestLog.findMany({ orderBy: { createdAt: 'desc' } });
-    const within = (ms: number) => all.filter((row) => row.createdAt.getTime() >= t.clock.now().getTime() - ms).map((row) => row.id);
+    const within = (ms: number) => all.filter((row) => row.createdAt.getTime() >= t.clock.now().getTime() - ms).map((row) => String(row.id));
 
     await page.goto('/admin/resources/ApiRequestLog');
     await page.locator('tr[data-id]').first().waitFor();
@@ -294,7 +294,7 @@ describe('usage screens in a browser', { timeout: 240_000 }, () => {
     const from = new Date(t.clock.now().getTime() - 2 * DAY_MS).toISOString();
     const to = new Date(t.clock.now().getTime() - 2 * HOUR_MS).toISOString();
     await page.goto(`/admin/resources/ApiRequestLog?filters.createdAt.from=${encodeURIComponent(from)}&filters.createdAt.to=${encodeURIComponent(to)}`);
-    const inRange = all.filter((row) => row.createdAt.toISOString() >= from && row.createdAt.toISOString() <= to).map((row) => row.id);
+    const inRange = all.filter((row) => row.createdAt.toISOString() >= from && row.createdAt.toISOString() <= to).map((row) => String(row.id));
     assert.equal(inRange.length, 2);
     await waitForRows(inRange);
     await page.locator('[data-css="ApiRequestLog-filter-button"]').click();

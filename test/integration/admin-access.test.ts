@@ -347,7 +347,7 @@ describe('admin access to the API Access section', () => {
   /** The seeded "GRC dashboard" token, owned by super@example.com. */
   let seededToken: { id: string; name: string };
   let spareRoleId: string;
-  let seededLogId: number;
+  let seededLogId: string;
   let auditId: string;
   let assignmentId: string;
 
@@ -496,11 +496,13 @@ describe('admin access to the API Access section', () => {
     seededToken = { id: grc.id, name: grc.name };
     assignmentId = (await t.host.prisma.apiTokenRole.findFirstOrThrow({ where: { tokenId: grc.id } })).id;
     spareRoleId = (await t.host.apiAccess.service.createRole(t.superAdmin, { name: 'Spare role', description: 'unused', scopes: ['spare:read'] })).id;
-    seededLogId = (
-      await t.host.prisma.apiRequestLog.create({
-        data: { tokenId: grc.id, tokenName: grc.name, method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', durationMs: 3 },
-      })
-    ).id;
+    seededLogId = String(
+      (
+        await t.host.prisma.apiRequestLog.create({
+          data: { tokenId: grc.id, tokenName: grc.name, method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', durationMs: 3 },
+        })
+      ).id,
+    );
     auditId = (await t.host.prisma.apiAuditEvent.findFirstOrThrow({ orderBy: { createdAt: 'asc' } })).id;
   });
   after(async () => t.close());
@@ -520,7 +522,7 @@ describe('admin access to the API Access section', () => {
       body: (a) => (a === 'new' || a === 'edit' ? { tokenId: seededToken.id, roleId: spareRoleId } : {}),
     },
     ApiRequestLog: {
-      recordId: String(seededLogId),
+      recordId: seededLogId,
       searchQuery: 'vaults',
       body: (a) =>
         a === 'new' || a === 'edit' ? { tokenId: seededToken.id, tokenName: 'x', method: 'GET', path: '/x', status: 200, ip: '1.1.1.1', durationMs: 1 } : {},
@@ -786,7 +788,7 @@ describe('admin access to the API Access section', () => {
         verify: (_res, body) => {
           assert.deepEqual(
             body.records?.map((r) => r.params.id),
-            [ownLog.id],
+            [String(ownLog.id)],
           );
           assert.equal(body.meta?.total, 1);
         },
@@ -905,7 +907,7 @@ describe('admin access with allowPersonalTokens', () => {
   let h: Harness;
   let admin: Agent;
   let seededToken: string;
-  let seededLogId: number;
+  let seededLogId: string;
   let auditId: string;
 
   before(async () => {
@@ -914,11 +916,13 @@ describe('admin access with allowPersonalTokens', () => {
     admin = await t.signIn('admin@example.com', 'admin-demo');
     const grc = await t.host.prisma.apiToken.findUniqueOrThrow({ where: { name: 'GRC dashboard' } });
     seededToken = grc.id;
-    seededLogId = (
-      await t.host.prisma.apiRequestLog.create({
-        data: { tokenId: grc.id, tokenName: grc.name, method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', durationMs: 3 },
-      })
-    ).id;
+    seededLogId = String(
+      (
+        await t.host.prisma.apiRequestLog.create({
+          data: { tokenId: grc.id, tokenName: grc.name, method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', durationMs: 3 },
+        })
+      ).id,
+    );
     auditId = (await t.host.prisma.apiAuditEvent.findFirstOrThrow()).id;
   });
   after(async () => t.close());
@@ -1052,7 +1056,7 @@ describe('admin access with allowPersonalTokens', () => {
     const ownLog = await t.host.prisma.apiRequestLog.create({
       data: { tokenId: own, tokenName: 'own', method: 'GET', path: '/api/v1/vaults', status: 200, ip: '127.0.0.1', durationMs: 1 },
     });
-    const target: Target = { recordId: String(seededLogId), searchQuery: 'vaults', body: () => ({}) };
+    const target: Target = { recordId: seededLogId, searchQuery: 'vaults', body: () => ({}) };
     await h.sweep('personal admin', admin, 'ApiRequestLog', target, (spec) =>
       spec.action === 'list'
         ? {
@@ -1060,7 +1064,7 @@ describe('admin access with allowPersonalTokens', () => {
             verify: (_r, body) =>
               assert.deepEqual(
                 body.records?.map((r) => r.params.id),
-                [ownLog.id],
+                [String(ownLog.id)],
               ),
           }
         : { outcome: DENIED },

@@ -13,7 +13,7 @@ import { startTestHost, type TestHost } from '../helpers/host.js';
 
 const URL_PATH = `/admin${REQUEST_LOG_CSV_PATH}`;
 const HOUR = 3_600_000;
-const HEADER = 'Time (UTC),Token,Token id,Method,Path,Status,Duration (ms),IP,User agent';
+const HEADER = 'Time (UTC),Token,Token id,Method,Path,Status,Duration (ms),IP,User agent,Request id';
 
 /** RFC 4180 records of a CSV body, each a list of fields (a test-side reader, independent of the writer). */
 function parseCsv(body: string): string[][] {
@@ -255,7 +255,7 @@ describe('request-log CSV export', { timeout: 120_000 }, () => {
     const expected = (
       await t.host.prisma.apiRequestLog.findMany({ where: { tokenId: many.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true } })
     ).map((r) => r.id);
-    const pages: number[][] = [];
+    const pages: bigint[][] = [];
     const iterable = await t.host.apiAccess.service.requestLogPages(t.superAdmin, { tokenId: many.id }, 100);
     for await (const page of iterable) pages.push(page.map((r) => r.id));
     assert.equal(pages.length, 11, '1,050 rows in pages of 100');
@@ -284,6 +284,11 @@ describe('request-log CSV export', { timeout: 120_000 }, () => {
     assert.deepEqual(
       rows.map((r) => r[2]),
       expected.map(() => many.id),
+    );
+    assert.deepEqual(
+      rows.map((r) => r[9]),
+      expected.map(String),
+      'each row once, with its id',
     );
     assert.equal(rows.length, 1050);
     await t.host.prisma.apiRequestLog.deleteMany({ where: { tokenId: many.id } });

@@ -6,7 +6,8 @@
 // The generated migrations' statements together must equal `migrate diff --from-empty` of the
 // current schema, in any order: a later migration's ADD COLUMN counts as part of its table's
 // CREATE TABLE (columns in any order), a DROP INDEX takes back the index an earlier CREATE INDEX made, and data statements (UPDATE) change no schema and are left
-// out. A migration whose first line is HAND_WRITTEN changes what Prisma
+// out. An ALTER COLUMN … TYPE BIGINT changes the column in its CREATE TABLE; on a SERIAL column,
+// with the ALTER SEQUENCE … AS BIGINT of its sequence, it is Prisma's BIGSERIAL. A migration whose first line is HAND_WRITTEN changes what Prisma
 // cannot express (a partitioned table): it is left out of the comparison, and its own test file
 // checks what it does.
 import assert from 'node:assert/strict';
@@ -36,8 +37,8 @@ function topLevelItems(text: string): string[] {
 
 /**
  * The schema migration SQL leaves, as statements: comments dropped, whitespace folded, each
- * table's CREATE TABLE with the columns later statements ADD COLUMN to it (its items sorted),
- * data statements dropped; sorted.
+ * table's CREATE TABLE with the columns later statements ADD COLUMN to it and the types later
+ * statements give them (its items sorted), data statements dropped; sorted.
  */
 function statements(sql: string): string[] {
   const folded = sql
@@ -48,13 +49,24 @@ function statements(sql: string): string[] {
     .map((s) => s.replace(/\s+/g, ' ').replace(/;$/, '').trim())
     .filter(Boolean);
   const tables = new Map<string, string[]>();
+  const serialSequences = new Set<string>();
   const rest: string[] = [];
   for (const statement of folded) {
     const create = /^CREATE TABLE ("[^"]+") \((.*)\)$/.exec(statement);
     const alter = /^ALTER TABLE ("[^"]+") (ADD COLUMN .*)$/.exec(statement);
     const added = alter ? topLevelItems(alter[2]!) : [];
     const dropIndex = /^DROP INDEX ("[^"]+")$/.exec(statement);
-    if (dropIndex) {
+    const retype = /^ALTER TABLE ("[^"]+") ALTER COLUMN ("[^"]+") TYPE BIGINT$/.exec(statement);
+    const items = retype ? tables.get(retype[1]!) : undefined;
+    const column = items?.findIndex((item) => item.startsWith(`${retype![2]} `)) ?? -1;
+    const widened = /^ALTER SEQUENCE ("[^"]+") AS BIGINT$/.exec(statement);
+    if (items && column >= 0) {
+      const serial = items[column]!.startsWith(`${retype![2]} SERIAL `);
+      if (serial) serialSequences.add(`"${retype![1]!.slice(1, -1)}_${retype![2]!.slice(1, -1)}_seq"`);
+      items[column] = items[column]!.replace(/^("[^"]+") (SERIAL|INTEGER) /, (_, column: string) => `${column} ${serial ? 'BIGSERIAL' : 'BIGINT'} `);
+    } else if (widened && serialSequences.has(widened[1]!)) {
+      // The sequence of a SERIAL column made BIGINT: part of its BIGSERIAL, above.
+    } else if (dropIndex) {
       const at = rest.findIndex((s) => s.startsWith(`CREATE INDEX ${dropIndex[1]} `) || s.startsWith(`CREATE UNIQUE INDEX ${dropIndex[1]} `));
       if (at >= 0) rest.splice(at, 1);
       else rest.push(statement);

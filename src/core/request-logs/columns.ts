@@ -35,9 +35,12 @@ export type RequestLogColumn = (typeof REQUEST_LOG_COLUMNS)[number];
 /** A request-log row before the database gives it an id. */
 export type RequestLogEntry = { -readonly [C in RequestLogColumn as C['name']]: ColumnKinds[C['kind']] };
 
-/** A stored request-log row. */
+/**
+ * A stored request-log row. Its id is 64-bit (the table's sequence counts past 2^53, where a JS
+ * number loses digits): a bigint here, its decimal string wherever it leaves as JSON.
+ */
 export interface RequestLogView extends RequestLogEntry {
-  id: number;
+  id: bigint;
 }
 
 /** The table the rows go to. */
