@@ -20,6 +20,17 @@ export const auditActionLabels: Readonly<Record<AuditAction, string>> = {
 };
 
 /**
+ * What AdminJS's own error page says on the plugin's screens, instead of "Resource of given id …
+ * does not have an action with name …": a page (say, a pasted link) the admin may not open, or a
+ * record that is gone.
+ */
+const pageErrors = {
+  pageNotFound_title: 'Not available',
+  error404Action: 'This page is not open to you. API Access is managed by super admins: ask one of them if you need a token.',
+  error404Record: 'There is nothing with the id "{{recordId}}" here: it may have been deleted.',
+};
+
+/**
  * English labels for the plugin's screens. AdminJS reads labels only from the host's locale, so
  * the host merges these into `locale.translations.en` (the README shows how).
  */
@@ -35,6 +46,7 @@ export const apiAccessTranslations: LocaleTranslations = {
   },
   resources: {
     ApiToken: {
+      messages: pageErrors,
       properties: {
         id: 'Access ID',
         name: 'Name',
@@ -71,11 +83,13 @@ export const apiAccessTranslations: LocaleTranslations = {
       },
     },
     ApiTokenRole: {
+      messages: pageErrors,
       properties: { token: 'Token', role: 'Role', assignedByEmail: 'Assigned by', assignedAt: 'Assigned' },
       actions: { list: 'Role assignments' },
     },
-    ApiRole: { properties: { updatedAt: 'Last changed', createdAt: 'Created' }, actions: { list: 'Roles', new: 'Create role' } },
+    ApiRole: { messages: pageErrors, properties: { updatedAt: 'Last changed', createdAt: 'Created' }, actions: { list: 'Roles', new: 'Create role' } },
     ApiRequestLog: {
+      messages: pageErrors,
       actions: { list: 'Request logs' },
       properties: {
         createdAt: 'Time',
@@ -90,6 +104,7 @@ export const apiAccessTranslations: LocaleTranslations = {
       },
     },
     ApiAuditEvent: {
+      messages: pageErrors,
       actions: { list: 'Audit trail' },
       properties: {
         createdAt: 'Time',
@@ -101,7 +116,9 @@ export const apiAccessTranslations: LocaleTranslations = {
         details: 'Details',
       },
     },
+    ApiAccessOverview: { messages: pageErrors },
     ApiTokenAdminGrant: {
+      messages: pageErrors,
       properties: { userEmail: 'Admin', grantedAt: 'Granted', userId: 'Admin id' },
       actions: { list: 'Token admins', new: 'Grant token admin' },
     },

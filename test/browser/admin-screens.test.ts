@@ -27,7 +27,6 @@ const ZONE = 'Europe/Berlin';
 const LONG_NAME = 'Quarterly compliance evidence export for the external auditors in the EU region';
 const INSECURE_HOST = 'backoffice.test';
 
-/** What must never be shown to a person: codes written for programs. */
 /** Each list's title, as the admin's locale names it. */
 const LIST_TITLES: Record<string, string> = {
   ApiToken: 'API tokens',
@@ -37,6 +36,7 @@ const LIST_TITLES: Record<string, string> = {
   ApiTokenRole: 'Role assignments',
   ApiTokenAdminGrant: 'Token admins',
 };
+/** What must never be shown to a person: codes written for programs. */
 const RAW_CODE: Array<[RegExp, string]> = [
   [/\b(token|role|token_admin)\.(created|rotated|regenerated|edited|enabled|disabled|deleted|rotated_secret_used|granted|revoked)\b/, 'an audit code'],
   [/::ffff:/i, 'an IPv4 address mapped into IPv6'],
@@ -412,8 +412,11 @@ describe("API Access screens at a laptop's size", { timeout: 400_000 }, () => {
     assert.equal(await ordinary.getByText('API Access', { exact: true }).count(), 0, 'no API Access section');
     await screenshot(ordinary, '16-ordinary-admin');
     await ordinary.goto(`/admin/resources/ApiToken/records/${longTokenId}/show`);
-    // The refusal is said in words (AdminJS's own page under it still says it has no such action).
+    // The refusal is said in words, in the notice and on the page under it.
     await ordinary.getByText('API Access is available to super admins only.').first().waitFor();
+    await ordinary.getByText('This page is not open to you.', { exact: false }).first().waitFor();
+    assert.equal(await ordinary.getByText('Page not found').count(), 0, 'a page that exists is not called missing');
+    await assertNoRawCode(ordinary, "the ordinary admin's refused page");
     await screenshot(ordinary, '17-ordinary-admin-refused');
   });
 
