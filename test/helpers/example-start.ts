@@ -91,8 +91,8 @@ export async function startExamples(count: number, env: NodeJS.ProcessEnv): Prom
   return started;
 }
 
-/** Signs in as the seeded super admin and checks the session opens the token list. */
-export async function signInWorks(base: string): Promise<boolean> {
+/** Signs in as the seeded super admin through the panel's form; the session cookie, or null if refused. */
+export async function signInSuperAdmin(base: string): Promise<string | null> {
   const { email, password } = SEEDED_SIGN_INS[0];
   const login = await fetch(`${base}/admin/login`, {
     method: 'POST',
@@ -103,7 +103,13 @@ export async function signInWorks(base: string): Promise<boolean> {
   });
   await login.arrayBuffer();
   const cookie = login.headers.get('set-cookie')?.split(';')[0];
-  if (login.status !== 302 || !cookie) return false;
+  return login.status === 302 && cookie ? cookie : null;
+}
+
+/** Signs in as the seeded super admin and checks the session opens the token list. */
+export async function signInWorks(base: string): Promise<boolean> {
+  const cookie = await signInSuperAdmin(base);
+  if (!cookie) return false;
   const list = await fetch(`${base}/admin/api/resources/ApiToken/actions/list`, { headers: { cookie }, redirect: 'manual' });
   const body = (await list.json().catch(() => ({}))) as { records?: unknown[] };
   return list.status === 200 && Array.isArray(body.records);

@@ -11,6 +11,17 @@ export interface PgClient {
 }
 export const pg = createRequire(import.meta.url)('pg') as { Client: new (options: { connectionString: string }) => PgClient };
 
+/** One statement on a connection of its own, for tests that look at a database from outside the host. */
+export async function queryPostgres<R = Record<string, unknown>>(url: string, sql: string, values?: unknown[]): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 const migrationsDir = path.resolve(import.meta.dirname, '..', '..', 'prisma', 'migrations-postgresql');
 
 /** The first line of a PostgreSQL migration written by hand (see test/unit/postgres-migration.test.ts). */
@@ -33,6 +44,17 @@ export function testPostgresUrl(env: NodeJS.ProcessEnv = process.env): string | 
   if (env.TEST_DATABASE !== 'postgres') return undefined;
   if (!env.TEST_POSTGRES_URL) throw new Error('TEST_DATABASE=postgres needs TEST_POSTGRES_URL (scripts/run-tests.mjs sets both).');
   return env.TEST_POSTGRES_URL;
+}
+
+/** An empty database on the test cluster (no migration applied), for hosts that migrate it themselves as `npm start` does. */
+export async function createEmptyPostgresDatabase(clusterUrl: string): Promise<PostgresDatabase> {
+  const name = `t_${randomBytes(8).toString('hex')}`;
+  await queryPostgres(clusterUrl, `CREATE DATABASE "${name}"`);
+  return {
+    url: withDatabase(clusterUrl, name),
+    name,
+    remove: async () => void (await queryPostgres(clusterUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+  };
 }
 
 function withDatabase(clusterUrl: string, database: string): string {

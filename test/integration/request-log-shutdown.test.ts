@@ -11,10 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SEEDED_SIGN_INS } from '../../example-app/src/seed.js';
 import { OUTCOMES } from '../../src/core/usage/columns.js';
-import { startExample, type StartedHost } from '../helpers/example-start.js';
-import { pg, testPostgresUrl } from '../helpers/postgres.js';
+import { signInSuperAdmin, startExample, type StartedHost } from '../helpers/example-start.js';
+import { createEmptyPostgresDatabase, queryPostgres, testPostgresUrl } from '../helpers/postgres.js';
 
 const CLIENTS = 20;
 /** Answers before the SIGTERM. */
@@ -44,37 +43,13 @@ async function emptyDatabase(dir: string): Promise<EmptyDatabase> {
       remove: async () => undefined,
     };
   }
-  const name = `t_shutdown_${process.pid}_${Date.now()}`;
-  const run = async <R>(url: string, sql: string): Promise<R[]> => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      return (await client.query<R>(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  };
-  await run(cluster, `CREATE DATABASE "${name}"`);
-  const url = new URL(cluster);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    query: <R>(sql: string) => run<R>(url.toString(), sql),
-    remove: async () => void (await run(cluster, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
-  };
+  const db = await createEmptyPostgresDatabase(cluster);
+  return { url: db.url, query: <R>(sql: string) => queryPostgres<R>(db.url, sql), remove: db.remove };
 }
 
-/** Signs in as the seeded super admin and issues a token for the sample API's vault route. */
+/** Issues a token for the sample API's vault route, through the panel as the seeded super admin. */
 async function issueToken(base: string, roleId: string): Promise<string> {
-  const { email, password } = SEEDED_SIGN_INS[0];
-  const login = await fetch(`${base}/admin/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-    body: new URLSearchParams({ email, password }).toString(),
-    redirect: 'manual',
-  });
-  await login.arrayBuffer();
-  const cookie = login.headers.get('set-cookie')?.split(';')[0];
+  const cookie = await signInSuperAdmin(base);
   assert.ok(cookie, 'signed in');
   const created = await fetch(`${base}/admin/api/resources/ApiToken/actions/new`, {
     method: 'POST',

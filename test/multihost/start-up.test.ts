@@ -3,46 +3,35 @@
 // against its throw-away cluster): every one comes up and serves, and the migrations and the seed
 // happened once. The SQLite case is test/integration/start-up-sqlite.test.ts.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ONE_SEED, signInWorks, startExamples, type StartedHost } from '../helpers/example-start.js';
-import { pg, testPostgresUrl } from '../helpers/postgres.js';
+import { createEmptyPostgresDatabase, type PostgresDatabase, queryPostgres, testPostgresUrl } from '../helpers/postgres.js';
 
 const cluster = testPostgresUrl();
 const HOSTS = 3;
 
-async function query<R>(url: string, sql: string): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = queryPostgres;
 
 describe(`${HOSTS} hosts started at the same instant on an empty PostgreSQL database`, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'api-access-start-'));
-  const name = `t_${randomBytes(8).toString('hex')}`;
+  let db: PostgresDatabase | undefined;
   let url = '';
   let hosts: StartedHost[] = [];
 
   before(async () => {
     // This tier needs the cluster that scripts/run-tests.mjs starts: fail, never skip, without it.
     if (!cluster) throw new Error('No PostgreSQL cluster: run this tier through `npm test` (scripts/run-tests.mjs starts one).');
-    await query(cluster, `CREATE DATABASE "${name}"`);
-    const parsed = new URL(cluster);
-    parsed.pathname = `/${name}`;
-    url = parsed.toString();
+    db = await createEmptyPostgresDatabase(cluster);
+    url = db.url;
     const env = { DATABASE_URL: url, DATA_DIR: path.join(dir, 'data'), API_ACCESS_PEPPER: '', SESSION_SECRET: '' };
     hosts = await startExamples(HOSTS, env);
   });
   after(async () => {
     await Promise.all(hosts.map((host) => host.stop()));
-    if (cluster) await query(cluster, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await db?.remove();
     rmSync(dir, { recursive: true, force: true });
   });
 
