@@ -31,7 +31,10 @@ const filesOf = (tier) => {
     .filter((name) => name.endsWith('.test.ts'))
     .map((name) => path.join(dir, name));
 };
-const sqliteFiles = ['unit', 'integration', 'browser'].flatMap(filesOf);
+// Files whose subject is PostgreSQL itself run once, in the PostgreSQL run: the PostgreSQL
+// request-log worker (its SQLite sibling is in SQLITE_ONLY).
+const POSTGRES_ONLY = new Set(['request-log-postgres-worker.test.ts']);
+const sqliteFiles = ['unit', 'integration', 'browser'].flatMap(filesOf).filter((file) => !POSTGRES_ONLY.has(path.basename(file)));
 // Files whose subject does not depend on the database, or is SQLite itself, run once, on SQLite:
 // the SQLite request-log worker; the header fuzzer and the keep-alive credential (header handling
 // happens before any query); the start-up of several hosts on one SQLite file (test/multihost/

@@ -9,6 +9,9 @@ import type { Clock, Logger, UserDirectory } from './core/types.js';
 import { notificationsSchema } from './jobs/options.js';
 import { leakReportsSchema } from './leaks/options.js';
 
+/** A postgres:// or postgresql:// connection string. */
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL');
+
 /**
  * The options of createApiAccess: the one place each is checked, documented and given its
  * default. ApiAccessOptions is derived from it, so the type and the check cannot drift apart.
@@ -81,8 +84,17 @@ export const apiAccessOptionsSchema = z
           })
           .strict()
           .optional(),
+        /**
+         * On PostgreSQL: write request logs from a worker thread with its own connection (through the
+         * `pg` package) to this database, so that their statements never run on the event loop that
+         * serves the API. `url` is the connection string the host's Prisma adapter is given.
+         */
+        postgresWorker: z.object({ url: postgresUrl }).strict().optional(),
       })
       .strict()
+      .refine((log) => !(log.sqliteWorker && log.postgresWorker), {
+        message: 'takes sqliteWorker or postgresWorker, not both: the request logs go to one database',
+      })
       .prefault({}),
     /** Expiry e-mails: without this option no e-mail is sent. */
     notifications: notificationsSchema.optional(),
@@ -95,7 +107,7 @@ export const apiAccessOptionsSchema = z
     changeFeed: z
       .object({
         /** postgres://… of the database the hosts share; the feed holds one extra connection per process. */
-        postgresUrl: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL'),
+        postgresUrl,
         /** The NOTIFY channel. */
         channel: z
           .string()

@@ -147,6 +147,7 @@ export function createApiAccess(input: ApiAccessOptions): ApiAccess {
         flushIntervalMs: options.requestLog.flushIntervalMs,
         maxBuffered: options.requestLog.maxBuffered,
         sqliteWorker: options.requestLog.sqliteWorker,
+        postgresWorker: options.requestLog.postgresWorker,
         inTransaction: (write) => inOwnTransaction(options.prisma, write),
         onError: (error) => logger.warn('[api-access] could not write request logs; will retry', error instanceof Error ? error.message : error),
       })

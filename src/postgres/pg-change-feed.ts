@@ -1,17 +1,7 @@
 import type { ChangeFeed } from '../core/change-feed.js';
 import type { TokenChange } from '../core/events.js';
 import type { Logger } from '../core/types.js';
-
-/** The parts of node-postgres (`pg`) the feed uses: an optional peer dependency, loaded when the feed starts. */
-interface PgClient {
-  connect(): Promise<unknown>;
-  query(text: string, values?: unknown[]): Promise<unknown>;
-  end(): Promise<void>;
-  on(event: 'notification', listener: (message: { channel: string; payload?: string }) => void): unknown;
-  on(event: 'error' | 'end', listener: (error?: Error) => void): unknown;
-  removeAllListeners(): unknown;
-}
-type PgModule = { Client: new (options: { connectionString: string }) => PgClient };
+import { loadPg, type PgClient } from './pg.js';
 
 export interface PgChangeFeedOptions {
   url: string;
@@ -20,12 +10,6 @@ export interface PgChangeFeedOptions {
   /** Reconnection delays grow from this to maxBackoffMs (defaults 100 ms and 5 s). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
-}
-
-async function loadPg(): Promise<PgModule> {
-  const name = 'pg'; // a variable, so that the package builds without pg's types installed
-  const mod = (await import(name)) as { default?: PgModule } & PgModule;
-  return mod.default ?? mod;
 }
 
 /**

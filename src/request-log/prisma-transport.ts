@@ -2,14 +2,8 @@ import { Prisma, type PrismaClient } from '@prisma/client';
 import { UsageRollup } from '../usage/rollup.js';
 import { dayUpsertSql, dayValues, ROLLUP_ROWS_PER_STATEMENT, slices, tokenDayUpsertSql, tokenDayValues } from '../usage/rollup-sql.js';
 import { REQUEST_LOG_COLUMN_NAMES, type RequestLogEntry } from '../core/request-logs/columns.js';
-import { insertSql, sqlTemplate } from './sql.js';
+import { insertSql, ROWS_PER_STATEMENT, sqlTemplate } from './sql.js';
 import type { LogTransport } from './transport.js';
-
-/**
- * Rows per INSERT statement: with a parameter per column this stays far below the bound-parameter
- * limits of SQLite (32,766) and PostgreSQL (65,535), whatever batchSize is.
- */
-export const ROWS_PER_STATEMENT = 1_000;
 
 /** Statement templates, kept per row count (batches repeat sizes). */
 class Templates {

@@ -2,24 +2,36 @@ import { Worker } from 'node:worker_threads';
 import { EncodedRows } from './codec.js';
 import type { RequestLogEntry } from '../core/request-logs/columns.js';
 import type { LogTransport } from './transport.js';
-import type { SqliteLogBatch, SqliteLogReply, SqliteLogWorkerData } from './sqlite-worker.js';
+import type { PostgresLogWorkerData } from './postgres-worker.js';
+import type { SqliteLogWorkerData } from './sqlite-worker.js';
+import type { LogBatch, LogReply, LogWorkerData, LogWorkerMessage } from './worker-thread.js';
 
-/** The worker's CPU priority, this many nice steps below the process's (see sqlite-worker). */
+/** The worker's CPU priority, this many nice steps below the process's (see worker-thread). */
 export const WORKER_NICENESS = 10;
+
+/** How long close() waits for the worker to close its connection before it stops the thread. */
+const CLOSE_WAIT_MS = 5_000;
+
+/** Each worker module by the database it writes to, and what it is given. */
+interface Workers {
+  sqlite: SqliteLogWorkerData;
+  postgres: PostgresLogWorkerData;
+}
 
 /** Emptied batches kept for reuse: steady traffic then allocates no buffers. */
 const SPARE_BATCHES = 4;
 
 /**
- * Request-log rows for a worker thread that inserts them through its own SQLite connection: on
- * SQLite the insert work runs in the calling thread, and on the event loop that serves the API
- * it costs more than the request it logs. Rows are encoded as they arrive (codec.ts) into
- * batches of up to batchSize rows; a batch is sent as a copy and kept until the worker reports it
+ * Request-log rows for a worker thread that inserts them through its own database connection
+ * (sqlite-worker.ts, postgres-worker.ts): through Prisma, a batch's statements cost the event
+ * loop that serves the API more than the requests they log (on SQLite the whole insert runs in
+ * the calling thread; on PostgreSQL the driver's parameter handling and Prisma's engine work).
+ * Rows are encoded as they arrive (codec.ts) into batches of up to batchSize rows; a batch is sent as a copy and kept until the worker reports it
  * committed, so a failed insert or a crashed worker loses nothing. The worker is started on the
  * first batch and again after it fails; it does not keep the process alive while it has nothing
  * to write.
  */
-export class SqliteWorkerTransport implements LogTransport {
+export class WorkerTransport<K extends keyof Workers> implements LogTransport {
   /** Oldest first; the last one is filling. */
   private readonly batches: EncodedRows[] = [];
   private readonly spares: EncodedRows[] = [];
@@ -29,7 +41,8 @@ export class SqliteWorkerTransport implements LogTransport {
   private nextId = 0;
 
   constructor(
-    private readonly data: Omit<SqliteLogWorkerData, 'niceness'>,
+    private readonly database: K,
+    private readonly data: Omit<Workers[K], keyof LogWorkerData>,
     private readonly batchSize: number,
   ) {}
 
@@ -89,10 +102,10 @@ export class SqliteWorkerTransport implements LogTransport {
 
   private start(): Worker {
     // Compiled, the worker is the .js beside this file; run from source (tsx), the .ts.
-    const file = new URL(import.meta.url.endsWith('.ts') ? './sqlite-worker.ts' : './sqlite-worker.js', import.meta.url);
-    const worker = new Worker(file, { workerData: { ...this.data, niceness: WORKER_NICENESS } satisfies SqliteLogWorkerData });
+    const file = new URL(`./${this.database}-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+    const worker = new Worker(file, { workerData: { ...this.data, niceness: WORKER_NICENESS } });
     worker.unref();
-    worker.on('message', (reply: SqliteLogReply) => {
+    worker.on('message', (reply: LogReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);
@@ -122,13 +135,21 @@ export class SqliteWorkerTransport implements LogTransport {
       const id = ++this.nextId;
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, rows } satisfies SqliteLogBatch, [rows.buffer]);
+      worker.postMessage({ type: 'batch', id, rows } satisfies LogBatch, [rows.buffer]);
     });
   }
 
+  /** Lets the worker close its connection and end (a database sees a client leave, not a connection cut); stops it if it takes longer than CLOSE_WAIT_MS. */
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref();
+    worker.postMessage({ type: 'close' } satisfies LogWorkerMessage);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_WAIT_MS)));
+    if ((await Promise.race([exited, late])) === 'late') await worker.terminate();
+    clearTimeout(timer);
   }
 }

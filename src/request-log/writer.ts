@@ -1,8 +1,15 @@
 import type { PrismaClient } from '@prisma/client';
 import type { RequestLogEntry } from '../core/request-logs/columns.js';
 import { PrismaTransport, prismaTransaction, type InTransaction } from './prisma-transport.js';
-import { SqliteWorkerTransport } from './sqlite-worker-transport.js';
+import { WorkerTransport } from './worker-transport.js';
 import type { LogTransport } from './transport.js';
+
+/**
+ * How long the PostgreSQL worker's connecting, and each of its statements, may take before the
+ * batch fails and is retried: a database that stops answering holds no batch (nor a shutdown)
+ * for longer. As long as Prisma's transaction timeout for the batches it writes.
+ */
+const POSTGRES_TIMEOUT_MS = 20_000;
 
 export type { RequestLogEntry } from '../core/request-logs/columns.js';
 
@@ -14,6 +21,8 @@ export interface RequestLogWriterOptions {
   onError: (error: unknown) => void;
   /** Write from a worker thread with its own connection to this SQLite file, instead of through prisma. */
   sqliteWorker?: { file: string; timestampFormat: 'iso8601' | 'unixepoch-ms' } | undefined;
+  /** Write from a worker thread with its own node-postgres connection to this database, instead of through prisma. */
+  postgresWorker?: { url: string } | undefined;
   /** How a batch written through prisma gets its own transaction (default: prisma.$transaction). */
   inTransaction?: InTransaction | undefined;
 }
@@ -36,10 +45,16 @@ export class RequestLogWriter {
     prisma: PrismaClient,
     private readonly options: RequestLogWriterOptions,
   ) {
-    const sqlite = options.sqliteWorker;
+    const { sqliteWorker: sqlite, postgresWorker: postgres } = options;
     this.transport = sqlite
-      ? new SqliteWorkerTransport({ file: sqlite.file.replace(/^file:/, ''), timestampFormat: sqlite.timestampFormat, busyTimeoutMs: 5_000 }, options.batchSize)
-      : new PrismaTransport(options.inTransaction ?? prismaTransaction(prisma), options.batchSize);
+      ? new WorkerTransport(
+          'sqlite',
+          { file: sqlite.file.replace(/^file:/, ''), timestampFormat: sqlite.timestampFormat, busyTimeoutMs: 5_000 },
+          options.batchSize,
+        )
+      : postgres
+        ? new WorkerTransport('postgres', { url: postgres.url, timeoutMs: POSTGRES_TIMEOUT_MS }, options.batchSize)
+        : new PrismaTransport(options.inTransaction ?? prismaTransaction(prisma), options.batchSize);
   }
 
   get stats(): { buffered: number; written: number; dropped: number } {

@@ -1,7 +1,9 @@
 // The upserts that add a batch's UsageRollup to the rollup tables, as SQL text with `?` for
 // each value: better-sqlite3 runs it as is, the Prisma transport cuts it into a Prisma.sql
-// template (see sqlTemplate). Standard SQL both SQLite and PostgreSQL run.
+// template (see sqlTemplate). Standard SQL both SQLite and PostgreSQL run; and, for the
+// PostgreSQL worker, the same upserts with a column's values as one array.
 import { COUNTER_COLUMNS, DAY_TABLE, TOKEN_DAY_TABLE } from '../core/usage/columns.js';
+import { unnestSelect } from '../postgres/unnest.js';
 import type { DayCounts, TokenDayCounts } from './rollup.js';
 
 /** Upsert rows per statement: 2 + 19 values each stays far below every database's parameter limit. */
@@ -11,16 +13,41 @@ const counters = COUNTER_COLUMNS.map((c) => `"${c}"`).join(', ');
 const addAll = (table: string) => COUNTER_COLUMNS.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(', ');
 const placeholders = (n: number) => `(${new Array<string>(n).fill('?').join(', ')})`;
 
+const tokenDayInsert = `INSERT INTO "${TOKEN_DAY_TABLE}" ("tokenId", "day", ${counters})`;
+const tokenDayConflict = `ON CONFLICT ("tokenId", "day") DO UPDATE SET ${addAll(TOKEN_DAY_TABLE)}`;
+const dayInsert = `INSERT INTO "${DAY_TABLE}" ("day", ${counters})`;
+const dayConflict = `ON CONFLICT ("day") DO UPDATE SET ${addAll(DAY_TABLE)}`;
+
 /** Adds `rows` token-days (values: tokenId, day, then COUNTER_COLUMNS) to what is stored. */
 export function tokenDayUpsertSql(rows: number): string {
   const row = placeholders(2 + COUNTER_COLUMNS.length);
-  return `INSERT INTO "${TOKEN_DAY_TABLE}" ("tokenId", "day", ${counters}) VALUES ${new Array<string>(rows).fill(row).join(', ')} ON CONFLICT ("tokenId", "day") DO UPDATE SET ${addAll(TOKEN_DAY_TABLE)}`;
+  return `${tokenDayInsert} VALUES ${new Array<string>(rows).fill(row).join(', ')} ${tokenDayConflict}`;
 }
 
 /** Adds `rows` days (values: day, then COUNTER_COLUMNS) to what is stored. */
 export function dayUpsertSql(rows: number): string {
   const row = placeholders(1 + COUNTER_COLUMNS.length);
-  return `INSERT INTO "${DAY_TABLE}" ("day", ${counters}) VALUES ${new Array<string>(rows).fill(row).join(', ')} ON CONFLICT ("day") DO UPDATE SET ${addAll(DAY_TABLE)}`;
+  return `${dayInsert} VALUES ${new Array<string>(rows).fill(row).join(', ')} ${dayConflict}`;
+}
+
+const counterArrays = COUNTER_COLUMNS.map(() => 'int');
+
+/**
+ * PostgreSQL: the same upserts with the values of each column as one array parameter ($1 the
+ * token ids, $2 the days, then one per counter column). One statement whatever the
+ * row count, with a fixed number of parameters.
+ */
+export const TOKEN_DAY_UPSERT_ARRAYS_SQL = `${tokenDayInsert} ${unnestSelect(['text', 'text', ...counterArrays])} ${tokenDayConflict}`;
+export const DAY_UPSERT_ARRAYS_SQL = `${dayInsert} ${unnestSelect(['text', ...counterArrays])} ${dayConflict}`;
+
+/** The token-days as TOKEN_DAY_UPSERT_ARRAYS_SQL's parameters: one array per column. */
+export function tokenDayColumns(rows: readonly TokenDayCounts[]): unknown[][] {
+  return [rows.map((r) => r.tokenId), rows.map((r) => r.day), ...COUNTER_COLUMNS.map((_, c) => rows.map((r) => r.counts[c]!))];
+}
+
+/** The days as DAY_UPSERT_ARRAYS_SQL's parameters: one array per column. */
+export function dayColumns(rows: readonly DayCounts[]): unknown[][] {
+  return [rows.map((r) => r.day), ...COUNTER_COLUMNS.map((_, c) => rows.map((r) => r.counts[c]!))];
 }
 
 export function tokenDayValues(rows: readonly TokenDayCounts[]): Array<string | number> {

@@ -10,7 +10,7 @@ import { createPrismaClient } from '../../example-app/src/prisma.js';
 import { createTestDatabase, migrationSql } from '../helpers/database.js';
 import { logEntry as entry } from '../helpers/request-log-entry.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
-import { WORKER_NICENESS } from '../../src/request-log/sqlite-worker-transport.js';
+import { WORKER_NICENESS } from '../../src/request-log/worker-transport.js';
 
 /** The nice value of each thread of this process, from /proc (Linux). */
 function threadNiceness(): number[] {

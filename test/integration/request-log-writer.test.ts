@@ -3,23 +3,21 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestLogWriter } from 'adminjs-api-access';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
-import { createHostDatabase, onPostgres } from '../helpers/database.js';
+import { createHostDatabase } from '../helpers/database.js';
+import { logTransports, transportOptions, type LogTransportName } from '../helpers/log-transports.js';
 import { logEntry as entry } from '../helpers/request-log-entry.js';
 
-/** Both ways rows reach the database: Prisma (any database), and the SQLite worker thread (SQLite only). */
-type Transport = 'prisma' | 'sqlite worker';
-const transports: Transport[] = onPostgres() ? ['prisma'] : ['prisma', 'sqlite worker'];
+const transports = logTransports();
 
 async function withWriter(
-  transport: Transport,
+  transport: LogTransportName,
   options: { batchSize: number; flushIntervalMs: number; maxBuffered: number },
   run: (writer: RequestLogWriter, rows: () => Promise<number[]>) => Promise<void>,
 ): Promise<void> {
   const db = await createHostDatabase();
   const prisma = createPrismaClient(db.url);
   const errors: unknown[] = [];
-  const sqliteWorker = transport === 'sqlite worker' ? { file: db.file, timestampFormat: 'iso8601' as const } : undefined;
-  const writer = new RequestLogWriter(prisma, { ...options, sqliteWorker, onError: (error) => errors.push(error) });
+  const writer = new RequestLogWriter(prisma, { ...options, ...transportOptions(transport, db), onError: (error) => errors.push(error) });
   try {
     await run(writer, async () =>
       (await prisma.apiRequestLog.findMany({ orderBy: { durationMs: 'asc' }, select: { durationMs: true } })).map((r) => r.durationMs),

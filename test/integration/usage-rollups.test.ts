@@ -1,7 +1,7 @@
 /**
  * Usage rollups: the request-log writer counts each batch's requests per token and UTC day in the
- * same transaction as its rows (through Prisma on every database, and from the SQLite worker
- * thread), so the rollups always equal the rows; the usage queries read them under the access
+ * same transaction as its rows (through Prisma on every database, and from the worker thread of
+ * SQLite or PostgreSQL), so the rollups always equal the rows; the usage queries read them under the access
  * rules; the retention job keeps them longer than the rows.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import type { PrismaClient } from '@prisma/client';
 import { RequestLogWriter, type Actor, type RequestLogEntry } from 'adminjs-api-access';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
-import { createHostDatabase, onPostgres } from '../helpers/database.js';
+import { createHostDatabase } from '../helpers/database.js';
+import { logTransports, transportOptions, type LogTransportName } from '../helpers/log-transports.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 
 const DAY = 86_400_000;
@@ -74,23 +75,21 @@ function burst(count: number, now: number): RequestLogEntry[] {
   }));
 }
 
-type Transport = 'prisma' | 'sqlite worker';
-const transports: Transport[] = onPostgres() ? ['prisma'] : ['prisma', 'sqlite worker'];
+const transports = logTransports();
 
 async function withWriter(
-  transport: Transport,
+  transport: LogTransportName,
   batchSize: number,
   run: (writer: RequestLogWriter, prisma: PrismaClient, errors: unknown[]) => Promise<void>,
 ): Promise<void> {
   const db = await createHostDatabase();
   const prisma = createPrismaClient(db.url);
   const errors: unknown[] = [];
-  const sqliteWorker = transport === 'sqlite worker' ? { file: db.file, timestampFormat: 'iso8601' as const } : undefined;
   const writer = new RequestLogWriter(prisma, {
     batchSize,
     flushIntervalMs: 60_000,
     maxBuffered: 1_000_000,
-    sqliteWorker,
+    ...transportOptions(transport, db),
     onError: (error) => errors.push(error),
   });
   try {

@@ -90,6 +90,23 @@ describe('createApiAccess option validation', () => {
     assertRejected(options({ logger: {} }), 'options.logger');
   });
 
+  it('takes requestLog.postgresWorker with a postgres:// URL, without sqliteWorker, and never repeats the URL in its error', async () => {
+    const secretUrl = 'mysql://app:s3cret@db.internal/app';
+    const error = assertRejected(options({ requestLog: { postgresWorker: { url: secretUrl } } }), 'options.requestLog.postgresWorker.url', 'postgres://');
+    assert.ok(!error.message.includes('s3cret'), error.message);
+    assertRejected(options({ requestLog: { postgresWorker: {} } }), 'options.requestLog.postgresWorker.url');
+    assertRejected(options({ requestLog: { postgresWorker: 'postgres://h/db' } }), 'options.requestLog.postgresWorker');
+    assertRejected(options({ requestLog: { postgresWorker: { url: 'postgres://h/db', pool: 2 } } }), 'options.requestLog.postgresWorker', '"pool"');
+    assertRejected(
+      options({ requestLog: { postgresWorker: { url: 'postgres://h/db' }, sqliteWorker: { file: 'app.db' } } }),
+      'options.requestLog',
+      'sqliteWorker or postgresWorker, not both',
+    );
+    // Taken as given: the worker connects on the first batch, not at start-up.
+    const access = createApiAccess(options({ requestLog: { postgresWorker: { url: 'postgresql://app@127.0.0.1:1/app' } } }));
+    await access.close();
+  });
+
   it('passes a bad policy through as INVALID_OPTIONS naming the policy option', () => {
     assertRejected(options({ policy: { maxActiveTokensPerOwner: 0 } }), 'policy.maxActiveTokensPerOwner');
     assertRejected(options({ policy: { namePattern: '(' } }), 'policy.namePattern');
