@@ -1,8 +1,7 @@
 // The HTTP server under test, run in its own process so that the load generator's CPU is not
 // its CPU: a minimal Express host using the plugin by its package name, with one sample route
 // open and the same route behind requireApiToken (request logging on, from a worker thread as the
-// example host configures it on SQLite, through Prisma on PostgreSQL; the package's defaults
-// otherwise). DATABASE_URL is a file: URL (SQLite) or a postgresql:// one.
+// example host configures it, on SQLite and on PostgreSQL; the package's defaults otherwise). DATABASE_URL is a file: URL (SQLite) or a postgresql:// one.
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
@@ -34,14 +33,16 @@ const apiAccess = createApiAccess({
   prisma,
   pepper: BENCH_PEPPER,
   users: { findById: async () => null },
-  // As the example host configures it on SQLite: request logs written from a worker thread.
+  // As the example host configures it: request logs written from a worker thread.
   // BENCH_REQUEST_LOG=prisma writes them through prisma on the event loop, =off not at all (diagnostics).
   requestLog:
     process.env.BENCH_REQUEST_LOG === 'off'
       ? { enabled: false }
-      : process.env.BENCH_REQUEST_LOG === 'prisma' || postgres
+      : process.env.BENCH_REQUEST_LOG === 'prisma'
         ? {}
-        : { sqliteWorker: { file: url } },
+        : postgres
+          ? { postgresWorker: { url } }
+          : { sqliteWorker: { file: url } },
   logger: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
 });
 

@@ -54,6 +54,12 @@ function sqliteFile(options: ExampleAppOptions): string | null {
   return file === ':memory:' ? null : file;
 }
 
+/** Where the request-log worker writes: the SQLite file, or the PostgreSQL database; none for an in-memory SQLite database. */
+function logWorker(options: ExampleAppOptions, sqlite: string | null): { sqliteWorker?: { file: string }; postgresWorker?: { url: string } } {
+  if (sqlite) return { sqliteWorker: { file: sqlite } };
+  return isPostgresUrl(options.databaseUrl) ? { postgresWorker: { url: options.databaseUrl } } : {};
+}
+
 /** The example host: AdminJS with sign-in, the sample API behind the plugin's middleware. */
 export async function createExampleApp(options: ExampleAppOptions): Promise<ExampleApp> {
   const prisma = options.prisma ?? createPrismaClient(options.databaseUrl);
@@ -77,9 +83,9 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     // Several hosts may share a PostgreSQL database: each tells the others about revoked tokens.
     ...(isPostgresUrl(options.databaseUrl) ? { changeFeed: { postgresUrl: options.databaseUrl } } : {}),
     ...options.apiAccess,
-    // On SQLite, request logs are written from a worker thread with its own connection to the
-    // file, so that inserting them never runs on the event loop that serves the API.
-    requestLog: { ...(logFile ? { sqliteWorker: { file: logFile } } : {}), ...options.apiAccess?.requestLog },
+    // Request logs are written from a worker thread with its own connection to the database (the
+    // SQLite file, or PostgreSQL), so that inserting them never runs on the event loop that serves the API.
+    requestLog: { ...logWorker(options, logFile), ...options.apiAccess?.requestLog },
   });
   const sessionStore = new PrismaSessionStore(prisma);
   const { admin, router: adminRouter } = await buildAdmin({
