@@ -1,7 +1,8 @@
 // The HTTP server under test, run in its own process so that the load generator's CPU is not
 // its CPU: a minimal Express host using the plugin by its package name, with one sample route
 // open and the same route behind requireApiToken (request logging on, from a worker thread as the
-// example host configures it, on SQLite and on PostgreSQL; the package's defaults otherwise). DATABASE_URL is a file: URL (SQLite) or a postgresql:// one.
+// example host configures it, on SQLite and on PostgreSQL; the package's defaults otherwise).
+// DATABASE_URL is a file: URL (SQLite) or a postgresql:// one.
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
