@@ -39,17 +39,15 @@ export function usageQueries(prisma: PrismaClient): UsageQueries {
       return { active, expiringWithin30Days, expired, disabled };
     },
 
-    idleTokens: (ownerId, before, limit): Promise<TokenRefRow[]> => {
-      const owner = ownerId === null ? {} : { ownerId };
-      return before === null
-        ? prisma.apiToken.findMany({ where: { ...owner, lastUsedAt: null }, select: refSelect, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit })
-        : prisma.apiToken.findMany({
-            where: { ...owner, lastUsedAt: { lt: before } },
-            select: refSelect,
-            orderBy: [{ lastUsedAt: 'asc' }, { id: 'asc' }],
-            take: limit,
-          });
-    },
+    idleTokens: (ownerId, before, limit): Promise<TokenRefRow[]> =>
+      // The first rows of the (lastUsedAt, createdAt, id) index in its order: a range of it, or its
+      // nulls (by lastUsedAt first too, all null, which lets PostgreSQL read them in order as well).
+      prisma.apiToken.findMany({
+        where: { ...(ownerId === null ? {} : { ownerId }), lastUsedAt: before === null ? null : { lt: before } },
+        select: refSelect,
+        orderBy: [{ lastUsedAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+        take: limit,
+      }),
 
     async rankTokens(fromDay, ownerId, limit, minRequestsForErrorRate): Promise<TokenRank[]> {
       const top = (list: string, where: Prisma.Sql, order: string) =>
