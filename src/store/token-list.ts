@@ -19,6 +19,18 @@ export function statusWhere(status: TokenStatus, now: Date) {
   }
 }
 
+/** statusWhere as an SQL condition on "ApiToken", for several statuses counted in one statement: must agree with it. */
+export function statusSql(status: TokenStatus, now: Date): Prisma.Sql {
+  switch (status) {
+    case 'disabled':
+      return Prisma.sql`"enabled" = FALSE`;
+    case 'expired':
+      return Prisma.sql`("enabled" = TRUE AND "expiresAt" <= ${now})`;
+    case 'active':
+      return Prisma.sql`("enabled" = TRUE AND ("expiresAt" IS NULL OR "expiresAt" > ${now}))`;
+  }
+}
+
 /** One page of tokens and the count of all that match. */
 export async function listTokens(prisma: PrismaClient, dialect: Dialect, query: TokenListQuery): Promise<{ total: number; rows: TokenRecord[] }> {
   // Each text condition may be an id list, and a status sets expiresAt too: AND keeps them apart.

@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from '@prisma/client';
 import type { TokenCounts, TokenRank, TokenRefRow, UsageDayRow, UsageQueries } from '../core/store.js';
 import { COUNTER_COLUMNS, DAY_TABLE, OUTCOMES, TOKEN_DAY_TABLE } from '../core/usage/columns.js';
 import { ERROR_OUTCOMES } from '../core/usage/usage-view.js';
-import { statusWhere } from './token-list.js';
+import { statusSql } from './token-list.js';
 
 const sumOf = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(' + ');
 const COUNTER_SUMS = COUNTER_COLUMNS.map((c) => `SUM("${c}") AS "${c}"`).join(', ');
@@ -29,14 +29,21 @@ export function usageQueries(prisma: PrismaClient): UsageQueries {
             GROUP BY "day"`),
 
     async tokenCounts(ownerId, now, expiringBy): Promise<TokenCounts> {
-      const owner = ownerId === null ? {} : { ownerId };
-      const [active, expiringWithin30Days, expired, disabled] = await Promise.all([
-        prisma.apiToken.count({ where: { ...owner, ...statusWhere('active', now) } }),
-        prisma.apiToken.count({ where: { ...owner, enabled: true, expiresAt: { gt: now, lte: expiringBy } } }),
-        prisma.apiToken.count({ where: { ...owner, ...statusWhere('expired', now) } }),
-        prisma.apiToken.count({ where: { ...owner, ...statusWhere('disabled', now) } }),
-      ]);
-      return { active, expiringWithin30Days, expired, disabled };
+      // One pass over the tokens (an index-only scan of (enabled, expiresAt), or of the owner's
+      // (ownerId, enabled, expiresAt)), each status as statusWhere has it.
+      const active = statusSql('active', now);
+      const [row] = await prisma.$queryRaw<Array<Record<keyof TokenCounts, number | bigint>>>(Prisma.sql`
+        SELECT COUNT(*) FILTER (WHERE ${active}) AS "active",
+          COUNT(*) FILTER (WHERE ${active} AND "expiresAt" <= ${expiringBy}) AS "expiringWithin30Days",
+          COUNT(*) FILTER (WHERE ${statusSql('expired', now)}) AS "expired",
+          COUNT(*) FILTER (WHERE ${statusSql('disabled', now)}) AS "disabled"
+        FROM "ApiToken" ${ownerId === null ? Prisma.empty : Prisma.sql`WHERE "ownerId" = ${ownerId}`}`);
+      return {
+        active: Number(row?.active ?? 0),
+        expiringWithin30Days: Number(row?.expiringWithin30Days ?? 0),
+        expired: Number(row?.expired ?? 0),
+        disabled: Number(row?.disabled ?? 0),
+      };
     },
 
     idleTokens: (ownerId, before, limit): Promise<TokenRefRow[]> =>

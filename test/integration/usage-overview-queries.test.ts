@@ -1,11 +1,16 @@
 /**
- * The overview's token queries: the idle lists are read in the order of their index, without
- * sorting the tokens.
+ * The overview's token queries at the edges: the four counts of one statement agree with the
+ * token list's per-status filters (statusWhere) and with core's tokenStatus, at the boundaries;
+ * the idle lists are read in the order of their index, without sorting the tokens.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { PrismaClient } from '@prisma/client';
 import { createPrismaClient } from '../../example-app/src/prisma.js';
+import { tokenStatus } from '../../src/core/status.js';
+import type { TokenStatus } from '../../src/core/types.js';
+import { statusWhere } from '../../src/store/token-list.js';
+import { usageQueries } from '../../src/store/usage.js';
 import { createHostDatabase, onPostgres, type TestDatabase } from '../helpers/database.js';
 import { pg } from '../helpers/postgres.js';
 
@@ -14,7 +19,7 @@ const NOW = new Date(Date.UTC(2026, 11, 6, 12, 0, 0, 0));
 const BY = new Date(NOW.getTime() + 30 * DAY);
 const ms = (offset: number) => new Date(NOW.getTime() + offset);
 
-/** Each token: owner, enabled, expiry. */
+/** Each token: owner, enabled, expiry; the edges of every status and of "expiring within 30 days". */
 const TOKENS: Array<{ owner: string; enabled: boolean; expiresAt: Date | null }> = [
   { owner: 'ann', enabled: true, expiresAt: null },
   { owner: 'ann', enabled: true, expiresAt: NOW }, // expired at exactly now
@@ -58,6 +63,43 @@ describe('overview token queries', () => {
   after(async () => {
     await prisma.$disconnect();
     await db.remove();
+  });
+
+  it('counts each status in one statement as the per-status filters and tokenStatus count it, at every edge, for all tokens and per owner', async () => {
+    const expected: Record<string, { active: number; expiringWithin30Days: number; expired: number; disabled: number }> = {
+      all: { active: 5, expiringWithin30Days: 2, expired: 3, disabled: 4 },
+      ann: { active: 4, expiringWithin30Days: 2, expired: 2, disabled: 1 },
+      bob: { active: 1, expiringWithin30Days: 0, expired: 1, disabled: 3 },
+      nobody: { active: 0, expiringWithin30Days: 0, expired: 0, disabled: 0 },
+    };
+    for (const [who, counts] of Object.entries(expected)) {
+      const ownerId = who === 'all' ? null : who;
+      const mine = TOKENS.filter((t) => ownerId === null || t.owner === ownerId);
+      const byStatus = (status: TokenStatus) => mine.filter((t) => tokenStatus(t, NOW) === status).length;
+      assert.deepEqual(
+        {
+          active: byStatus('active'),
+          expiringWithin30Days: mine.filter((t) => tokenStatus(t, NOW) === 'active' && t.expiresAt !== null && t.expiresAt <= BY).length,
+          expired: byStatus('expired'),
+          disabled: byStatus('disabled'),
+        },
+        counts,
+        `${who}: the expectation agrees with tokenStatus`,
+      );
+      const owner = ownerId === null ? {} : { ownerId };
+      const filtered = async (status: TokenStatus) => prisma.apiToken.count({ where: { ...owner, ...statusWhere(status, NOW) } });
+      assert.deepEqual(
+        {
+          active: await filtered('active'),
+          expiringWithin30Days: await prisma.apiToken.count({ where: { ...owner, ...statusWhere('active', NOW), expiresAt: { gt: NOW, lte: BY } } }),
+          expired: await filtered('expired'),
+          disabled: await filtered('disabled'),
+        },
+        counts,
+        `${who}: the token list's status filters count the same`,
+      );
+      assert.deepEqual(await usageQueries(prisma).tokenCounts(ownerId, NOW, BY), counts, `${who}: one statement`);
+    }
   });
 
   // The statements idleTokens sends (Prisma's, without its schema qualifier), planned with sorting
