@@ -119,10 +119,10 @@ export interface UsageQueries {
   /** Tokens last used before `before`, longest unused first; with `before` null, tokens never used, oldest first. */
   idleTokens(ownerId: string | null, before: Date | null, limit: number): Promise<TokenRefRow[]>;
   /**
-   * The tokens with the most requests since `fromDay` (list "traffic") and with the highest error
-   * rate among those with at least `minRequestsForErrorRate` (list "errors"), `limit` of each.
+   * The tokens with the most requests in the days [fromDay, toDay] (list "traffic") and with the
+   * highest error rate among those with at least `minRequestsForErrorRate` (list "errors"), `limit` of each.
    */
-  rankTokens(fromDay: string, ownerId: string | null, limit: number, minRequestsForErrorRate: number): Promise<TokenRank[]>;
+  rankTokens(fromDay: string, toDay: string, ownerId: string | null, limit: number, minRequestsForErrorRate: number): Promise<TokenRank[]>;
 }
 
 /** A rollup row: its day and its counters (see core/usage/columns.ts), as the database returns numbers. */

@@ -1,7 +1,8 @@
 /**
  * The overview's token queries at the edges: the four counts of one statement agree with the
  * token list's per-status filters (statusWhere) and with core's tokenStatus, at the boundaries;
- * the idle lists are read in the order of their index, without sorting the tokens.
+ * the ranking of the week's tokens leaves no gap for a deleted token; the idle lists are read in
+ * the order of their index, without sorting the tokens.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -100,6 +101,44 @@ describe('overview token queries', () => {
       );
       assert.deepEqual(await usageQueries(prisma).tokenCounts(ownerId, NOW, BY), counts, `${who}: one statement`);
     }
+  });
+
+  it("ranks the period's tokens, each list full when a ranked token was deleted since its requests were counted", async () => {
+    const day = (offset: number) => new Date(NOW.getTime() + offset * DAY).toISOString().slice(0, 10);
+    const ids = new Map((await prisma.apiToken.findMany({ select: { id: true, name: true } })).map((t) => [t.name, t.id]));
+    const counted: Array<[string, string, { ok: number; serverError: number }]> = [
+      // A deleted token: its rollups stay, and it would top both lists.
+      ['deleted-token', day(0), { ok: 25, serverError: 25 }],
+      [ids.get('Token 0')!, day(0), { ok: 20, serverError: 0 }],
+      [ids.get('Token 0')!, day(-6), { ok: 7, serverError: 3 }],
+      [ids.get('Token 1')!, day(-1), { ok: 10, serverError: 10 }],
+      // Outside the 7 days [-6, 0]: before them, and after them.
+      [ids.get('Token 2')!, day(-7), { ok: 900, serverError: 0 }],
+      [ids.get('Token 2')!, day(1), { ok: 900, serverError: 0 }],
+      [ids.get('Token 3')!, day(-3), { ok: 5, serverError: 0 }],
+    ];
+    for (const [tokenId, d, counts] of counted) await prisma.apiTokenUsageDay.create({ data: { tokenId, day: d, ...counts } });
+    const ranked = await usageQueries(prisma).rankTokens(day(-6), day(0), null, 2, 1);
+    assert.deepEqual(
+      ranked.map((r) => [r.list, r.token.name, r.requests, r.errors]),
+      [
+        ['traffic', 'Token 0', 30, 3],
+        ['traffic', 'Token 1', 20, 10],
+        ['errors', 'Token 1', 20, 10],
+        ['errors', 'Token 0', 30, 3],
+      ],
+    );
+    const ann = await usageQueries(prisma).rankTokens(day(-6), day(0), 'ann', 2, 1);
+    assert.deepEqual(
+      ann.map((r) => [r.list, r.token.name]),
+      [
+        ['traffic', 'Token 0'],
+        ['traffic', 'Token 1'],
+        ['errors', 'Token 1'],
+        ['errors', 'Token 0'],
+      ],
+      "an owner's tokens",
+    );
   });
 
   // The statements idleTokens sends (Prisma's, without its schema qualifier), planned with sorting

@@ -30,7 +30,7 @@ export async function usageOverview(deps: TokenServiceDeps, actorIn: Actor, rawO
     usage.tokenCounts(ownerId, now, new Date(now.getTime() + MONTH_DAYS * DAY_MS)),
     usage.idleTokens(ownerId, new Date(now.getTime() - MONTH_DAYS * DAY_MS), OVERVIEW_LIST_SIZE),
     usage.idleTokens(ownerId, null, OVERVIEW_LIST_SIZE),
-    usage.rankTokens(month[month.length - WEEK_DAYS]!, ownerId, OVERVIEW_LIST_SIZE, MIN_REQUESTS_FOR_ERROR_RATE),
+    usage.rankTokens(month[month.length - WEEK_DAYS]!, month[month.length - 1]!, ownerId, OVERVIEW_LIST_SIZE, MIN_REQUESTS_FOR_ERROR_RATE),
     usage.usageDays(month[0]!, month[month.length - 1]!, ownerId),
   ]);
   const listed = (list: 'traffic' | 'errors') => ranked.filter((r) => r.list === list);
