@@ -1,8 +1,9 @@
 /**
  * The overview's token queries at the edges: the four counts of one statement agree with the
  * token list's per-status filters (statusWhere) and with core's tokenStatus, at the boundaries;
- * the ranking of the week's tokens leaves no gap for a deleted token; the idle lists are read in
- * the order of their index, without sorting the tokens.
+ * the ranking of the week's tokens leaves no gap for a deleted token, and its sums of earlier days
+ * kept between calls follow every batch counted; the idle lists are read in the order of their
+ * index, without sorting the tokens.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -138,6 +139,62 @@ describe('overview token queries', () => {
         ['errors', 'Token 0'],
       ],
       "an owner's tokens",
+    );
+  });
+
+  it("keeps the earlier days' sums while those days' totals stand, and reads the last day on every call", async () => {
+    const day = (offset: number) => new Date(NOW.getTime() + offset * DAY).toISOString().slice(0, 10);
+    const id = async (name: string) => (await prisma.apiToken.findFirstOrThrow({ where: { name } })).id;
+    const [t4, t5, t6] = [await id('Token 4'), await id('Token 5'), await id('Token 6')];
+    // As the request-log writer counts: a token's day and that day's total in one transaction.
+    const count = (tokenId: string, d: string, ok: number, withTotal = true) =>
+      prisma.$transaction([
+        prisma.apiTokenUsageDay.upsert({ where: { tokenId_day: { tokenId, day: d } }, create: { tokenId, day: d, ok }, update: { ok: { increment: ok } } }),
+        ...(withTotal ? [prisma.apiUsageDay.upsert({ where: { day: d }, create: { day: d, ok }, update: { ok: { increment: ok } } })] : []),
+      ]);
+    const queries = usageQueries(prisma);
+    const traffic = async () =>
+      (await queries.rankTokens(day(-40), day(-34), null, 2, 1)).filter((r) => r.list === 'traffic').map((r) => [r.token.name, r.requests]);
+
+    await count(t4, day(-40), 10);
+    await count(t5, day(-34), 5);
+    assert.deepEqual(await traffic(), [
+      ['Token 4', 10],
+      ['Token 5', 5],
+    ]);
+    await count(t5, day(-34), 20);
+    assert.deepEqual(
+      await traffic(),
+      [
+        ['Token 5', 25],
+        ['Token 4', 10],
+      ],
+      'the last day, read on every call',
+    );
+    await count(t4, day(-39), 100);
+    assert.deepEqual(
+      await traffic(),
+      [
+        ['Token 4', 110],
+        ['Token 5', 25],
+      ],
+      'a late batch in an earlier day',
+    );
+    // A row the writer never writes alone: unseen while its day's total stands, which shows the kept sums are used.
+    await count(t6, day(-38), 1000, false);
+    assert.deepEqual(await traffic(), [
+      ['Token 4', 110],
+      ['Token 5', 25],
+    ]);
+    await count(t6, day(-38), 1);
+    assert.deepEqual(await traffic(), [
+      ['Token 6', 1001],
+      ['Token 4', 110],
+    ]);
+    assert.deepEqual(
+      (await usageQueries(prisma).rankTokens(day(-40), day(-34), 'ann', 1, 1)).map((r) => [r.list, r.token.name, r.requests]),
+      [['traffic', 'Token 6', 1001]],
+      "an owner's tokens, summed on every call",
     );
   });
 
