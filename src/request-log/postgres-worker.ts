@@ -3,9 +3,9 @@
 // parameter handling, Prisma's query engine work) never run on the event loop that serves the API.
 import { REQUEST_LOG_COLUMNS, columnIndex, type LogRow } from '../core/request-logs/columns.js';
 import { loadPg, type PgClient } from '../postgres/pg.js';
-import { DAY_UPSERT_ARRAYS_SQL, dayColumns, TOKEN_DAY_UPSERT_ARRAYS_SQL, tokenDayColumns } from '../usage/rollup-sql.js';
+import { DAY_UPSERT_ARRAYS_SQL, dayArrayParams, TOKEN_DAY_UPSERT_ARRAYS_SQL, tokenDayArrayParams } from '../usage/rollup-sql.js';
 import { rollupOfRows } from './row-rollup.js';
-import { INSERT_ARRAYS_SQL } from './sql.js';
+import { INSERT_ARRAYS_SQL, insertArrayParams } from './sql.js';
 import { SqliteIsoTimestamps } from './sqlite-timestamp.js';
 import { type LogWorkerData, serveBatches, startLogWorker } from './worker-thread.js';
 
@@ -49,7 +49,7 @@ async function connection(): Promise<PgClient> {
   return next;
 }
 
-/** The rows as INSERT_ARRAYS_SQL's parameters: one array per column. */
+/** The rows' values, one array per column (times as text). */
 function columnArrays(rows: readonly LogRow[]): unknown[][] {
   const columns: unknown[][] = Array.from({ length: COLUMNS }, () => new Array<unknown>(rows.length));
   for (let r = 0; r < rows.length; r++) {
@@ -69,9 +69,9 @@ async function write(rows: LogRow[]): Promise<void> {
   const rollup = rollupOfRows(rows);
   try {
     await db.query('BEGIN');
-    await db.query(INSERT_ARRAYS_SQL, columnArrays(rows));
-    await db.query(TOKEN_DAY_UPSERT_ARRAYS_SQL, tokenDayColumns(rollup.tokenDayRows()));
-    await db.query(DAY_UPSERT_ARRAYS_SQL, dayColumns(rollup.dayRows()));
+    await db.query(INSERT_ARRAYS_SQL, insertArrayParams(columnArrays(rows)));
+    await db.query(TOKEN_DAY_UPSERT_ARRAYS_SQL, tokenDayArrayParams(rollup.tokenDayRows()));
+    await db.query(DAY_UPSERT_ARRAYS_SQL, dayArrayParams(rollup.dayRows()));
     await db.query('COMMIT');
   } catch (error) {
     if (client === db) client = null;

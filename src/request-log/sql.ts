@@ -1,4 +1,5 @@
 import { type ColumnKind, REQUEST_LOG_COLUMN_LIST, REQUEST_LOG_COLUMNS, REQUEST_LOG_TABLE } from '../core/request-logs/columns.js';
+import { intArrayLiteral, textArrayLiteral } from '../postgres/array-literal.js';
 import { unnestSelect } from '../postgres/unnest.js';
 
 /**
@@ -31,3 +32,12 @@ const POSTGRES_TYPE: Record<ColumnKind, string> = { text: 'text', status: 'int',
  * ($1 the tokenIds, … in REQUEST_LOG_COLUMNS order).
  */
 export const INSERT_ARRAYS_SQL = `INSERT INTO "${REQUEST_LOG_TABLE}" (${REQUEST_LOG_COLUMN_LIST}) ${unnestSelect(REQUEST_LOG_COLUMNS.map((c) => POSTGRES_TYPE[c.kind]))}`;
+
+const LITERALS = REQUEST_LOG_COLUMNS.map((c) => (POSTGRES_TYPE[c.kind] === 'int' ? intArrayLiteral : textArrayLiteral)) as Array<
+  (values: readonly unknown[]) => string
+>;
+
+/** INSERT_ARRAYS_SQL's parameters: each column's values (times as text) as one array literal. */
+export function insertArrayParams(columns: readonly (readonly unknown[])[]): string[] {
+  return columns.map((values, c) => LITERALS[c]!(values));
+}

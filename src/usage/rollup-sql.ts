@@ -3,6 +3,7 @@
 // template (see sqlTemplate). Standard SQL both SQLite and PostgreSQL run; and, for the
 // PostgreSQL worker, the same upserts with a column's values as one array.
 import { COUNTER_COLUMNS, DAY_TABLE, TOKEN_DAY_TABLE } from '../core/usage/columns.js';
+import { intArrayLiteral, textArrayLiteral } from '../postgres/array-literal.js';
 import { unnestSelect } from '../postgres/unnest.js';
 import type { DayCounts, TokenDayCounts } from './rollup.js';
 
@@ -40,14 +41,16 @@ const counterArrays = COUNTER_COLUMNS.map(() => 'int');
 export const TOKEN_DAY_UPSERT_ARRAYS_SQL = `${tokenDayInsert} ${unnestSelect(['text', 'text', ...counterArrays])} ${tokenDayConflict}`;
 export const DAY_UPSERT_ARRAYS_SQL = `${dayInsert} ${unnestSelect(['text', ...counterArrays])} ${dayConflict}`;
 
-/** The token-days as TOKEN_DAY_UPSERT_ARRAYS_SQL's parameters: one array per column. */
-export function tokenDayColumns(rows: readonly TokenDayCounts[]): unknown[][] {
-  return [rows.map((r) => r.tokenId), rows.map((r) => r.day), ...COUNTER_COLUMNS.map((_, c) => rows.map((r) => r.counts[c]!))];
+const counterLiterals = (rows: readonly { counts: number[] }[]) => COUNTER_COLUMNS.map((_, c) => intArrayLiteral(rows.map((r) => r.counts[c]!)));
+
+/** The token-days as TOKEN_DAY_UPSERT_ARRAYS_SQL's parameters: one array literal per column. */
+export function tokenDayArrayParams(rows: readonly TokenDayCounts[]): string[] {
+  return [textArrayLiteral(rows.map((r) => r.tokenId)), textArrayLiteral(rows.map((r) => r.day)), ...counterLiterals(rows)];
 }
 
-/** The days as DAY_UPSERT_ARRAYS_SQL's parameters: one array per column. */
-export function dayColumns(rows: readonly DayCounts[]): unknown[][] {
-  return [rows.map((r) => r.day), ...COUNTER_COLUMNS.map((_, c) => rows.map((r) => r.counts[c]!))];
+/** The days as DAY_UPSERT_ARRAYS_SQL's parameters: one array literal per column. */
+export function dayArrayParams(rows: readonly DayCounts[]): string[] {
+  return [textArrayLiteral(rows.map((r) => r.day)), ...counterLiterals(rows)];
 }
 
 export function tokenDayValues(rows: readonly TokenDayCounts[]): Array<string | number> {
