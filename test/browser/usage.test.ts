@@ -316,10 +316,10 @@ describe('usage screens in a browser', { timeout: 240_000 }, () => {
     const file = path.join(downloads, download.suggestedFilename());
     await download.saveAs(file);
     const lines = readFileSync(file, 'utf8').split('\r\n').filter(Boolean);
-    assert.equal(lines[0], 'Time (UTC),Token,Token id,Method,Path,Status,Duration (ms),IP,User agent');
+    assert.equal(lines[0], 'Time (UTC),Token,Token id,Method,Path,Status,Duration (ms),IP,User agent,Request id');
     assert.deepEqual(
-      lines.slice(1).map((line) => line.split(',').slice(0, 6).join(',')),
-      expected.map((row) => [row.createdAt.toISOString(), row.tokenName, row.tokenId, row.method, row.path, row.status].join(',')),
+      lines.slice(1).map((line) => [...line.split(',').slice(0, 6), line.split(',').at(-1)].join(',')),
+      expected.map((row) => [row.createdAt.toISOString(), row.tokenName, row.tokenId, row.method, row.path, row.status, row.id].join(',')),
     );
     await screenshot('usage-07-request-logs-with-export');
   });
