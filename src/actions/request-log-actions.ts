@@ -26,7 +26,8 @@ export function requestLogActions(ctx: PluginContext, list: { list: string; csvP
             perPage: Math.min(500, Math.max(1, Number(query.perPage) || 20)),
           });
           return {
-            meta: { total: page.total, perPage: page.perPage, page: page.page, direction: 'desc', sortBy: 'createdAt' },
+            // totalIsEstimate: the screen says "about" (components/usage/RequestLogList.tsx).
+            meta: { total: page.total, totalIsEstimate: page.totalIsEstimate, perPage: page.perPage, page: page.page, direction: 'desc', sortBy: 'createdAt' },
             // The id as its decimal string, as RequestLogResource gives it: JSON has no 64-bit integer.
             records: page.items.map((log) => recordJson(context, { ...log, id: log.id.toString(), createdAt: log.createdAt.toISOString() })),
           };

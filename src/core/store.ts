@@ -29,8 +29,11 @@ export interface TokenStore {
   hasGrant(userId: string): Promise<boolean>;
   countGrants(): Promise<number>;
 
-  /** One page of request logs, newest first, and how many match in all. */
-  listRequestLogs(query: RequestLogQuery): Promise<{ total: number; items: RequestLogView[] }>;
+  /**
+   * One page of request logs, newest first, and how many match in all: counted, or where counting
+   * would take seconds (PostgreSQL, millions of rows), the database's estimate (`totalIsEstimate`).
+   */
+  listRequestLogs(query: RequestLogQuery): Promise<{ total: number; totalIsEstimate: boolean; items: RequestLogView[] }>;
   /** Up to `take` request logs of `scope` that come after `after` in newest-first order (all from the newest when null). */
   requestLogsBefore(scope: RequestLogScope, after: Pick<RequestLogView, 'createdAt' | 'id'> | null, take: number): Promise<RequestLogView[]>;
 

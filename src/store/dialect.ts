@@ -7,7 +7,8 @@ export interface Dialect {
   isRetryable(error: unknown): boolean;
   /**
    * True when counting every row of a big table is a scan of all of it (PostgreSQL's MVCC), so an
-   * unfiltered list shows the planner's estimate instead; SQLite counts from its smallest index.
+   * unfiltered list, and a big list of an owner's tokens' logs, show the planner's estimate
+   * instead (see store/request-logs.ts); SQLite counts from its smallest index.
    */
   readonly estimatesBigCounts: boolean;
 }

@@ -9,6 +9,8 @@ import type { Actor, RequestLogView } from '../types.js';
 export interface RequestLogPage {
   items: RequestLogView[];
   total: number;
+  /** True when `total` is the database's estimate, not a count (see TokenStore.listRequestLogs). */
+  totalIsEstimate: boolean;
   page: number;
   perPage: number;
 }
@@ -26,6 +28,6 @@ export async function listRequestLogs(deps: TokenServiceDeps, actorIn: Actor, ra
   assertCanUseFeature(actor, deps.access);
   const query = parseWith(requestLogQuerySchema, rawQuery ?? {});
   const scope = await readableRequestLogs(deps, actor, query);
-  const { items, total } = await deps.store.listRequestLogs({ ...scope, skip: (query.page - 1) * query.perPage, take: query.perPage });
-  return { items, total, page: query.page, perPage: query.perPage };
+  const { items, total, totalIsEstimate } = await deps.store.listRequestLogs({ ...scope, skip: (query.page - 1) * query.perPage, take: query.perPage });
+  return { items, total, totalIsEstimate, page: query.page, perPage: query.perPage };
 }
