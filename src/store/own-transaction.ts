@@ -4,8 +4,12 @@ import { dialectOf } from './dialect-of.js';
 /** Waits this long for the connection (SQLite: for a transaction in progress to end). */
 const MAX_WAIT_MS = 10_000;
 const TIMEOUT_MS = 20_000;
-/** Tries in all when the database says to try again (see Dialect.isRetryable). */
-const ATTEMPTS = 5;
+/**
+ * Tries in all when the database says to try again (see Dialect.isRetryable). The delays double
+ * from 10 ms, so the last try comes about 1 to 2.5 s after the first: on a loaded machine another
+ * host's transactions on a SQLite file can keep it busy for longer than five quick tries.
+ */
+const ATTEMPTS = 8;
 const FIRST_RETRY_DELAY_MS = 10;
 
 /**
