@@ -1,7 +1,5 @@
-import { Resource } from '@adminjs/prisma';
+import { OwnPrismaResource } from './own-prisma-resource.js';
 import { BaseRecord } from 'adminjs';
-import type { PrismaClient } from '@prisma/client';
-import type { DatamodelModel } from '../datamodel.js';
 
 /** A request-log id as AdminJS carries it (its decimal string), or null for text that is none. */
 function requestLogId(id: string | number): bigint | null {
@@ -15,21 +13,7 @@ function requestLogId(id: string | number): bigint | null {
  * from a URL as a JS number, which past 2^53 names another row. (The list is the plugin's own
  * action; AdminJS still loads a record by its id before refusing a record action on it.)
  */
-export class RequestLogResource extends Resource {
-  private readonly provider: string;
-
-  constructor(args: { model: DatamodelModel; client: PrismaClient }) {
-    super(args as never);
-    const self = this as unknown as { client?: { _engineConfig?: { activeProvider?: string } } };
-    this.provider = self.client?._engineConfig?.activeProvider ?? 'database';
-    // As TokenResource: AdminJS would wrap a resource that still holds its client in a new adapter.
-    self.client = undefined;
-  }
-
-  override databaseType(): string {
-    return this.provider;
-  }
-
+export class RequestLogResource extends OwnPrismaResource {
   override async findOne(id: string | number): Promise<BaseRecord | null> {
     const key = requestLogId(id);
     const row = key === null ? null : await this.manager.findUnique({ where: { id: key } });

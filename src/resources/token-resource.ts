@@ -1,4 +1,4 @@
-import { Resource } from '@adminjs/prisma';
+import { OwnPrismaResource } from './own-prisma-resource.js';
 import { BaseRecord, type ActionContext } from 'adminjs';
 import type { PrismaClient } from '@prisma/client';
 import type { DeletedTokenView } from '../core/token-service.js';
@@ -28,24 +28,12 @@ export async function deletedTokenParams(ctx: PluginContext, id: string, context
  * id … cannot be found" and "no action show" errors: AdminJS loads the record before any action
  * runs and stops at a missing one. Only `show` is open on such a record (see resources/index.ts).
  */
-export class TokenResource extends Resource {
-  private readonly provider: string;
-
+export class TokenResource extends OwnPrismaResource {
   constructor(
     args: { model: DatamodelModel; client: PrismaClient },
     private readonly deleted: (id: string, context?: ActionContext) => Promise<Record<string, unknown>>,
   ) {
-    super(args as never);
-    const self = this as unknown as { client?: { _engineConfig?: { activeProvider?: string } } };
-    this.provider = self.client?._engineConfig?.activeProvider ?? 'database';
-    // AdminJS wraps anything its registered Prisma adapter claims (a model and its client) in a
-    // new adapter, which would drop this class. The client is needed only to build the model's
-    // delegate (done by now), so letting go of it keeps this resource as it is.
-    self.client = undefined;
-  }
-
-  override databaseType(): string {
-    return this.provider;
+    super(args);
   }
 
   override async findOne(id: string | number, context?: ActionContext): Promise<BaseRecord | null> {
