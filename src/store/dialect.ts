@@ -11,4 +11,6 @@ export interface Dialect {
    * instead (see store/request-logs.ts); SQLite counts from its smallest index.
    */
   readonly estimatesBigCounts: boolean;
+  /** The aggregate that joins a text expression's values of a group with commas, as one text value. */
+  joinWithCommas(expression: string): string;
 }

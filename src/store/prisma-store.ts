@@ -64,7 +64,7 @@ export function prismaStore(prisma: PrismaClient, dialect?: Dialect): TokenStore
     },
     recordAudit: (event) => inOwnTransaction(prisma, (tx) => insertAuditEvent(tx, event)),
     lastDeletion: (tokenId) => lastDeletion(prisma, tokenId),
-    usage: usageQueries(prisma),
+    usage: usageQueries(prisma, dialectNow),
     async findTokensBySecret(hashes) {
       return (await prisma.apiToken.findMany({ where: bySecret(hashes), include: tokenInclude })).map(tokenRecord);
     },

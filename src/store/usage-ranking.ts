@@ -4,11 +4,15 @@
 // what it was, which is exact because the writer adds a batch to a token's day and to that day's
 // total in one transaction (docs/usage-rollups.md); a call reads those totals and the last day's
 // rows, in one statement (one snapshot). An owner's tokens, fewer, are summed on every call.
+// Each set of per-token sums comes back as one text value ("id:requests:errors,…", joined by the
+// database): one row instead of one per token, whose reading through Prisma costs more than
+// the query (token ids are cuids, without ':' or ',').
 import { Prisma, type PrismaClient } from '@prisma/client';
 import type { TokenRank, TokenRefRow } from '../core/store.js';
 import { DAY_TABLE, OUTCOMES, TOKEN_DAY_TABLE } from '../core/usage/columns.js';
 import { DAY_MS, dayOf } from '../core/usage/day.js';
 import { ERROR_OUTCOMES } from '../core/usage/usage-view.js';
+import type { Dialect } from './dialect.js';
 
 /** Past this many tokens in the earlier days, their sums are not kept (each costs ~100 bytes): summed on every call. */
 const MAX_KEPT_TOKENS = 250_000;
@@ -18,8 +22,11 @@ interface Sum {
   errors: number;
 }
 type Sums = Map<string, Sum>;
-/** "token": a token's sum over the earlier days; "day": an earlier day's total; "last": a token's sum over the last day (or, for an owner, the period). */
-type Row = { kind: 'token' | 'day' | 'last'; key: string; requests: number | bigint | null; errors: number | bigint | null };
+/**
+ * "day": an earlier day's total (key: the day); "token": every token's sum over the earlier days,
+ * "last": over the last day (or, for an owner, the period), each joined into key (null for none).
+ */
+type Row = { kind: 'token' | 'day' | 'last'; key: string | null; requests: number | bigint | null; errors: number | bigint | null };
 
 /** The earlier days' sums, and the totals of those days they were read with. */
 interface Kept {
@@ -39,28 +46,44 @@ const DAYS = Prisma.raw(`"${DAY_TABLE}"`);
 // a migrated database has none) reads every rollup row in token order, which groups them without
 // a sort, instead of the period's rows from the (day, tokenId) index.
 
-/** The totals of the days [from, to], and every token's sum over the day `last`. */
-const checkSql = (from: string, to: string, last: string) => Prisma.sql`
-  SELECT 'day' AS "kind", "day" AS "key", ${REQUESTS} AS "requests", ${ERRORS} AS "errors" FROM ${DAYS} WHERE "day" >= ${from} AND "day" <= ${to}
-  UNION ALL
-  SELECT 'last', "tokenId", ${REQUESTS}, ${ERRORS} FROM ${TOKEN_DAYS} WHERE "day" = ${last}`;
+/** The statements, given how the database joins a group's values into one text. */
+function statements(dialect: Dialect) {
+  /** Each token's requests and errors, from a relation with "tokenId", "r" and "e", as one joined text. */
+  const joined = Prisma.raw(dialect.joinWithCommas(`"tokenId" || ':' || "r" || ':' || "e"`));
+  /** Each token's sums over the rollup rows that `where` picks, joined. */
+  const perToken = (where: Prisma.Sql) => Prisma.sql`
+    SELECT ${joined} FROM (SELECT "tokenId", SUM(${REQUESTS}) AS "r", SUM(${ERRORS}) AS "e" FROM ${TOKEN_DAYS} WHERE ${where} GROUP BY "tokenId") "s"`;
 
-/** As checkSql, and every token's sum over the days [from, to]. */
-const fullSql = (from: string, to: string, last: string) => Prisma.sql`
-  SELECT 'token' AS "kind", "tokenId" AS "key", SUM(${REQUESTS}) AS "requests", SUM(${ERRORS}) AS "errors"
-  FROM ${TOKEN_DAYS} WHERE "day" >= ${from} AND "day" <= ${to} GROUP BY "tokenId"
-  UNION ALL
-  ${checkSql(from, to, last)}`;
+  /** The totals of the days [from, to], and every token's sum over the day `last`. */
+  const checkSql = (from: string, to: string, last: string) => Prisma.sql`
+    SELECT 'day' AS "kind", "day" AS "key", ${REQUESTS} AS "requests", ${ERRORS} AS "errors" FROM ${DAYS} WHERE "day" >= ${from} AND "day" <= ${to}
+    UNION ALL
+    SELECT 'last', (${perToken(Prisma.sql`"day" = ${last}`)}), NULL, NULL`;
 
-/** One owner's tokens, each summed over the days [from, to]. */
-const ownerSql = (from: string, to: string, ownerId: string) => Prisma.sql`
-  SELECT 'last' AS "kind", "tokenId" AS "key", SUM(${REQUESTS}) AS "requests", SUM(${ERRORS}) AS "errors"
-  FROM ${TOKEN_DAYS} WHERE "day" >= ${from} AND "day" <= ${to} AND "tokenId" IN (SELECT "id" FROM "ApiToken" WHERE "ownerId" = ${ownerId})
-  GROUP BY "tokenId"`;
+  return {
+    checkSql,
+    /** As checkSql, and every token's sum over the days [from, to]. */
+    fullSql: (from: string, to: string, last: string) => Prisma.sql`
+      ${checkSql(from, to, last)}
+      UNION ALL
+      SELECT 'token', (${perToken(Prisma.sql`"day" >= ${from} AND "day" <= ${to}`)}), NULL, NULL`,
+    /** One owner's tokens, each summed over the days [from, to]. */
+    ownerSql: (from: string, to: string, ownerId: string) => Prisma.sql`
+      SELECT 'last' AS "kind", (${perToken(
+        Prisma.sql`"day" >= ${from} AND "day" <= ${to} AND "tokenId" IN (SELECT "id" FROM "ApiToken" WHERE "ownerId" = ${ownerId})`,
+      )}) AS "key", NULL AS "requests", NULL AS "errors"`,
+  };
+}
 
-function sumsOf(rows: Row[], kind: Row['kind']): Sums {
+/** The per-token sums joined into the row of this kind. */
+function sumsOf(rows: Row[], kind: 'token' | 'last'): Sums {
   const sums: Sums = new Map();
-  for (const row of rows) if (row.kind === kind) sums.set(row.key, { requests: Number(row.requests ?? 0), errors: Number(row.errors ?? 0) });
+  const joined = rows.find((row) => row.kind === kind)?.key;
+  if (!joined) return sums;
+  for (const entry of joined.split(',')) {
+    const [tokenId, requests, errors] = entry.split(':');
+    sums.set(tokenId!, { requests: Number(requests), errors: Number(errors) });
+  }
   return sums;
 }
 
@@ -133,11 +156,13 @@ function rank(parts: Sums[], gone: ReadonlySet<string>, limit: number, minReques
 export const tokenRefSelect = { id: true, name: true, lastUsedAt: true } as const;
 
 /** rankTokens over this client, keeping the earlier days' sums over all tokens between calls. */
-export function tokenRanking(prisma: PrismaClient) {
+export function tokenRanking(prisma: PrismaClient, dialect: () => Dialect) {
   let kept: Kept | null = null;
+  let sql: ReturnType<typeof statements> | null = null;
 
   /** The sums of the days [fromDay, toDay]: the kept earlier days' and the last day's, or the owner's. */
   async function periodSums(fromDay: string, toDay: string, ownerId: string | null): Promise<Sums[]> {
+    const { checkSql, fullSql, ownerSql } = (sql ??= statements(dialect()));
     if (ownerId !== null) return [sumsOf(await prisma.$queryRaw<Row[]>(ownerSql(fromDay, toDay, ownerId)), 'last')];
     const to = dayOf(Date.parse(`${toDay}T00:00:00Z`) - DAY_MS);
     const previous = kept?.from === fromDay && kept.to === to ? kept : null;

@@ -2,6 +2,8 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import type { TokenCounts, TokenRefRow, UsageDayRow, UsageQueries } from '../core/store.js';
 import { COUNTER_COLUMNS, DAY_TABLE, TOKEN_DAY_TABLE } from '../core/usage/columns.js';
+import type { Dialect } from './dialect.js';
+import { dialectOf } from './dialect-of.js';
 import { statusSql } from './token-list.js';
 import { tokenRanking, tokenRefSelect } from './usage-ranking.js';
 
@@ -9,7 +11,7 @@ const COUNTER_SUMS = COUNTER_COLUMNS.map((c) => `SUM("${c}") AS "${c}"`).join(',
 const ofOwner = (ownerId: string | null) =>
   ownerId === null ? Prisma.empty : Prisma.sql`AND "tokenId" IN (SELECT "id" FROM "ApiToken" WHERE "ownerId" = ${ownerId})`;
 
-export function usageQueries(prisma: PrismaClient): UsageQueries {
+export function usageQueries(prisma: PrismaClient, dialect: () => Dialect = () => dialectOf(prisma)): UsageQueries {
   return {
     tokenUsageDays: (tokenId, from, to) =>
       prisma.$queryRaw<UsageDayRow[]>(Prisma.sql`
@@ -54,6 +56,6 @@ export function usageQueries(prisma: PrismaClient): UsageQueries {
         take: limit,
       }),
 
-    rankTokens: tokenRanking(prisma),
+    rankTokens: tokenRanking(prisma, dialect),
   };
 }

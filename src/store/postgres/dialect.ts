@@ -6,5 +6,6 @@ export const postgresDialect: Dialect = {
   name: 'postgresql',
   likeIsCaseSensitive: true,
   estimatesBigCounts: true,
+  joinWithCommas: (expression) => `string_agg(${expression}, ',')`,
   isRetryable: (error) => isPrismaKnownError(error, 'P2034'),
 };

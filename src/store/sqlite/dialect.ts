@@ -13,6 +13,7 @@ export const sqliteDialect: Dialect = {
   name: 'sqlite',
   likeIsCaseSensitive: false,
   estimatesBigCounts: false,
+  joinWithCommas: (expression) => `group_concat(${expression}, ',')`,
   isRetryable: (error) =>
     isPrismaKnownError(error, 'P1008') ||
     isPrismaKnownError(error, 'SQLITE_BUSY_SNAPSHOT') ||
