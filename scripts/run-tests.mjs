@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startCluster } from './pg-cluster.mjs';
 
 const tiers = ['unit', 'integration', 'browser', 'multihost'];
@@ -59,7 +60,14 @@ if (sqliteFiles.length + postgresFiles.length === 0) {
 }
 // Every test process: the example host hashes admin passwords at bcrypt's lowest cost (its
 // default, 12, costs ~0.3 s of CPU a hash, and the suites seed and sign in hundreds of times).
-const testEnv = { ...process.env, PASSWORD_HASH_COST: process.env.PASSWORD_HASH_COST ?? '4' };
+// Every process of the tests also preloads test/helpers/preload.mjs (AdminJS and the host's other
+// big dependencies loaded before tsx's loader hooks, in the processes that load TypeScript).
+const preload = pathToFileURL(path.resolve('test', 'helpers', 'preload.mjs')).href;
+const testEnv = {
+  ...process.env,
+  PASSWORD_HASH_COST: process.env.PASSWORD_HASH_COST ?? '4',
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${preload}`].filter(Boolean).join(' '),
+};
 let bundleDir = null;
 if (sqliteFiles.some((file) => file.startsWith(path.join('test', 'browser') + path.sep))) {
   const browser = spawnSync(process.execPath, [path.join('scripts', 'ensure-chromium.mjs')], { stdio: 'inherit' });
@@ -74,13 +82,13 @@ if (sqliteFiles.some((file) => file.startsWith(path.join('test', 'browser') + pa
     testEnv.NODE_ENV = 'production';
     testEnv.ADMIN_JS_SKIP_BUNDLE = 'true';
     bundleDir = mkdtempSync(path.join(os.tmpdir(), 'api-access-adminjs-'));
+    testEnv.ADMIN_JS_TMP_DIR = bundleDir;
+    process.on('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
     const bundled = spawnSync(process.execPath, ['--import', 'tsx', path.join('test', 'helpers', 'prebundle.ts'), bundleDir], {
       stdio: 'inherit',
       env: testEnv,
     });
     if (bundled.status !== 0) process.exit(bundled.status ?? 1);
-    testEnv.ADMIN_JS_TMP_DIR = bundleDir;
-    process.on('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
   }
 }
 
