@@ -1,5 +1,7 @@
 import type { Action as AdminAction, ActionContext, ActionRequest, ActionResponse, ResourceOptions } from 'adminjs';
 import { apiError } from '../core/errors.js';
+import { DAY_MS } from '../core/usage/day.js';
+import { MONTH_DAYS } from '../core/usage/overview.js';
 import { errorResponse, isPost, recordJson, type PluginContext } from '../plugin/context.js';
 import { tokenParams } from './token-params.js';
 
@@ -49,8 +51,6 @@ export function tokenUsageAction(ctx: PluginContext): Action {
   };
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * The overview resource's one action: token counts by status (each a link to the token list so
  * filtered), unused and never-used tokens, the week's top tokens by traffic and by error rate,
@@ -74,7 +74,8 @@ export function overviewActions(ctx: PluginContext, components: UsageComponents)
           const overview = await ctx.apiAccess.service.usageOverview(actor, { now });
           const tokens = ctx.resourceIds.token;
           const list = (search: string) => context.h.resourceUrl({ resourceId: tokens, search });
-          const soon = new Date(now.getTime() + 30 * DAY_MS).toISOString();
+          // The same month as the overview's count of tokens expiring within it.
+          const soon = new Date(now.getTime() + MONTH_DAYS * DAY_MS).toISOString();
           return {
             overview,
             links: {

@@ -4,13 +4,15 @@
 // through tsx, each of their modules would pass through tsx's loader hooks, which in Node 20 run
 // on a thread of their own: importing AdminJS takes twice as long that way, and the tests start
 // over a hundred processes that import it. Once loaded, an import of them from TypeScript is a
-// cache hit. Plain JavaScript processes (npm, the Prisma CLI, a packed host) and unit-test files,
-// which do not load the host, are left alone.
+// cache hit. Plain JavaScript processes (npm, the Prisma CLI, a packed host), unit-test files,
+// which do not load the host, and worker threads (the request-log writers; a preload runs in
+// each worker as well) are left alone.
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 const usesTsx = process.execArgv.some((arg, i) => arg === 'tsx' && process.execArgv[i - 1] === '--import') || process.execArgv.includes('--import=tsx');
 const unitTest = (process.argv[1] ?? '').includes(`${path.sep}test${path.sep}unit${path.sep}`);
-if (usesTsx && !unitTest) {
+if (isMainThread && usesTsx && !unitTest) {
   // The package itself (dist/, built before the tests), AdminJS and the rest of what the example host loads.
   const modules = [
     'adminjs-api-access',

@@ -12,7 +12,8 @@ export const OVERVIEW_LIST_SIZE = 10;
 /** A token with fewer requests in the week has no error rate worth ranking (one failed call of one would top it). */
 export const MIN_REQUESTS_FOR_ERROR_RATE = 20;
 const WEEK_DAYS = 7;
-const MONTH_DAYS = 30;
+/** The overview's month: its traffic chart, its idle tokens, and its tokens expiring soon. */
+export const MONTH_DAYS = 30;
 
 const overviewSchema = z.object({ now: z.date({ error: 'now must be a Date.' }).optional() }).strict();
 
